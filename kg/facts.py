@@ -1,0 +1,725 @@
+"""Load and validate fact files (``data/facts/*.yaml``) and locate their quotes.
+
+A fact file is written by hand, so every problem is reported as
+``file:line:column: what is wrong and how to fix it`` and all problems of a corpus are
+reported together. Nothing is built from a corpus that has a problem.
+
+The YAML is read with our own loader: it keeps the line and column of every value, refuses
+anchors and aliases (a fact file needs none, and they make "billion laughs" bombs possible)
+and refuses duplicate keys (PyYAML would silently keep the last one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg import text
+from kg.ontology import KG, PropertySpec, entity_classes, fact_schema, superclasses
+
+MAX_FACT_FILE_BYTES = 5_000_000
+MAX_ARTICLE_BYTES = 20_000_000
+ID_PATTERN = re.compile(r"^[^\W_][\w.-]{0,199}$")
+ARTICLE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+ENTITY_KEYS = {"id", "type", "label", "altLabels", "quote", "occurrence", "note"}
+FACT_KEYS = {"subject", "predicate", "object", "quote", "occurrence", "note"}
+ARTICLE_KEYS = {"id", "file", "title", "source", "published", "note"}
+COMPOSED_LABELS = {"Metric", "Post"}
+"""Types whose label may be left out: the builder composes it from sourced parts."""
+
+
+# ---------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True, order=True)
+class Where:
+    """A position in a file, 1-based, as editors show it."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    where: Where
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class FactError(ValueError):
+    """One or more problems in the fact files; ``str()`` gives one line per problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# ---------------------------------------------------------------- model
+
+
+@dataclass
+class Quote:
+    text: str
+    occurrence: int | None
+    where: Where
+    span: tuple[int, int] = (0, 0)
+    """Code-point offsets in the NFC raw article, filled in by :func:`load_corpus`."""
+
+
+@dataclass
+class Value:
+    """One value of a property, with where it was written."""
+
+    raw: Any
+    where: Where
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    label: str | None
+    alt_labels: list[str]
+    quote: Quote
+    props: dict[str, list[Value]]
+    where: Where
+    article: str
+
+
+@dataclass
+class Fact:
+    subject: Value
+    predicate: Value
+    object: Value
+    quote: Quote
+    where: Where
+    article: str
+
+
+@dataclass
+class Article:
+    id: str
+    file: str
+    title: str
+    source: str | None
+    published: str | None
+    path: Path
+    text: str
+    sha256: str
+    where: Where
+    quotes: dict[str, Quote] = field(default_factory=dict)
+    """Quotes for the article's own metadata (``title``, ``source``, ``published``)."""
+
+
+@dataclass
+class FactFile:
+    path: Path
+    article: Article
+    entities: list[Entity]
+    facts: list[Fact]
+
+
+@dataclass
+class Corpus:
+    files: list[FactFile]
+
+    @property
+    def articles(self) -> dict[str, Article]:
+        return {f.article.id: f.article for f in self.files}
+
+    def entities(self) -> Iterator[Entity]:
+        for f in self.files:
+            yield from f.entities
+
+    def facts(self) -> Iterator[Fact]:
+        for f in self.files:
+            yield from f.facts
+
+
+# ---------------------------------------------------------------- YAML with positions
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases: fact files need none and they enable YAML bombs."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "anchors and aliases (*name) are not allowed in fact files",
+                event.start_mark,
+            )
+        if self.check_event(yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            event = self.peek_event()
+            if getattr(event, "anchor", None):
+                raise yaml.MarkedYAMLError(
+                    None, None, "anchors (&name) are not allowed in fact files", event.start_mark
+                )
+        return super().compose_node(parent, index)
+
+
+@dataclass
+class _Node:
+    """A YAML value with its position, so validation errors can point at it."""
+
+    value: Any
+    where: Where
+
+
+def _where(path: str, mark: yaml.Mark | None) -> Where:
+    if mark is None:
+        return Where(path)
+    return Where(path, mark.line + 1, mark.column + 1)
+
+
+def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> _Node:
+    where = _where(path, node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, _Node] = {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, path, problems)
+            if not isinstance(key.value, str):
+                problems.append(Problem(key.where, f"keys must be text, not {key.value!r}"))
+                continue
+            if key.value in out:
+                problems.append(Problem(key.where, f"duplicate key '{key.value}' in this mapping"))
+                continue
+            out[key.value] = _convert(value_node, path, problems)
+        return _Node(out, where)
+    if isinstance(node, yaml.SequenceNode):
+        return _Node([_convert(n, path, problems) for n in node.value], where)
+    loader = _Loader("")
+    try:
+        value = loader.construct_object(node)
+    except yaml.YAMLError as exc:
+        problems.append(Problem(where, f"cannot read this value: {exc}"))
+        value = None
+    if isinstance(value, float):
+        # Keep what the annotator wrote, not a binary float: 78.10 stays "78.10".
+        value = node.value
+    return _Node(value, where)
+
+
+def read_utf8(path: Path, limit: int) -> str:
+    """Read a file people wrote by hand: bounded size, strict UTF-8, no BOM, NFC."""
+    where = Where(str(path))
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FactError([Problem(where, f"cannot read file: {exc.strerror}")]) from None
+    if size > limit:
+        raise FactError([Problem(where, f"file is {size} bytes, more than the {limit} allowed")])
+    try:
+        return text.read_article(path)
+    except text.ArticleError as exc:
+        raise FactError([Problem(where, str(exc).split(": ", 1)[-1])]) from None
+
+
+def parse_yaml(path: Path) -> _Node:
+    """Parse one YAML file into positioned nodes, or raise :class:`FactError`."""
+    source = read_utf8(path, MAX_FACT_FILE_BYTES)
+    name = str(path)
+    if not source.strip():
+        raise FactError([Problem(Where(name), "file is empty; a fact file needs an 'article:' section")])
+    try:
+        node = yaml.compose(source, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise FactError([Problem(_where(name, mark), f"invalid YAML: {reason}")]) from None
+    except yaml.YAMLError as exc:
+        raise FactError([Problem(Where(name), f"invalid YAML: {exc}")]) from None
+    problems: list[Problem] = []
+    root = _convert(node, name, problems)
+    if problems:
+        raise FactError(problems)
+    return root
+
+
+# ---------------------------------------------------------------- validation helpers
+
+
+def _expect(node: _Node, kind: type | tuple[type, ...], what: str, problems: list[Problem]) -> bool:
+    if isinstance(node.value, kind) and not isinstance(node.value, bool) or (
+        kind is bool and isinstance(node.value, bool)
+    ):
+        return True
+    problems.append(Problem(node.where, f"{what} must be {_kind_name(kind)}, not {_show(node.value)}"))
+    return False
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true/false"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    shown = repr(value.value if isinstance(value, _Node) else value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _unknown_keys(node: _Node, allowed: set[str], what: str, problems: list[Problem]) -> None:
+    for key, child in node.value.items():
+        if key not in allowed:
+            hint = ", ".join(sorted(allowed))
+            problems.append(Problem(child.where, f"unknown key '{key}' in {what}; allowed: {hint}"))
+
+
+def _text(node: _Node | None, what: str, problems: list[Problem], where: Where) -> str | None:
+    if node is None:
+        problems.append(Problem(where, f"missing '{what}'"))
+        return None
+    if not _expect(node, str, f"'{what}'", problems):
+        return None
+    if not node.value.strip():
+        problems.append(Problem(node.where, f"'{what}' is empty"))
+        return None
+    if CONTROL.search(node.value):
+        problems.append(Problem(node.where, f"'{what}' contains a control character; remove it"))
+        return None
+    return node.value
+
+
+def _quote(mapping: dict[str, _Node], where: Where, problems: list[Problem]) -> Quote | None:
+    quote = _text(mapping.get("quote"), "quote", problems, where)
+    occurrence = mapping.get("occurrence")
+    nth = None
+    if occurrence is not None and _expect(occurrence, int, "'occurrence'", problems):
+        if occurrence.value < 1:
+            problems.append(Problem(occurrence.where, "'occurrence' counts from 1"))
+        else:
+            nth = occurrence.value
+    if quote is None:
+        return None
+    return Quote(quote, nth, mapping["quote"].where)
+
+
+def _check_id(node: _Node | None, what: str, problems: list[Problem], where: Where) -> str | None:
+    value = _text(node, what, problems, where)
+    if value is None:
+        return None
+    if not ID_PATTERN.match(value):
+        problems.append(Problem(
+            node.where,  # type: ignore[union-attr]
+            f"'{what}' {value!r} is not a valid id: use letters, digits, '-', '.' or '_' "
+            "(no spaces or '/'), starting with a letter or digit, at most 200 characters",
+        ))
+        return None
+    return value
+
+
+# ---------------------------------------------------------------- one file
+
+
+def load_file(path: Path, articles_dir: Path) -> FactFile:
+    """Load one fact file and its article; quotes are located by :func:`load_corpus`."""
+    root = parse_yaml(path)
+    name = str(path)
+    problems: list[Problem] = []
+    if not isinstance(root.value, dict):
+        raise FactError([Problem(root.where, "a fact file must be a mapping with 'article:', "
+                                              "'entities:' and 'facts:'")])
+    _unknown_keys(root, {"article", "entities", "facts"}, "the fact file", problems)
+    article_node = root.value.get("article")
+    if article_node is None:
+        raise FactError(problems + [Problem(Where(name), "missing 'article:' section")])
+    article = _load_article(article_node, articles_dir, problems)
+
+    entities: list[Entity] = []
+    seen: dict[str, Where] = {}
+    entities_node = root.value.get("entities", _Node([], root.where))
+    if _expect(entities_node, list, "'entities'", problems):
+        for item in entities_node.value:
+            entity = _load_entity(item, article.id if article else "?", problems)
+            if entity is None:
+                continue
+            if entity.id in seen:
+                problems.append(Problem(entity.where, f"duplicate id '{entity.id}' "
+                                                      f"(first defined at line {seen[entity.id].line})"))
+                continue
+            seen[entity.id] = entity.where
+            entities.append(entity)
+
+    facts: list[Fact] = []
+    facts_node = root.value.get("facts", _Node([], root.where))
+    if _expect(facts_node, list, "'facts'", problems):
+        for item in facts_node.value:
+            fact = _load_fact(item, article.id if article else "?", problems)
+            if fact is not None:
+                facts.append(fact)
+    if problems or article is None:
+        raise FactError(problems)
+    return FactFile(path, article, entities, facts)
+
+
+def _load_article(node: _Node, articles_dir: Path, problems: list[Problem]) -> Article | None:
+    if not _expect(node, dict, "'article'", problems):
+        return None
+    m = node.value
+    _unknown_keys(node, ARTICLE_KEYS, "'article'", problems)
+    article_id = _text(m.get("id"), "id", problems, node.where)
+    if article_id is not None and not ARTICLE_ID_PATTERN.match(article_id):
+        problems.append(Problem(m["id"].where, f"article id {article_id!r} must be letters, "
+                                               "digits, '-' or '_' (at most 64)"))
+        article_id = None
+    file_name = _text(m.get("file"), "file", problems, node.where)
+    title = _text(m.get("title"), "title", problems, node.where)
+    source = _text(m["source"], "source", problems, node.where) if "source" in m else None
+    published = None
+    published_quote = None
+    if "published" in m:
+        pub = m["published"]
+        if _expect(pub, dict, "'published'", problems):
+            _unknown_keys(pub, {"date", "quote", "occurrence"}, "'published'", problems)
+            published = _text(pub.value.get("date"), "date", problems, pub.where)
+            if published is not None and not re.fullmatch(r"\d{4}-\d\d-\d\d", published):
+                problems.append(Problem(pub.value["date"].where,
+                                        f"'date' {published!r} must be YYYY-MM-DD"))
+                published = None
+            published_quote = _quote(pub.value, pub.where, problems)
+    if article_id is None or file_name is None or title is None:
+        return None
+    path = _article_path(file_name, articles_dir, m["file"].where, problems)
+    if path is None:
+        return None
+    try:
+        raw = read_utf8(path, MAX_ARTICLE_BYTES)
+    except FactError as exc:
+        problems.extend(Problem(m["file"].where, f"article {file_name}: {p.message}")
+                        for p in exc.problems)
+        return None
+    article = Article(
+        id=article_id, file=file_name, title=title, source=source, published=published,
+        path=path, text=raw, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        where=node.where,
+    )
+    article.quotes["title"] = Quote(title, None, m["title"].where)
+    if source is not None:
+        article.quotes["source"] = Quote(source, None, m["source"].where)
+    if published_quote is not None:
+        article.quotes["published"] = published_quote
+    return article
+
+
+def _article_path(name: str, articles_dir: Path, where: Where, problems: list[Problem]) -> Path | None:
+    """Resolve an article file name safely: it must name a file inside ``articles_dir``."""
+    if "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
+        problems.append(Problem(where, f"'file' {name!r} must be a plain file name in "
+                                       f"{articles_dir} (no '/', '\\' or leading '.')"))
+        return None
+    base = articles_dir.resolve()
+    path = (articles_dir / name).resolve()
+    if path.parent != base:
+        problems.append(Problem(where, f"'file' {name!r} resolves outside {articles_dir}"))
+        return None
+    if not path.is_file():
+        problems.append(Problem(where, f"article file {name!r} not found in {articles_dir}"))
+        return None
+    return path
+
+
+def _load_entity(node: _Node, article: str, problems: list[Problem]) -> Entity | None:
+    if not _expect(node, dict, "an entity", problems):
+        return None
+    m = node.value
+    schema = fact_schema()
+    _unknown_keys(node, ENTITY_KEYS | set(schema), "an entity", problems)
+    entity_id = _check_id(m.get("id"), "id", problems, node.where)
+    type_name = _text(m.get("type"), "type", problems, node.where)
+    classes = entity_classes()
+    if type_name is not None and type_name not in classes:
+        problems.append(Problem(m["type"].where, f"unknown type '{type_name}'; known types: "
+                                                 + ", ".join(sorted(classes))))
+        type_name = None
+    label = None
+    if "label" in m or type_name not in COMPOSED_LABELS:
+        label = _text(m.get("label"), "label", problems, node.where)
+    alt_labels: list[str] = []
+    if "altLabels" in m and _expect(m["altLabels"], list, "'altLabels'", problems):
+        for alt in m["altLabels"].value:
+            value = _text(alt, "altLabels", problems, alt.where)
+            if value is not None:
+                alt_labels.append(value)
+    quote = _quote(m, node.where, problems)
+    props: dict[str, list[Value]] = {}
+    for key, child in m.items():
+        if key in ENTITY_KEYS or key not in schema:
+            continue
+        items = child.value if isinstance(child.value, list) else [child]
+        values = [Value(i.value, i.where) for i in items if _check_value(schema[key], i, problems)]
+        if values:
+            props[key] = values
+    if entity_id is None or type_name is None or quote is None:
+        return None
+    return Entity(entity_id, type_name, label, alt_labels, quote, props, node.where, article)
+
+
+def _load_fact(node: _Node, article: str, problems: list[Problem]) -> Fact | None:
+    if not _expect(node, dict, "a fact", problems):
+        return None
+    m = node.value
+    _unknown_keys(node, FACT_KEYS, "a fact", problems)
+    subject = _check_id(m.get("subject"), "subject", problems, node.where)
+    predicate = _text(m.get("predicate"), "predicate", problems, node.where)
+    schema = fact_schema()
+    spec = None
+    if predicate is not None:
+        spec = schema.get(predicate)
+        if spec is None:
+            problems.append(Problem(m["predicate"].where, f"unknown predicate '{predicate}'; known: "
+                                                          + ", ".join(sorted(schema))))
+    obj = m.get("object")
+    if obj is None:
+        problems.append(Problem(node.where, "missing 'object'"))
+    elif spec is not None and not _check_value(spec, obj, problems):
+        obj = None
+    quote = _quote(m, node.where, problems)
+    if subject is None or spec is None or obj is None or quote is None:
+        return None
+    return Fact(Value(subject, m["subject"].where), Value(predicate, m["predicate"].where),
+                Value(obj.value, obj.where), quote, node.where, article)
+
+
+def _check_value(spec: PropertySpec, node: _Node, problems: list[Problem]) -> bool:
+    """Check a value's form; whether an entity id exists is checked across the corpus."""
+    what = f"'{spec.key}'"
+    if spec.kind == "entity":
+        return _check_id(node, spec.key, problems, node.where) is not None
+    if spec.kind == "concept":
+        from kg.ontology import concepts
+
+        if not _expect(node, str, what, problems):
+            return False
+        allowed = concepts(spec.range)  # type: ignore[arg-type]
+        if node.value not in allowed:
+            problems.append(Problem(node.where, f"{what} must be one of "
+                                                f"{', '.join(sorted(allowed))}, not {node.value!r}"))
+            return False
+        return True
+    return literal_problem(spec, node.value, node.where, problems)
+
+
+def literal_problem(spec: PropertySpec, value: Any, where: Where, problems: list[Problem]) -> bool:
+    """Check a literal value against the property's datatype; record a problem if wrong."""
+    what = f"'{spec.key}'"
+    dtype = str(spec.range)
+    if dtype.endswith("#decimal"):
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            problems.append(Problem(where, f"{what} must be a number, not {_show(value)}"))
+            return False
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or not re.fullmatch(r"-?\d+(\.\d+)?", str(value)):
+            problems.append(Problem(where, f"{what} must be a plain decimal number like 13.43, "
+                                           f"not {_show(value)}"))
+            return False
+        return True
+    if dtype.endswith("#boolean"):
+        if not isinstance(value, bool):
+            problems.append(Problem(where, f"{what} must be true or false, not {_show(value)}"))
+            return False
+        return True
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        problems.append(Problem(where, f"{what} must be text, not {_show(value)}"))
+        return False
+    if not str(value).strip() or CONTROL.search(str(value)):
+        problems.append(Problem(where, f"{what} is empty or contains a control character"))
+        return False
+    if spec.iri == KG.startDate and not re.fullmatch(r"--\d\d-\d\d|\d{4}(-\d\d(-\d\d)?)?", str(value)):
+        problems.append(Problem(where, f"{what} must be YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD "
+                                       f"(month and day when the year is not stated), not "
+                                       f"{_show(value)}"))
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def load_corpus(data_dir: Path) -> Corpus:
+    """Load every fact file under ``data_dir/facts`` and check the corpus as a whole.
+
+    Checks that need more than one file happen here: ids referenced but defined nowhere,
+    one id given two types or two labels, quotes located in their articles.
+    """
+    facts_dir = data_dir / "facts"
+    articles_dir = data_dir / "articles"
+    if not facts_dir.is_dir():
+        raise FactError([Problem(Where(str(facts_dir)), "no facts directory here; "
+                                                        "expected data/facts/*.yaml")])
+    paths = sorted(facts_dir.glob("*.yaml")) + sorted(facts_dir.glob("*.yml"))
+    if not paths:
+        raise FactError([Problem(Where(str(facts_dir)), "no fact files (*.yaml) found")])
+    problems: list[Problem] = []
+    files: list[FactFile] = []
+    for path in paths:
+        try:
+            files.append(load_file(path, articles_dir))
+        except FactError as exc:
+            problems.extend(exc.problems)
+    corpus = Corpus(files)
+    problems.extend(check_corpus(corpus))
+    if problems:
+        raise FactError(problems)
+    return corpus
+
+
+def check_corpus(corpus: Corpus) -> list[Problem]:
+    """Cross-file checks, and quote location (which also fills in every quote's span)."""
+    problems: list[Problem] = []
+    seen_articles: dict[str, Where] = {}
+    for f in corpus.files:
+        if f.article.id in seen_articles:
+            problems.append(Problem(f.article.where, f"article id '{f.article.id}' is also used "
+                                                     f"at {seen_articles[f.article.id]}"))
+        seen_articles.setdefault(f.article.id, f.article.where)
+
+    first: dict[str, Entity] = {}
+    for entity in corpus.entities():
+        other = first.setdefault(entity.id, entity)
+        if other is entity:
+            continue
+        if other.type != entity.type:
+            problems.append(Problem(entity.where, f"'{entity.id}' has type {entity.type} here but "
+                                                  f"{other.type} at {other.where}"))
+        if entity.label is not None and other.label is not None and other.label != entity.label:
+            problems.append(Problem(entity.where, f"'{entity.id}' is labelled {entity.label!r} here "
+                                                  f"but {other.label!r} at {other.where}; one "
+                                                  "entity has one label (put variants in altLabels)"))
+
+    schema = fact_schema()
+    classes = entity_classes()
+
+    def check_ref(spec: PropertySpec, value: Value) -> None:
+        if spec.kind != "entity":
+            return
+        target = first.get(value.raw)
+        if target is None:
+            problems.append(Problem(value.where, f"'{value.raw}' is not defined in any fact file "
+                                                 f"(add it under 'entities:')"))
+        elif spec.range is not None and spec.range not in superclasses(classes[target.type]):
+            problems.append(Problem(value.where, f"'{spec.key}' needs a "
+                                                 f"{str(spec.range).split('#')[-1]}, but "
+                                                 f"'{value.raw}' is a {target.type}"))
+
+    for entity in corpus.entities():
+        for key, values in entity.props.items():
+            for value in values:
+                check_ref(schema[key], value)
+    for fact in corpus.facts():
+        if fact.subject.raw not in first:
+            problems.append(Problem(fact.subject.where, f"'{fact.subject.raw}' is not defined in "
+                                                        "any fact file (add it under 'entities:')"))
+        check_ref(schema[fact.predicate.raw], fact.object)
+
+    for f in corpus.files:
+        raw = f.article.text
+        quotes = list(f.article.quotes.values())
+        quotes += [e.quote for e in f.entities] + [x.quote for x in f.facts]
+        for quote in quotes:
+            try:
+                quote.span = text.locate(quote.text, raw, quote.occurrence)
+            except text.QuoteError as exc:
+                problems.append(Problem(quote.where, f"{exc} (article {f.article.file})"))
+        for entity in f.entities:
+            problems.extend(_label_problems(entity, raw))
+            problems.extend(_metric_problems(entity, raw))
+    return problems
+
+
+def _metric_problems(entity: Entity, raw: str) -> list[Problem]:
+    """A metric states its number, or says it is missing; the number must be in the quote.
+
+    This is the guard against invented numbers: whatever value an annotator writes, the
+    build refuses it unless the quoted sentence contains it (Arabic or Chinese numerals).
+    """
+    values = entity.props.get("value", [])
+    missing = entity.props.get("valueMissing", [])
+    if entity.type != "Metric":
+        return [Problem(v.where, f"'{k}' is for Metric entities, not {entity.type}")
+                for k, vs in (("value", values), ("valueMissing", missing)) for v in vs]
+    if missing and missing[0].raw is True and values:
+        return [Problem(values[0].where, "a metric with 'valueMissing: true' has no 'value'")]
+    if not values and not (missing and missing[0].raw is True):
+        return [Problem(entity.where, "a Metric needs 'value' (the number in the quote) or "
+                                      "'valueMissing: true' when the article lost it")]
+    if not values or entity.quote.span == (0, 0):
+        return []
+    start, end = entity.quote.span
+    value = str(values[0].raw)
+    if number_in_text(value, raw[start:end]):
+        return []
+    return [Problem(values[0].where, f"the number {value} does not occur in the quote; a metric's "
+                                     "value must be written in the sentence it is quoted from")]
+
+
+def number_in_text(value: str, quoted: str) -> bool:
+    """Whether ``value`` is written in ``quoted``, in Arabic or Chinese numerals.
+
+    >>> number_in_text("205", "其中工业企业205家")
+    True
+    >>> number_in_text("200", "现在工地两百多名工人都复工了")
+    True
+    >>> number_in_text("20", "其中工业企业205家")
+    False
+    """
+    normalized = text.normalize(quoted).text
+    if _has_number(value, normalized):
+        return True
+    import warnings
+
+    from cn2an import transform
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # cn2an warns on every number it cannot convert
+            arabic = transform(normalized, "cn2an")
+    except Exception:  # cn2an raises bare errors on odd input; then there is no match
+        return False
+    return _has_number(value, arabic)
+
+
+def _has_number(value: str, haystack: str) -> bool:
+    """Match whole numbers only: 20 is not in 205, 2.4 is not in 12.43."""
+    haystack = haystack.translate(FULLWIDTH_DIGITS)
+    return re.search(rf"(?<![\d.]){re.escape(value)}(?![\d]|\.\d)", haystack) is not None
+
+
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def _label_problems(entity: Entity, raw: str) -> list[Problem]:
+    """An entity's label must be visible in its quote, so the quote really names it."""
+    if entity.label is None or entity.quote.span == (0, 0):
+        return []
+    start, end = entity.quote.span
+    quoted = text.normalize(raw[start:end]).text
+    names = [entity.label, *entity.alt_labels]
+    if any(name in quoted or name in raw[start:end] for name in names):
+        return []
+    return [Problem(entity.quote.where, f"neither the label {entity.label!r} nor an altLabel "
+                                        "occurs in the quote; quote the words that name it")]

@@ -1,0 +1,60 @@
+"""Counts that summarise a build: per class, per article."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.table import Table
+
+
+def class_counts(result: Any) -> dict[str, int]:
+    """Entities per class, then facts (statements), evidence quotes, articles and triples."""
+    graph = result.graph
+    counts: dict[str, int] = dict(sorted(Counter(t for _, t in graph.nodes(data="type")).items()))
+    counts["facts (statements)"] = _statements(result)
+    counts["evidence quotes"] = len({(e["article"], e["start"], e["end"])
+                                     for _, ev in graph.nodes(data="evidence") for e in ev or []})
+    counts["articles"] = len(result.corpus.files)
+    counts["triples"] = len(result.union())
+    return counts
+
+
+def _statements(result: Any) -> int:
+    from rdflib import RDF
+
+    from kg.ontology import KG
+
+    return len(set(result.union().subjects(RDF.type, KG.Statement)))
+
+
+def article_counts(result: Any) -> list[dict[str, Any]]:
+    """Per article: entities by class and facts, from the fact files."""
+    rows = []
+    for f in result.corpus.files:
+        types = Counter(e.type for e in f.entities)
+        props = sum(len(v) for e in f.entities for v in e.props.values())
+        rows.append({
+            "article": f.article.id, "title": f.article.title, "entities": len(f.entities),
+            "facts": props + len(f.facts), **{k: types.get(k, 0) for k in KEY_CLASSES},
+        })
+    return rows
+
+
+KEY_CLASSES = ("Official", "Person", "Subdistrict", "Enterprise", "Organization", "Initiative",
+               "Metric", "Post")
+
+
+def article_table(result: Any) -> Table:
+    table = Table(title="Entities and facts per article", show_edge=False)
+    for name in ("article", "title", "entities", "facts", *KEY_CLASSES):
+        table.add_column(name, justify="left" if name in ("article", "title") else "right")
+    totals: Counter[str] = Counter()
+    for row in article_counts(result):
+        title = row["title"] if len(row["title"]) <= 24 else row["title"][:23] + "…"
+        table.add_row(row["article"], title, *(str(row[k]) for k in ("entities", "facts",
+                                                                     *KEY_CLASSES)))
+        totals.update({k: row[k] for k in ("entities", "facts", *KEY_CLASSES)})
+    table.add_row("all", "(distinct entities are fewer: shared ones are one node)",
+                  *(str(totals[k]) for k in ("entities", "facts", *KEY_CLASSES)))
+    return table
