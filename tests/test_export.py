@@ -1,0 +1,58 @@
+"""Exports: each RDF format parses back to the same graph; writes are atomic."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from kg import export
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld"])
+def test_graph_formats_round_trip(seed_build, tmp_path, fmt):
+    path = tmp_path / f"kg.{export.RDF_FORMATS[fmt][0]}"
+    export.export(seed_build.union(), path, fmt)
+    parsed = Graph().parse(path, format="nt" if fmt == "nt" else fmt)
+    assert isomorphic(parsed, seed_build.union())
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_dataset_formats_keep_one_graph_per_article(seed_build, tmp_path, fmt):
+    path = tmp_path / f"kg.{export.RDF_FORMATS[fmt][0]}"
+    export.export(seed_build.dataset, path, fmt)
+    parsed = Dataset()
+    parsed.parse(path, format=fmt)
+    original = {g.identifier: g for g in seed_build.dataset.graphs() if len(g)}
+    loaded = {g.identifier: g for g in parsed.graphs() if len(g)}
+    assert set(loaded) == set(original)
+    for name, graph in original.items():
+        assert isomorphic(loaded[name], graph), name
+
+
+def test_jsonld_uses_a_local_context(seed_build):
+    doc = json.loads(export.serialize(seed_build.union(), "json-ld"))
+    assert isinstance(doc["@context"], dict)
+    assert doc["@context"]["kg"] == "https://w3id.org/jiedao-kg/ontology#"
+
+
+def test_failed_write_leaves_the_old_file(tmp_path):
+    target = tmp_path / "kg.ttl"
+    target.write_text("old")
+
+    def broken(handle):
+        handle.write(b"half a file")
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        export.write_with(target, broken)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
+
+
+def test_dash_writes_to_stdout(seed_build, capfdbinary):
+    export.export(seed_build.union(), "-", "nt")
+    out = capfdbinary.readouterr().out
+    assert out.count(b"\n") == len(seed_build.union())
