@@ -131,7 +131,7 @@ def original_form(label: str, raw: str, span: tuple[int, int]) -> str | None:
     normalized quote, map it back to the raw text and drop the pinyin, keeping the
     traditional characters for a ``zh-Hant`` alternative label.
     """
-    quoted = raw[span[0]:span[1]]
+    quoted = raw[span[0] : span[1]]
     normalized = text.normalize(quoted)
     at = normalized.text.find(label)
     if at < 0:
@@ -163,8 +163,9 @@ class _Builder:
                 self.add_entity(g, entity)
             for fact in f.facts:
                 spec = self.schema[fact.predicate.raw]
-                self.add_fact(g, entity_iri(fact.subject.raw), spec, fact.object.raw, fact.quote,
-                              f.article.id)
+                self.add_fact(
+                    g, entity_iri(fact.subject.raw), spec, fact.object.raw, fact.quote, f.article.id
+                )
         for node, evidence in self.node_evidence.items():
             self.nx.nodes[node]["evidence"] = sorted(evidence, key=_evidence_key)
             self.nx.nodes[node]["articles"] = sorted({e["article"] for e in evidence})
@@ -187,7 +188,9 @@ class _Builder:
         for quote in article.quotes.values():
             g.add((a, KG.evidence, self.evidence(g, article.id, quote)))
         self.nx.graph["articles"][article.id] = {
-            "title": article.title, "file": f"articles/{article.file}", "iri": str(a),
+            "title": article.title,
+            "file": f"articles/{article.file}",
+            "iri": str(a),
         }
 
     def evidence(self, g: Graph, article_id: str, quote: Quote) -> URIRef:
@@ -204,8 +207,13 @@ class _Builder:
     def evidence_record(self, article_id: str, quote: Quote) -> dict[str, Any]:
         start, end = quote.span
         article = self.corpus.articles[article_id]
-        return {"article": article_id, "title": article.title, "quote": article.text[start:end],
-                "start": start, "end": end}
+        return {
+            "article": article_id,
+            "title": article.title,
+            "quote": article.text[start:end],
+            "start": start,
+            "end": end,
+        }
 
     def add_entity(self, g: Graph, entity: Entity) -> None:
         s = entity_iri(entity.id)
@@ -244,8 +252,9 @@ class _Builder:
             return f"{self.labels.get(where, '')}{self.labels.get(role, '')}" or entity.id
         return metric_label(entity)
 
-    def add_fact(self, g: Graph, s: URIRef, spec: PropertySpec, value: Any, quote: Quote,
-                 article_id: str) -> None:
+    def add_fact(
+        self, g: Graph, s: URIRef, spec: PropertySpec, value: Any, quote: Quote, article_id: str
+    ) -> None:
         if spec.kind == "entity":
             o: Node = entity_iri(value)
         elif spec.kind == "concept":
@@ -266,8 +275,9 @@ class _Builder:
         if spec.kind == "entity":
             u, v = str(s), str(o)
             if not self.nx.has_edge(u, v, spec.key):
-                self.nx.add_edge(u, v, key=spec.key, predicate=str(spec.iri),
-                                 label=predicate_label(spec.iri))
+                self.nx.add_edge(
+                    u, v, key=spec.key, predicate=str(spec.iri), label=predicate_label(spec.iri)
+                )
             self.edge_evidence[(u, v, spec.key)].append(self.evidence_record(article_id, quote))
 
 
@@ -328,4 +338,3 @@ def build(data_dir: str | Path = "data", *, validate: bool = True) -> Build:
 
         check_shapes(result.union())
     return result
-

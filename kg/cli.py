@@ -46,14 +46,25 @@ def cli() -> None:
     """Jiedao KG: who ran which initiative where, every fact tied to its source sentence."""
 
 
-DATA = click.option("--data", "data", type=click.Path(path_type=Path), default=Path("data"),
-                    show_default=True, help="Folder with articles/ and facts/.")
+DATA = click.option(
+    "--data",
+    "data",
+    type=click.Path(path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Folder with articles/ and facts/.",
+)
 
 
 @cli.command()
 @DATA
-@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Folder for kg.ttl, kg.trig, kg.html.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for kg.ttl, kg.trig, kg.html.",
+)
 @click.option("--html/--no-html", default=True, show_default=True, help="Write the viewer.")
 def build(data: Path, out: Path, html: bool) -> None:
     """Build the graph from DATA and write Turtle, TriG and the HTML viewer into OUT."""
@@ -92,9 +103,11 @@ def _print_summary(result: Any) -> None:
 def validate(data: Path) -> None:
     """Check fact files, quotes and SHACL shapes without writing anything."""
     result = _load_build(data)
-    click.echo(f"ok: {len(result.corpus.files)} fact files, "
-               f"{sum(1 for _ in result.corpus.entities())} entities, "
-               f"{len(result.union())} triples conform to the shapes")
+    click.echo(
+        f"ok: {len(result.corpus.files)} fact files, "
+        f"{sum(1 for _ in result.corpus.entities())} entities, "
+        f"{len(result.union())} triples conform to the shapes"
+    )
 
 
 @cli.command()
@@ -109,10 +122,16 @@ def stats(data: Path) -> None:
 
 @cli.command()
 @DATA
-@click.option("--format", "fmt", default="turtle", show_default=True,
-              type=click.Choice(["turtle", "trig", "json-ld", "nt", "nquads"]))
-@click.option("-o", "--output", default="-", show_default=True,
-              help="File to write, or - for stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    default="turtle",
+    show_default=True,
+    type=click.Choice(["turtle", "trig", "json-ld", "nt", "nquads"]),
+)
+@click.option(
+    "-o", "--output", default="-", show_default=True, help="File to write, or - for stdout."
+)
 def export(data: Path, fmt: str, output: str) -> None:
     """Export the graph built from DATA in another RDF format."""
     from kg import export as ex
@@ -161,24 +180,46 @@ def parse_param(text: str) -> tuple[str, Any]:
         try:
             return key, from_n3(value)
         except Exception:
-            raise click.BadParameter(f"cannot read {value!r} as an RDF literal",
-                                     param_hint="--param") from None
+            raise click.BadParameter(
+                f"cannot read {value!r} as an RDF literal", param_hint="--param"
+            ) from None
     return key, value
 
 
 @cli.command()
 @click.argument("query_ref", required=False)
-@click.option("--data", "data", default="out/kg.ttl", show_default=True,
-              help="RDF file to query (Turtle, TriG, N-Triples, JSON-LD).")
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="Bind ?KEY to VALUE (repeatable); never pasted into the query text.")
-@click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "json"]))
-@click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Stop after this many rows.")
+@click.option(
+    "--data",
+    "data",
+    default="out/kg.ttl",
+    show_default=True,
+    help="RDF file to query (Turtle, TriG, N-Triples, JSON-LD).",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Bind ?KEY to VALUE (repeatable); never pasted into the query text.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "json"]),
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Stop after this many rows.",
+)
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their questions.")
-def query(query_ref: str | None, data: str, params: tuple[str, ...], fmt: str, limit: int,
-          list_: bool) -> None:
+def query(
+    query_ref: str | None, data: str, params: tuple[str, ...], fmt: str, limit: int, list_: bool
+) -> None:
     """Run a SPARQL query: a library NAME, a FILE.rq, or - for stdin."""
     from kg.query import named_queries
     from kg.query import query as run
@@ -248,7 +289,7 @@ def _short(term: Any) -> str:
     value = str(term)
     for prefix, ns in PREFIXES.items():
         if value.startswith(str(ns)) and " " not in value:
-            return f"{prefix}:{value[len(str(ns)):]}"
+            return f"{prefix}:{value[len(str(ns)) :]}"
     return value
 
 
@@ -275,10 +316,11 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if os.environ.get("KG_DEBUG"):
             raise
-        _fail(f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
-              "(set KG_DEBUG=1 for a traceback, and please report it)")
+        _fail(
+            f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]} "
+            "(set KG_DEBUG=1 for a traceback, and please report it)"
+        )
 
 
 if __name__ == "__main__":
     main()
-

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
+import networkx as nx
 from rdflib import Dataset, Graph
 
 from kg.ontology import PREFIXES
@@ -79,8 +80,14 @@ def serialize(data: Graph | Dataset, fmt: str) -> bytes:
         lines = sorted(set(out.splitlines(keepends=True)))
         return b"".join(line for line in lines if line.strip())
     if fmt == "json-ld":
-        return data.serialize(format="json-ld", context=jsonld_context(), indent=1,
-                              sort_keys=True, auto_compact=True, encoding="utf-8")
+        return data.serialize(
+            format="json-ld",
+            context=jsonld_context(),
+            indent=1,
+            sort_keys=True,
+            auto_compact=True,
+            encoding="utf-8",
+        )
     if fmt == "turtle" and isinstance(data, Dataset):
         raise ValueError("use the union graph for Turtle (Build.union())")
     return data.serialize(format=fmt, encoding="utf-8")
@@ -97,3 +104,84 @@ def write_with(target: str | Path, writer: Callable[[IO[bytes]], None]) -> None:
     """Atomically write whatever ``writer`` streams into the handle it is given."""
     with atomic_open(target) as handle:
         writer(handle)
+
+
+# ---------------------------------------------------------------- property-graph formats
+
+GRAPH_FORMATS = {
+    "graphml": "graphml",
+    "gexf": "gexf",
+    "csv-nodes": "nodes.csv",
+    "csv-edges": "edges.csv",
+}
+"""Formats of the networkx graph (for Gephi, Cytoscape, spreadsheets) -> file suffix."""
+
+
+def flat_value(value: object) -> str | int | float | bool | None:
+    """An attribute value GraphML/GEXF/CSV can hold: lists and evidence become text.
+
+    Gephi and ``networkx.read_graphml`` only understand strings and numbers, so lists are
+    joined with "; " and evidence records become "article[start:end] quote" lines.
+    """
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        parts = [_evidence_text(v) if isinstance(v, dict) else str(v) for v in value]
+        return ("\n" if value and isinstance(value[0], dict) else "; ").join(parts)
+    return str(value)
+
+
+def _evidence_text(record: dict) -> str:
+    return f"{record['article']}[{record['start']}:{record['end']}] {record['quote']}"
+
+
+def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of the graph whose attributes are only strings, numbers and booleans."""
+    flat = nx.MultiDiGraph()
+    for node, attrs in graph.nodes(data=True):
+        flat.add_node(
+            node,
+            **{k: v for k, v in ((k, flat_value(v)) for k, v in attrs.items()) if v is not None},
+        )
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        flat.add_edge(
+            u,
+            v,
+            key=key,
+            relation=key,
+            **{k: w for k, w in ((k, flat_value(w)) for k, w in attrs.items()) if w is not None},
+        )
+    return flat
+
+
+def serialize_graph(graph: nx.MultiDiGraph, fmt: str) -> bytes:
+    """GraphML, GEXF or CSV (nodes or edges) of the networkx graph, deterministically."""
+    import csv
+    import io
+
+    flat = flat_graph(graph)
+    if fmt == "graphml":
+        return "\n".join(nx.generate_graphml(flat, named_key_ids=True)).encode("utf-8") + b"\n"
+    if fmt == "gexf":
+        return "\n".join(nx.generate_gexf(flat)).encode("utf-8") + b"\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if fmt == "csv-nodes":
+        columns = sorted({k for _, a in flat.nodes(data=True) for k in a} - {"label", "type"})
+        writer.writerow(["id", "label", "type", *columns])
+        for node, attrs in sorted(flat.nodes(data=True)):
+            writer.writerow(
+                [
+                    node,
+                    attrs.get("label", ""),
+                    attrs.get("type", ""),
+                    *(attrs.get(c, "") for c in columns),
+                ]
+            )
+    elif fmt == "csv-edges":
+        writer.writerow(["source", "target", "relation", "label", "evidence"])
+        for u, v, key, attrs in sorted(flat.edges(keys=True, data=True), key=lambda e: e[:3]):
+            writer.writerow([u, v, key, attrs.get("label", ""), attrs.get("evidence", "")])
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(GRAPH_FORMATS)}")
+    return buffer.getvalue().encode("utf-8")

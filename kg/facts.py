@@ -161,7 +161,9 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
-                None, None, "anchors and aliases (*name) are not allowed in fact files",
+                None,
+                None,
+                "anchors and aliases (*name) are not allowed in fact files",
                 event.start_mark,
             )
         if self.check_event(yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent):
@@ -235,7 +237,9 @@ def parse_yaml(path: Path) -> _Node:
     source = read_utf8(path, MAX_FACT_FILE_BYTES)
     name = str(path)
     if not source.strip():
-        raise FactError([Problem(Where(name), "file is empty; a fact file needs an 'article:' section")])
+        raise FactError(
+            [Problem(Where(name), "file is empty; a fact file needs an 'article:' section")]
+        )
     try:
         node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -255,16 +259,24 @@ def parse_yaml(path: Path) -> _Node:
 
 
 def _expect(node: _Node, kind: type | tuple[type, ...], what: str, problems: list[Problem]) -> bool:
-    if isinstance(node.value, kind) and not isinstance(node.value, bool) or (
+    if (isinstance(node.value, kind) and not isinstance(node.value, bool)) or (
         kind is bool and isinstance(node.value, bool)
     ):
         return True
-    problems.append(Problem(node.where, f"{what} must be {_kind_name(kind)}, not {_show(node.value)}"))
+    problems.append(
+        Problem(node.where, f"{what} must be {_kind_name(kind)}, not {_show(node.value)}")
+    )
     return False
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true/false"}
+    names = {
+        str: "text",
+        int: "a whole number",
+        list: "a list",
+        dict: "a mapping",
+        bool: "true/false",
+    }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
@@ -321,11 +333,13 @@ def _check_id(node: _Node | None, what: str, problems: list[Problem], where: Whe
     if value is None:
         return None
     if not ID_PATTERN.match(value):
-        problems.append(Problem(
-            node.where,  # type: ignore[union-attr]
-            f"'{what}' {value!r} is not a valid id: use letters, digits, '-', '.' or '_' "
-            "(no spaces or '/'), starting with a letter or digit, at most 200 characters",
-        ))
+        problems.append(
+            Problem(
+                node.where,  # type: ignore[union-attr]
+                f"'{what}' {value!r} is not a valid id: use letters, digits, '-', '.' or '_' "
+                "(no spaces or '/'), starting with a letter or digit, at most 200 characters",
+            )
+        )
         return None
     return value
 
@@ -339,12 +353,18 @@ def load_file(path: Path, articles_dir: Path) -> FactFile:
     name = str(path)
     problems: list[Problem] = []
     if not isinstance(root.value, dict):
-        raise FactError([Problem(root.where, "a fact file must be a mapping with 'article:', "
-                                              "'entities:' and 'facts:'")])
+        raise FactError(
+            [
+                Problem(
+                    root.where,
+                    "a fact file must be a mapping with 'article:', 'entities:' and 'facts:'",
+                )
+            ]
+        )
     _unknown_keys(root, {"article", "entities", "facts"}, "the fact file", problems)
     article_node = root.value.get("article")
     if article_node is None:
-        raise FactError(problems + [Problem(Where(name), "missing 'article:' section")])
+        raise FactError([*problems, Problem(Where(name), "missing 'article:' section")])
     article = _load_article(article_node, articles_dir, problems)
 
     entities: list[Entity] = []
@@ -356,8 +376,13 @@ def load_file(path: Path, articles_dir: Path) -> FactFile:
             if entity is None:
                 continue
             if entity.id in seen:
-                problems.append(Problem(entity.where, f"duplicate id '{entity.id}' "
-                                                      f"(first defined at line {seen[entity.id].line})"))
+                problems.append(
+                    Problem(
+                        entity.where,
+                        f"duplicate id '{entity.id}' "
+                        f"(first defined at line {seen[entity.id].line})",
+                    )
+                )
                 continue
             seen[entity.id] = entity.where
             entities.append(entity)
@@ -381,8 +406,12 @@ def _load_article(node: _Node, articles_dir: Path, problems: list[Problem]) -> A
     _unknown_keys(node, ARTICLE_KEYS, "'article'", problems)
     article_id = _text(m.get("id"), "id", problems, node.where)
     if article_id is not None and not ARTICLE_ID_PATTERN.match(article_id):
-        problems.append(Problem(m["id"].where, f"article id {article_id!r} must be letters, "
-                                               "digits, '-' or '_' (at most 64)"))
+        problems.append(
+            Problem(
+                m["id"].where,
+                f"article id {article_id!r} must be letters, digits, '-' or '_' (at most 64)",
+            )
+        )
         article_id = None
     file_name = _text(m.get("file"), "file", problems, node.where)
     title = _text(m.get("title"), "title", problems, node.where)
@@ -395,8 +424,9 @@ def _load_article(node: _Node, articles_dir: Path, problems: list[Problem]) -> A
             _unknown_keys(pub, {"date", "quote", "occurrence"}, "'published'", problems)
             published = _text(pub.value.get("date"), "date", problems, pub.where)
             if published is not None and not re.fullmatch(r"\d{4}-\d\d-\d\d", published):
-                problems.append(Problem(pub.value["date"].where,
-                                        f"'date' {published!r} must be YYYY-MM-DD"))
+                problems.append(
+                    Problem(pub.value["date"].where, f"'date' {published!r} must be YYYY-MM-DD")
+                )
                 published = None
             published_quote = _quote(pub.value, pub.where, problems)
     if article_id is None or file_name is None or title is None:
@@ -407,12 +437,19 @@ def _load_article(node: _Node, articles_dir: Path, problems: list[Problem]) -> A
     try:
         raw = read_utf8(path, MAX_ARTICLE_BYTES)
     except FactError as exc:
-        problems.extend(Problem(m["file"].where, f"article {file_name}: {p.message}")
-                        for p in exc.problems)
+        problems.extend(
+            Problem(m["file"].where, f"article {file_name}: {p.message}") for p in exc.problems
+        )
         return None
     article = Article(
-        id=article_id, file=file_name, title=title, source=source, published=published,
-        path=path, text=raw, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        id=article_id,
+        file=file_name,
+        title=title,
+        source=source,
+        published=published,
+        path=path,
+        text=raw,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         where=node.where,
     )
     article.quotes["title"] = Quote(title, None, m["title"].where)
@@ -423,11 +460,18 @@ def _load_article(node: _Node, articles_dir: Path, problems: list[Problem]) -> A
     return article
 
 
-def _article_path(name: str, articles_dir: Path, where: Where, problems: list[Problem]) -> Path | None:
+def _article_path(
+    name: str, articles_dir: Path, where: Where, problems: list[Problem]
+) -> Path | None:
     """Resolve an article file name safely: it must name a file inside ``articles_dir``."""
     if "/" in name or "\\" in name or name.startswith(".") or "\x00" in name:
-        problems.append(Problem(where, f"'file' {name!r} must be a plain file name in "
-                                       f"{articles_dir} (no '/', '\\' or leading '.')"))
+        problems.append(
+            Problem(
+                where,
+                f"'file' {name!r} must be a plain file name in "
+                f"{articles_dir} (no '/', '\\' or leading '.')",
+            )
+        )
         return None
     base = articles_dir.resolve()
     path = (articles_dir / name).resolve()
@@ -450,8 +494,12 @@ def _load_entity(node: _Node, article: str, problems: list[Problem]) -> Entity |
     type_name = _text(m.get("type"), "type", problems, node.where)
     classes = entity_classes()
     if type_name is not None and type_name not in classes:
-        problems.append(Problem(m["type"].where, f"unknown type '{type_name}'; known types: "
-                                                 + ", ".join(sorted(classes))))
+        problems.append(
+            Problem(
+                m["type"].where,
+                f"unknown type '{type_name}'; known types: " + ", ".join(sorted(classes)),
+            )
+        )
         type_name = None
     label = None
     if "label" in m or type_name not in COMPOSED_LABELS:
@@ -488,8 +536,12 @@ def _load_fact(node: _Node, article: str, problems: list[Problem]) -> Fact | Non
     if predicate is not None:
         spec = schema.get(predicate)
         if spec is None:
-            problems.append(Problem(m["predicate"].where, f"unknown predicate '{predicate}'; known: "
-                                                          + ", ".join(sorted(schema))))
+            problems.append(
+                Problem(
+                    m["predicate"].where,
+                    f"unknown predicate '{predicate}'; known: " + ", ".join(sorted(schema)),
+                )
+            )
     obj = m.get("object")
     if obj is None:
         problems.append(Problem(node.where, "missing 'object'"))
@@ -498,8 +550,14 @@ def _load_fact(node: _Node, article: str, problems: list[Problem]) -> Fact | Non
     quote = _quote(m, node.where, problems)
     if subject is None or spec is None or obj is None or quote is None:
         return None
-    return Fact(Value(subject, m["subject"].where), Value(predicate, m["predicate"].where),
-                Value(obj.value, obj.where), quote, node.where, article)
+    return Fact(
+        Value(subject, m["subject"].where),
+        Value(predicate, m["predicate"].where),
+        Value(obj.value, obj.where),
+        quote,
+        node.where,
+        article,
+    )
 
 
 def _check_value(spec: PropertySpec, node: _Node, problems: list[Problem]) -> bool:
@@ -514,8 +572,12 @@ def _check_value(spec: PropertySpec, node: _Node, problems: list[Problem]) -> bo
             return False
         allowed = concepts(spec.range)  # type: ignore[arg-type]
         if node.value not in allowed:
-            problems.append(Problem(node.where, f"{what} must be one of "
-                                                f"{', '.join(sorted(allowed))}, not {node.value!r}"))
+            problems.append(
+                Problem(
+                    node.where,
+                    f"{what} must be one of {', '.join(sorted(allowed))}, not {node.value!r}",
+                )
+            )
             return False
         return True
     return literal_problem(spec, node.value, node.where, problems)
@@ -533,9 +595,16 @@ def literal_problem(spec: PropertySpec, value: Any, where: Where, problems: list
             number = Decimal(str(value))
         except InvalidOperation:
             number = None
-        if number is None or not number.is_finite() or not re.fullmatch(r"-?\d+(\.\d+)?", str(value)):
-            problems.append(Problem(where, f"{what} must be a plain decimal number like 13.43, "
-                                           f"not {_show(value)}"))
+        if (
+            number is None
+            or not number.is_finite()
+            or not re.fullmatch(r"-?\d+(\.\d+)?", str(value))
+        ):
+            problems.append(
+                Problem(
+                    where, f"{what} must be a plain decimal number like 13.43, not {_show(value)}"
+                )
+            )
             return False
         return True
     if dtype.endswith("#boolean"):
@@ -549,10 +618,17 @@ def literal_problem(spec: PropertySpec, value: Any, where: Where, problems: list
     if not str(value).strip() or CONTROL.search(str(value)):
         problems.append(Problem(where, f"{what} is empty or contains a control character"))
         return False
-    if spec.iri == KG.startDate and not re.fullmatch(r"--\d\d-\d\d|\d{4}(-\d\d(-\d\d)?)?", str(value)):
-        problems.append(Problem(where, f"{what} must be YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD "
-                                       f"(month and day when the year is not stated), not "
-                                       f"{_show(value)}"))
+    if spec.iri == KG.startDate and not re.fullmatch(
+        r"--\d\d-\d\d|\d{4}(-\d\d(-\d\d)?)?", str(value)
+    ):
+        problems.append(
+            Problem(
+                where,
+                f"{what} must be YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD "
+                f"(month and day when the year is not stated), not "
+                f"{_show(value)}",
+            )
+        )
         return False
     return True
 
@@ -569,8 +645,9 @@ def load_corpus(data_dir: Path) -> Corpus:
     facts_dir = data_dir / "facts"
     articles_dir = data_dir / "articles"
     if not facts_dir.is_dir():
-        raise FactError([Problem(Where(str(facts_dir)), "no facts directory here; "
-                                                        "expected data/facts/*.yaml")])
+        raise FactError(
+            [Problem(Where(str(facts_dir)), "no facts directory here; expected data/facts/*.yaml")]
+        )
     paths = sorted(facts_dir.glob("*.yaml")) + sorted(facts_dir.glob("*.yml"))
     if not paths:
         raise FactError([Problem(Where(str(facts_dir)), "no fact files (*.yaml) found")])
@@ -594,8 +671,12 @@ def check_corpus(corpus: Corpus) -> list[Problem]:
     seen_articles: dict[str, Where] = {}
     for f in corpus.files:
         if f.article.id in seen_articles:
-            problems.append(Problem(f.article.where, f"article id '{f.article.id}' is also used "
-                                                     f"at {seen_articles[f.article.id]}"))
+            problems.append(
+                Problem(
+                    f.article.where,
+                    f"article id '{f.article.id}' is also used at {seen_articles[f.article.id]}",
+                )
+            )
         seen_articles.setdefault(f.article.id, f.article.where)
 
     first: dict[str, Entity] = {}
@@ -604,12 +685,21 @@ def check_corpus(corpus: Corpus) -> list[Problem]:
         if other is entity:
             continue
         if other.type != entity.type:
-            problems.append(Problem(entity.where, f"'{entity.id}' has type {entity.type} here but "
-                                                  f"{other.type} at {other.where}"))
+            problems.append(
+                Problem(
+                    entity.where,
+                    f"'{entity.id}' has type {entity.type} here but {other.type} at {other.where}",
+                )
+            )
         if entity.label is not None and other.label is not None and other.label != entity.label:
-            problems.append(Problem(entity.where, f"'{entity.id}' is labelled {entity.label!r} here "
-                                                  f"but {other.label!r} at {other.where}; one "
-                                                  "entity has one label (put variants in altLabels)"))
+            problems.append(
+                Problem(
+                    entity.where,
+                    f"'{entity.id}' is labelled {entity.label!r} here "
+                    f"but {other.label!r} at {other.where}; one "
+                    "entity has one label (put variants in altLabels)",
+                )
+            )
 
     schema = fact_schema()
     classes = entity_classes()
@@ -619,12 +709,21 @@ def check_corpus(corpus: Corpus) -> list[Problem]:
             return
         target = first.get(value.raw)
         if target is None:
-            problems.append(Problem(value.where, f"'{value.raw}' is not defined in any fact file "
-                                                 f"(add it under 'entities:')"))
+            problems.append(
+                Problem(
+                    value.where,
+                    f"'{value.raw}' is not defined in any fact file (add it under 'entities:')",
+                )
+            )
         elif spec.range is not None and spec.range not in superclasses(classes[target.type]):
-            problems.append(Problem(value.where, f"'{spec.key}' needs a "
-                                                 f"{str(spec.range).split('#')[-1]}, but "
-                                                 f"'{value.raw}' is a {target.type}"))
+            problems.append(
+                Problem(
+                    value.where,
+                    f"'{spec.key}' needs a "
+                    f"{str(spec.range).split('#')[-1]}, but "
+                    f"'{value.raw}' is a {target.type}",
+                )
+            )
 
     for entity in corpus.entities():
         for key, values in entity.props.items():
@@ -632,8 +731,13 @@ def check_corpus(corpus: Corpus) -> list[Problem]:
                 check_ref(schema[key], value)
     for fact in corpus.facts():
         if fact.subject.raw not in first:
-            problems.append(Problem(fact.subject.where, f"'{fact.subject.raw}' is not defined in "
-                                                        "any fact file (add it under 'entities:')"))
+            problems.append(
+                Problem(
+                    fact.subject.where,
+                    f"'{fact.subject.raw}' is not defined in "
+                    "any fact file (add it under 'entities:')",
+                )
+            )
         check_ref(schema[fact.predicate.raw], fact.object)
 
     for f in corpus.files:
@@ -660,21 +764,34 @@ def _metric_problems(entity: Entity, raw: str) -> list[Problem]:
     values = entity.props.get("value", [])
     missing = entity.props.get("valueMissing", [])
     if entity.type != "Metric":
-        return [Problem(v.where, f"'{k}' is for Metric entities, not {entity.type}")
-                for k, vs in (("value", values), ("valueMissing", missing)) for v in vs]
+        return [
+            Problem(v.where, f"'{k}' is for Metric entities, not {entity.type}")
+            for k, vs in (("value", values), ("valueMissing", missing))
+            for v in vs
+        ]
     if missing and missing[0].raw is True and values:
         return [Problem(values[0].where, "a metric with 'valueMissing: true' has no 'value'")]
     if not values and not (missing and missing[0].raw is True):
-        return [Problem(entity.where, "a Metric needs 'value' (the number in the quote) or "
-                                      "'valueMissing: true' when the article lost it")]
+        return [
+            Problem(
+                entity.where,
+                "a Metric needs 'value' (the number in the quote) or "
+                "'valueMissing: true' when the article lost it",
+            )
+        ]
     if not values or entity.quote.span == (0, 0):
         return []
     start, end = entity.quote.span
     value = str(values[0].raw)
     if number_in_text(value, raw[start:end]):
         return []
-    return [Problem(values[0].where, f"the number {value} does not occur in the quote; a metric's "
-                                     "value must be written in the sentence it is quoted from")]
+    return [
+        Problem(
+            values[0].where,
+            f"the number {value} does not occur in the quote; a metric's "
+            "value must be written in the sentence it is quoted from",
+        )
+    ]
 
 
 def number_in_text(value: str, quoted: str) -> bool:
@@ -721,5 +838,10 @@ def _label_problems(entity: Entity, raw: str) -> list[Problem]:
     names = [entity.label, *entity.alt_labels]
     if any(name in quoted or name in raw[start:end] for name in names):
         return []
-    return [Problem(entity.quote.where, f"neither the label {entity.label!r} nor an altLabel "
-                                        "occurs in the quote; quote the words that name it")]
+    return [
+        Problem(
+            entity.quote.where,
+            f"neither the label {entity.label!r} nor an altLabel "
+            "occurs in the quote; quote the words that name it",
+        )
+    ]

@@ -199,7 +199,9 @@ def entity_classes() -> dict[str, URIRef]:
 def superclasses(cls: URIRef) -> frozenset[URIRef]:
     """``cls`` and its kg: superclasses, for range checks done before SHACL runs."""
     onto = ontology_graph()
-    return frozenset(c for c in onto.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef))
+    return frozenset(
+        c for c in onto.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef)
+    )
 
 
 @functools.cache
@@ -207,8 +209,7 @@ def concepts(concept_class: URIRef) -> dict[str, URIRef]:
     """Concepts of a class by ``skos:notation`` (``more-than`` -> ``kg:MoreThan``)."""
     onto = ontology_graph()
     return {
-        str(onto.value(c, SKOS.notation)): URIRef(c)
-        for c in onto.subjects(RDF.type, concept_class)
+        str(onto.value(c, SKOS.notation)): URIRef(c) for c in onto.subjects(RDF.type, concept_class)
     }
 
 

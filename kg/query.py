@@ -97,10 +97,13 @@ def check_query(query: str, *, allow_service: bool = False) -> None:
         try:
             parseUpdate(query)
         except Exception:
-            raise QueryError(f"invalid SPARQL at line {exc.lineno}, column {exc.col}: "
-                             f"{exc.msg}") from None
-        raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, DROP...) are not allowed; "
-                         "the graph is read-only through kg.query") from None
+            raise QueryError(
+                f"invalid SPARQL at line {exc.lineno}, column {exc.col}: {exc.msg}"
+            ) from None
+        raise QueryError(
+            "updates (INSERT, DELETE, LOAD, CLEAR, DROP...) are not allowed; "
+            "the graph is read-only through kg.query"
+        ) from None
     except RecursionError:
         raise QueryError("query is nested too deeply to parse") from None
     except Exception as exc:  # rdflib raises plain Exceptions, e.g. for unknown prefixes
@@ -109,8 +112,10 @@ def check_query(query: str, *, allow_service: bool = False) -> None:
     for clause in algebra.get("datasetClause") or []:
         iri = clause.get("default") or clause.get("named")
         if not str(iri).startswith(BASE):
-            raise QueryError(f"FROM <{iri}> is not allowed: queries may only name this graph's "
-                             f"graphs ({BASE}...)")
+            raise QueryError(
+                f"FROM <{iri}> is not allowed: queries may only name this graph's "
+                f"graphs ({BASE}...)"
+            )
     if not allow_service and _contains(algebra, "ServiceGraphPattern"):
         raise QueryError("SERVICE is not allowed: queries must not reach other endpoints")
 
@@ -150,12 +155,18 @@ def to_ox(term: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     if isinstance(term, bool):
-        return ox.Literal("true" if term else "false",
-                          datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+        return ox.Literal(
+            "true" if term else "false",
+            datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"),
+        )
     if isinstance(term, int):
-        return ox.Literal(str(term), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        return ox.Literal(
+            str(term), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+        )
     if isinstance(term, Decimal):
-        return ox.Literal(str(term), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+        return ox.Literal(
+            str(term), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+        )
     if isinstance(term, str):
         return ox.Literal(term)
     raise QueryError(f"cannot bind a {type(term).__name__}; use str, int, Decimal or rdflib terms")
@@ -206,8 +217,10 @@ def store_from_file(path: str | Path) -> ox.Store:
     path = Path(path)
     fmt = SUFFIX_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise QueryError(f"{path}: unknown RDF file type {path.suffix!r}; use one of "
-                         + ", ".join(SUFFIX_FORMATS))
+        raise QueryError(
+            f"{path}: unknown RDF file type {path.suffix!r}; use one of "
+            + ", ".join(SUFFIX_FORMATS)
+        )
     return _cached_store(path.resolve(), path.stat().st_mtime_ns, path.stat().st_size, fmt)
 
 
@@ -261,7 +274,9 @@ class Result:
         try:
             import pandas as pd
         except ImportError:
-            raise ImportError("to_dataframe needs pandas: pip install 'jiedao-kg[pandas]'") from None
+            raise ImportError(
+                "to_dataframe needs pandas: pip install 'jiedao-kg[pandas]'"
+            ) from None
         return pd.DataFrame(self.values(), columns=self.vars)
 
 
@@ -274,8 +289,15 @@ def plain(term: Node | None) -> Any:
     return str(term)
 
 
-def query(source: Any, sparql: str, /, *, limit: int | None = None, allow_service: bool = False,
-          **bindings: Any) -> Result | bool | Graph:
+def query(
+    source: Any,
+    sparql: str,
+    /,
+    *,
+    limit: int | None = None,
+    allow_service: bool = False,
+    **bindings: Any,
+) -> Result | bool | Graph:
     """Run a SPARQL query (text or library name) on ``source`` with safe bindings.
 
     ``source`` is a :class:`kg.build.Build`, an rdflib Graph or Dataset, a path to an RDF
@@ -289,7 +311,9 @@ def query(source: Any, sparql: str, /, *, limit: int | None = None, allow_servic
     substitutions = {ox.Variable(name): to_ox(value) for name, value in bindings.items()}
     try:
         solutions = store.query(
-            text, use_default_graph_as_union=True, substitutions=substitutions,
+            text,
+            use_default_graph_as_union=True,
+            substitutions=substitutions,
             prefixes={prefix: str(ns) for prefix, ns in PREFIXES.items()},
         )
     except SyntaxError as exc:

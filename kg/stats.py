@@ -13,8 +13,13 @@ def class_counts(result: Any) -> dict[str, int]:
     graph = result.graph
     counts: dict[str, int] = dict(sorted(Counter(t for _, t in graph.nodes(data="type")).items()))
     counts["facts (statements)"] = _statements(result)
-    counts["evidence quotes"] = len({(e["article"], e["start"], e["end"])
-                                     for _, ev in graph.nodes(data="evidence") for e in ev or []})
+    counts["evidence quotes"] = len(
+        {
+            (e["article"], e["start"], e["end"])
+            for _, ev in graph.nodes(data="evidence")
+            for e in ev or []
+        }
+    )
     counts["articles"] = len(result.corpus.files)
     counts["triples"] = len(result.union())
     return counts
@@ -34,15 +39,28 @@ def article_counts(result: Any) -> list[dict[str, Any]]:
     for f in result.corpus.files:
         types = Counter(e.type for e in f.entities)
         props = sum(len(v) for e in f.entities for v in e.props.values())
-        rows.append({
-            "article": f.article.id, "title": f.article.title, "entities": len(f.entities),
-            "facts": props + len(f.facts), **{k: types.get(k, 0) for k in KEY_CLASSES},
-        })
+        rows.append(
+            {
+                "article": f.article.id,
+                "title": f.article.title,
+                "entities": len(f.entities),
+                "facts": props + len(f.facts),
+                **{k: types.get(k, 0) for k in KEY_CLASSES},
+            }
+        )
     return rows
 
 
-KEY_CLASSES = ("Official", "Person", "Subdistrict", "Enterprise", "Organization", "Initiative",
-               "Metric", "Post")
+KEY_CLASSES = (
+    "Official",
+    "Person",
+    "Subdistrict",
+    "Enterprise",
+    "Organization",
+    "Initiative",
+    "Metric",
+    "Post",
+)
 
 
 def article_table(result: Any) -> Table:
@@ -52,9 +70,13 @@ def article_table(result: Any) -> Table:
     totals: Counter[str] = Counter()
     for row in article_counts(result):
         title = row["title"] if len(row["title"]) <= 24 else row["title"][:23] + "…"
-        table.add_row(row["article"], title, *(str(row[k]) for k in ("entities", "facts",
-                                                                     *KEY_CLASSES)))
+        table.add_row(
+            row["article"], title, *(str(row[k]) for k in ("entities", "facts", *KEY_CLASSES))
+        )
         totals.update({k: row[k] for k in ("entities", "facts", *KEY_CLASSES)})
-    table.add_row("all", "(distinct entities are fewer: shared ones are one node)",
-                  *(str(totals[k]) for k in ("entities", "facts", *KEY_CLASSES)))
+    table.add_row(
+        "all",
+        "(distinct entities are fewer: shared ones are one node)",
+        *(str(totals[k]) for k in ("entities", "facts", *KEY_CLASSES)),
+    )
     return table

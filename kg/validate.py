@@ -22,8 +22,12 @@ def violations(data: Graph) -> list[str]:
     import pyshacl
 
     conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
-        advanced=True, allow_warnings=True,
+        data,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
     )
     if conforms:
         return []

@@ -68,8 +68,12 @@ def test_huge_fact_file_is_refused_without_reading_it(tmp_path, capsys):
 def test_a_real_process_shows_no_traceback(tmp_path):
     """The console script itself, not just main(): one line, exit 1."""
     data = make_data(CASES / "yaml-bomb", tmp_path)
-    proc = subprocess.run([sys.executable, "-m", "kg.cli", "validate", "--data", str(data)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "validate", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1

@@ -24,8 +24,11 @@ def test_every_statement_has_evidence_whose_quote_is_at_its_offsets(seed_build):
         evidences = list(union.objects(st, KG.evidence))
         assert evidences, st
         for ev in evidences:
-            article = str(union.value(union.value(ev, KG.article), URIRef(
-                "http://purl.org/dc/terms/identifier")))
+            article = str(
+                union.value(
+                    union.value(ev, KG.article), URIRef("http://purl.org/dc/terms/identifier")
+                )
+            )
             start, end = int(union.value(ev, KG.start)), int(union.value(ev, KG.end))
             assert texts[article][start:end] == str(union.value(ev, KG.quote))
 
@@ -34,16 +37,27 @@ def test_every_entity_has_evidence_and_one_label(seed_build):
     union = seed_build.union()
     for node, data in seed_build.graph.nodes(data=True):
         assert data["evidence"], node
-        assert len(list(union.objects(URIRef(node), URIRef(
-            "http://www.w3.org/2000/01/rdf-schema#label")))) == 1
+        assert (
+            len(
+                list(
+                    union.objects(
+                        URIRef(node), URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+                    )
+                )
+            )
+            == 1
+        )
 
 
 def test_plain_triple_and_statement_agree(seed_build):
     """Every statement's triple is in the graph, and every fact triple has a statement."""
     union = seed_build.union()
     for st in union.subjects(RDF.type, KG.Statement):
-        triple = (union.value(st, RDF.subject), union.value(st, RDF.predicate),
-                  union.value(st, RDF.object))
+        triple = (
+            union.value(st, RDF.subject),
+            union.value(st, RDF.predicate),
+            union.value(st, RDF.object),
+        )
         assert triple in union
     fact_predicates = {KG.holds, KG.postIn, KG.role, KG.partOf, KG.organizedBy, KG.refArea}
     for s, p, o in union:
@@ -71,8 +85,9 @@ def test_networkx_graph_uses_the_same_iris(seed_build):
     g = seed_build.graph
     assert isinstance(g, nx.MultiDiGraph)
     union = seed_build.union()
-    rdf_entities = {str(s) for cls in entity_classes().values()
-                    for s in union.subjects(RDF.type, cls)}
+    rdf_entities = {
+        str(s) for cls in entity_classes().values() for s in union.subjects(RDF.type, cls)
+    }
     assert set(g.nodes) == rdf_entities
     for u, v, key in g.edges(keys=True):
         assert (URIRef(u), KG[key], URIRef(v)) in union
@@ -91,5 +106,6 @@ def test_secretary_of_jinnan(seed_build):
     assert (lei, RDF.type, KG.Person) in union  # superclass types are materialized
     post = union.value(lei, KG.holds)
     assert union.value(post, KG.postIn) == entity_iri("jinnan-jiedao")
-    assert union.value(union.value(post, KG.role), URIRef(
-        "http://www.w3.org/2000/01/rdf-schema#label")) == Literal("党工委书记", lang="zh")
+    assert union.value(
+        union.value(post, KG.role), URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    ) == Literal("党工委书记", lang="zh")

@@ -41,8 +41,10 @@ def test_metrics_of_jinnan_keep_value_unit_scale_qualifier(seed_build):
 
 def test_posts_of_a_person(seed_build):
     rows = query(seed_build, "posts", person="程建").values()
-    assert sorted((r[1], r[2]) for r in rows) == [("业委会主任", "水岸阳光小区"),
-                                                  ("亭长", "阳光议事亭")]
+    assert sorted((r[1], r[2]) for r in rows) == [
+        ("业委会主任", "水岸阳光小区"),
+        ("亭长", "阳光议事亭"),
+    ]
 
 
 def test_initiatives_by_official(seed_build):
@@ -68,15 +70,18 @@ def test_binding_cannot_inject(seed_build):
     assert len(query(seed_build, "secretaries", subdistrict=hostile)) == 0
 
 
-@pytest.mark.parametrize("text, message", [
-    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
-    ("LOAD <http://example.org/x.ttl>", "updates"),
-    ("DROP ALL", "updates"),
-    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "updates"),
-    ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "FROM"),
-    ("SELECT * WHERE { ?s ?p }", "invalid SPARQL"),
-    ("no-such-query", "no query named"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+        ("LOAD <http://example.org/x.ttl>", "updates"),
+        ("DROP ALL", "updates"),
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "updates"),
+        ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "FROM"),
+        ("SELECT * WHERE { ?s ?p }", "invalid SPARQL"),
+        ("no-such-query", "no query named"),
+    ],
+)
 def test_refused_queries(seed_build, text, message):
     with pytest.raises(QueryError, match=message):
         query(seed_build, text)
