@@ -2,14 +2,13 @@
 
 The public API is small: :func:`build` turns ``data/`` into a validated :class:`Build`
 (an rdflib Dataset and a networkx MultiDiGraph with the same IRIs), :func:`query` runs
-safe SPARQL over a build or an exported file, :func:`export` writes RDF atomically.
+safe SPARQL over a build or an exported file, and :mod:`kg.export` writes RDF atomically.
 """
 
 from kg.build import Build, build
-from kg.export import export
 from kg.facts import FactError
 from kg.query import QueryError, query
 from kg.validate import ShapeError
 
 __version__ = "0.1.0"
-__all__ = ["Build", "FactError", "QueryError", "ShapeError", "build", "export", "query"]
+__all__ = ["Build", "FactError", "QueryError", "ShapeError", "build", "query"]

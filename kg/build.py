@@ -336,5 +336,8 @@ def build(data_dir: str | Path = "data", *, validate: bool = True) -> Build:
     if validate:
         from kg.validate import check_shapes
 
-        check_shapes(result.union())
+        where: dict[str, object] = {}
+        for entity in result.corpus.entities():
+            where.setdefault(str(entity_iri(entity.id)), entity.where)
+        check_shapes(result.union(), where)
     return result

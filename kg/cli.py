@@ -27,6 +27,14 @@ EXPECTED_ERRORS = (FactError, ShapeError, QueryError)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _console() -> Console:
+    """Stdout console; wide when piped, so tables of Chinese labels are not cut to 80."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=160)
+    return console
+
+
 def _fail(message: str) -> None:
     for line in message.splitlines() or [message]:
         click.echo(f"error: {line}" if not line.startswith("error") else line, err=True)
@@ -95,7 +103,7 @@ def _print_summary(result: Any) -> None:
     table.add_column("count", justify="right")
     for name, count in counts.items():
         table.add_row(name, str(count))
-    Console(highlight=False).print(table)
+    _console().print(table)
 
 
 @cli.command()
@@ -117,7 +125,7 @@ def stats(data: Path) -> None:
     from kg.stats import article_table
 
     result = _load_build(data)
-    Console(highlight=False).print(article_table(result))
+    _console().print(article_table(result))
 
 
 @cli.command()
@@ -127,18 +135,26 @@ def stats(data: Path) -> None:
     "fmt",
     default="turtle",
     show_default=True,
-    type=click.Choice(["turtle", "trig", "json-ld", "nt", "nquads"]),
+    type=click.Choice(
+        ["turtle", "trig", "json-ld", "nt", "nquads", "graphml", "gexf", "csv-nodes", "csv-edges"]
+    ),
 )
 @click.option(
     "-o", "--output", default="-", show_default=True, help="File to write, or - for stdout."
 )
 def export(data: Path, fmt: str, output: str) -> None:
-    """Export the graph built from DATA in another RDF format."""
+    """Export the graph built from DATA: RDF (turtle, trig, json-ld, nt, nquads) or the
+    property graph (graphml, gexf for Gephi; csv-nodes, csv-edges for spreadsheets)."""
     from kg import export as ex
 
     result = _load_build(data)
-    source = result.dataset if fmt in ("trig", "nquads") else result.union()
-    size = ex.export(source, output, fmt)
+    if fmt in ex.GRAPH_FORMATS:
+        payload = ex.serialize_graph(result.graph, fmt)
+        ex.write_bytes(output, payload)
+        size = len(payload)
+    else:
+        source = result.dataset if fmt in ("trig", "nquads") else result.union()
+        size = ex.export(source, output, fmt)
     if output != "-":
         click.echo(f"wrote {output} ({size:,} bytes)", err=True)
 
@@ -231,7 +247,7 @@ def query(
         table.add_column("parameters")
         for q in named_queries().values():
             table.add_row(q.name, q.question, ", ".join(q.params))
-        Console(highlight=False).print(table)
+        _console().print(table)
         return
     if not query_ref:
         raise click.UsageError("give a query NAME, FILE.rq or -; see kg query --list")
@@ -277,7 +293,7 @@ def _print_result(result: Any, fmt: str) -> None:
             table.add_column(name)
         for row in result.rows:
             table.add_row(*("" if v is None else _short(v) for v in row))
-        Console(highlight=False).print(table)
+        _console().print(table)
         click.echo(f"{len(result)} row(s)", err=True)
     if result.truncated:
         click.echo("note: stopped at --limit; more rows exist", err=True)

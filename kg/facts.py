@@ -189,8 +189,17 @@ def _where(path: str, mark: yaml.Mark | None) -> Where:
     return Where(path, mark.line + 1, mark.column + 1)
 
 
+STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+}
+
+
 def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> _Node:
     where = _where(path, node.start_mark)
+    if node.tag not in STANDARD_TAGS:
+        problems.append(Problem(where, f"YAML tag {node.tag!r} is not allowed in fact files"))
+        return _Node(None, where)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, _Node] = {}
         for key_node, value_node in node.value:
@@ -211,8 +220,8 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> _Node:
     except yaml.YAMLError as exc:
         problems.append(Problem(where, f"cannot read this value: {exc}"))
         value = None
-    if isinstance(value, float):
-        # Keep what the annotator wrote, not a binary float: 78.10 stays "78.10".
+    if node.tag.endswith(("float", "timestamp")):
+        # Keep what the annotator wrote: 78.10 stays "78.10", a date stays its text.
         value = node.value
     return _Node(value, where)
 
@@ -229,7 +238,7 @@ def read_utf8(path: Path, limit: int) -> str:
     try:
         return text.read_article(path)
     except text.ArticleError as exc:
-        raise FactError([Problem(where, str(exc).split(": ", 1)[-1])]) from None
+        raise FactError([Problem(Where(str(path), exc.line, exc.col), exc.reason)]) from None
 
 
 def parse_yaml(path: Path) -> _Node:
@@ -437,9 +446,8 @@ def _load_article(node: _Node, articles_dir: Path, problems: list[Problem]) -> A
     try:
         raw = read_utf8(path, MAX_ARTICLE_BYTES)
     except FactError as exc:
-        problems.extend(
-            Problem(m["file"].where, f"article {file_name}: {p.message}") for p in exc.problems
-        )
+        # Point at the article itself (its line and column), where the damage is.
+        problems.extend(exc.problems)
         return None
     article = Article(
         id=article_id,
@@ -719,9 +727,9 @@ def check_corpus(corpus: Corpus) -> list[Problem]:
             problems.append(
                 Problem(
                     value.where,
-                    f"'{spec.key}' needs a "
+                    f"'{spec.key}' needs an entity of type "
                     f"{str(spec.range).split('#')[-1]}, but "
-                    f"'{value.raw}' is a {target.type}",
+                    f"'{value.raw}' is of type {target.type}",
                 )
             )
 

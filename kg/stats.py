@@ -64,19 +64,24 @@ KEY_CLASSES = (
 
 
 def article_table(result: Any) -> Table:
-    table = Table(title="Entities and facts per article", show_edge=False)
-    for name in ("article", "title", "entities", "facts", *KEY_CLASSES):
-        table.add_column(name, justify="left" if name in ("article", "title") else "right")
-    totals: Counter[str] = Counter()
+    """Entities and facts per article; the last row counts distinct entities of the corpus."""
+    table = Table(
+        title="Entities and facts per article",
+        show_edge=False,
+        caption="facts = statements with evidence; shared entities are one node",
+    )
+    columns = ("entities", "facts", *KEY_CLASSES)
+    table.add_column("article")
+    for name in columns:
+        table.add_column(name, justify="right")
     for row in article_counts(result):
-        title = row["title"] if len(row["title"]) <= 24 else row["title"][:23] + "…"
-        table.add_row(
-            row["article"], title, *(str(row[k]) for k in ("entities", "facts", *KEY_CLASSES))
-        )
-        totals.update({k: row[k] for k in ("entities", "facts", *KEY_CLASSES)})
+        table.add_row(row["article"], *(str(row[k]) for k in columns))
+    distinct = Counter(t for _, t in result.graph.nodes(data="type"))
     table.add_row(
-        "all",
-        "(distinct entities are fewer: shared ones are one node)",
-        *(str(totals[k]) for k in ("entities", "facts", *KEY_CLASSES)),
+        "distinct",
+        str(result.graph.number_of_nodes()),
+        str(_statements(result)),
+        *(str(distinct.get(k, 0)) for k in KEY_CLASSES),
+        style="bold",
     )
     return table

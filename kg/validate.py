@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import Graph, Namespace
 
 from kg.ontology import ontology_graph, shapes_graph
@@ -17,8 +19,12 @@ class ShapeError(ValueError):
         super().__init__("\n".join(violations))
 
 
-def violations(data: Graph) -> list[str]:
-    """Readable lines, one per SHACL violation: focus node, path, message."""
+def violations(data: Graph, where: Mapping[str, object] | None = None) -> list[str]:
+    """Readable lines, one per SHACL violation.
+
+    ``where`` maps a node's IRI to the place it was written (a fact file position), so a
+    violation points at the YAML the user must fix, not only at an IRI.
+    """
     import pyshacl
 
     conforms, report, _ = pyshacl.validate(
@@ -31,18 +37,20 @@ def violations(data: Graph) -> list[str]:
     )
     if conforms:
         return []
+    names = data.namespace_manager
     lines = []
     for result in report.subjects(SH.resultSeverity, SH.Violation):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
-        message = report.value(result, SH.resultMessage)
-        where = f"{focus}" + (f" {path.n3(data.namespace_manager)}" if path is not None else "")
-        lines.append(f"shape violation: {where}: {message}")
+        message = " ".join(str(report.value(result, SH.resultMessage)).split())
+        node = focus.n3(names) + (f" {path.n3(names)}" if path is not None else "")
+        prefix = f"{where[str(focus)]}: " if where and str(focus) in where else ""
+        lines.append(f"{prefix}shape violation: {node}: {message}")
     return sorted(lines)
 
 
-def check_shapes(data: Graph) -> None:
+def check_shapes(data: Graph, where: Mapping[str, object] | None = None) -> None:
     """Raise :class:`ShapeError` when ``data`` does not conform to the shapes."""
-    found = violations(data)
+    found = violations(data, where)
     if found:
         raise ShapeError(found)

@@ -56,3 +56,40 @@ def test_dash_writes_to_stdout(seed_build, capfdbinary):
     export.export(seed_build.union(), "-", "nt")
     out = capfdbinary.readouterr().out
     assert out.count(b"\n") == len(seed_build.union())
+
+
+def test_graphml_loads_back_with_string_and_number_attributes(seed_build, tmp_path):
+    import networkx as nx
+
+    path = tmp_path / "kg.graphml"
+    export.write_bytes(path, export.serialize_graph(seed_build.graph, "graphml"))
+    loaded = nx.read_graphml(path, force_multigraph=True)
+    assert set(loaded.nodes) == set(seed_build.graph.nodes)
+    assert loaded.number_of_edges() == seed_build.graph.number_of_edges()
+    for node, attrs in loaded.nodes(data=True):
+        assert attrs["label"] == seed_build.graph.nodes[node]["label"]
+        assert all(isinstance(v, str | int | float | bool) for v in attrs.values())
+
+
+def test_gexf_loads_back(seed_build, tmp_path):
+    import networkx as nx
+
+    path = tmp_path / "kg.gexf"
+    export.write_bytes(path, export.serialize_graph(seed_build.graph, "gexf"))
+    loaded = nx.read_gexf(path)
+    assert set(loaded.nodes) == set(seed_build.graph.nodes)
+    assert loaded.number_of_edges() == seed_build.graph.number_of_edges()
+
+
+def test_csv_nodes_and_edges(seed_build):
+    import csv
+    import io
+
+    nodes = list(csv.DictReader(io.StringIO(
+        export.serialize_graph(seed_build.graph, "csv-nodes").decode())))
+    edges = list(csv.DictReader(io.StringIO(
+        export.serialize_graph(seed_build.graph, "csv-edges").decode())))
+    assert len(nodes) == seed_build.graph.number_of_nodes()
+    assert len(edges) == seed_build.graph.number_of_edges()
+    assert {"雷新钱", "锦南街道"} <= {n["label"] for n in nodes}
+    assert all(e["evidence"] for e in edges)
