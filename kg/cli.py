@@ -122,10 +122,14 @@ def validate(data: Path) -> None:
 @DATA
 def stats(data: Path) -> None:
     """Per-article counts of entities and facts."""
-    from kg.stats import article_table
+    from kg.stats import analytics_tables, article_table
 
     result = _load_build(data)
-    _console().print(article_table(result))
+    console = _console()
+    console.print(article_table(result))
+    for table in analytics_tables(result):
+        console.print()
+        console.print(table)
 
 
 @cli.command()

@@ -85,3 +85,35 @@ def article_table(result: Any) -> Table:
         style="bold",
     )
     return table
+
+
+def analytics_tables(result: Any) -> list[Table]:
+    """The network analytics of :mod:`kg.analytics` as rich tables."""
+    from kg import analytics
+
+    graph = result.graph
+    officials = Table(title="Officials: degree and betweenness", show_edge=False)
+    for name in ("official", "degree", "betweenness"):
+        officials.add_column(name, justify="left" if name == "official" else "right")
+    for row in analytics.official_centrality(graph):
+        officials.add_row(row["label"], str(row["degree"]), f"{row['betweenness']:.4f}")
+
+    per_sd = Table(title="Initiatives per subdistrict", show_edge=False)
+    per_sd.add_column("subdistrict")
+    per_sd.add_column("n", justify="right")
+    per_sd.add_column("initiatives")
+    for sd, initiatives in analytics.initiatives_per_subdistrict(graph).items():
+        per_sd.add_row(sd, str(len(initiatives)), "、".join(initiatives))
+
+    shared = Table(title="Enterprises shared between initiatives", show_edge=False)
+    for name in ("initiative", "initiative", "shared enterprises"):
+        shared.add_column(name)
+    for a, b, common in analytics.shared_enterprises(graph):
+        shared.add_row(a, b, "、".join(common))
+
+    parts = Table(title="Connected components", show_edge=False)
+    for name in ("size", "types", "sample"):
+        parts.add_column(name, justify="right" if name == "size" else "left")
+    for row in analytics.components(graph):
+        parts.add_row(str(row["size"]), ", ".join(row["types"]), "、".join(row["sample"]))
+    return [officials, per_sd, shared, parts]
