@@ -195,10 +195,21 @@ def store_from_rdflib(data: Graph | Dataset) -> ox.Store:
     if isinstance(data, Dataset):
         payload = data.serialize(format="nquads", encoding="utf-8")
         store.bulk_load(payload, format=ox.RdfFormat.N_QUADS)
+        _union_into_default(store)
     else:
         payload = data.serialize(format="nt11", encoding="utf-8")
         store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES)
     return store
+
+
+def _union_into_default(store: ox.Store) -> None:
+    """Copy every named graph's triples into the default graph, once each.
+
+    Queries then see the union without duplicates: with Oxigraph's "default graph as
+    union" a triple stated by two articles would match twice. ``GRAPH ?g`` still sees
+    each article's own graph.
+    """
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 SUFFIX_FORMATS = {
@@ -231,6 +242,8 @@ def _cached_store(path: Path, mtime: int, size: int, fmt: ox.RdfFormat) -> ox.St
         store.bulk_load(path=str(path), format=fmt)
     except (SyntaxError, ValueError, OSError) as exc:
         raise QueryError(f"{path}: cannot read RDF: {_one_line(exc)}") from None
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        _union_into_default(store)
     return store
 
 
@@ -301,7 +314,7 @@ def query(
     """Run a SPARQL query (text or library name) on ``source`` with safe bindings.
 
     ``source`` is a :class:`kg.build.Build`, an rdflib Graph or Dataset, a path to an RDF
-    file, or a ``pyoxigraph.Store``. Named graphs are queried as one union. ``limit`` caps
+    file, or a ``pyoxigraph.Store``. The default graph is the union of the article graphs. ``limit`` caps
     the rows read (``Result.truncated`` tells if more existed). SELECT gives a
     :class:`Result`, ASK a bool, CONSTRUCT/DESCRIBE an rdflib Graph.
     """
@@ -312,7 +325,6 @@ def query(
     try:
         solutions = store.query(
             text,
-            use_default_graph_as_union=True,
             substitutions=substitutions,
             prefixes={prefix: str(ns) for prefix, ns in PREFIXES.items()},
         )

@@ -108,8 +108,9 @@ def test_click_node_shows_its_quote_and_article(seed_page):
 def test_click_edge_shows_its_quote(seed_page):
     page = seed_page.page
     edge = page.evaluate(
-        "() => JSON.parse(document.getElementById('kg-data').textContent)"
-        ".edges.find((e) => e.label === '服务')")
+        "() => { const d = JSON.parse(document.getElementById('kg-data').textContent);"
+        " const to = d.nodes.find((n) => n.label === '小王子食品有限公司').id;"
+        " return d.edges.find((e) => e.label === '服务' && e.to === to); }")
     page.evaluate("(id) => { window.kgNetwork.selectEdges([id]);"
                   " window.kgNetwork.body.emitter.emit('click', {nodes: [], edges: [id]}); }",
                   edge["id"])
