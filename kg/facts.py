@@ -460,9 +460,10 @@ def _load_article(node: _Node, articles_dir: Path, problems: list[Problem]) -> A
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         where=node.where,
     )
-    article.quotes["title"] = Quote(title, None, m["title"].where)
+    # A web page repeats its title and publisher (header, footer): the first is meant.
+    article.quotes["title"] = Quote(title, 1, m["title"].where)
     if source is not None:
-        article.quotes["source"] = Quote(source, None, m["source"].where)
+        article.quotes["source"] = Quote(source, 1, m["source"].where)
     if published_quote is not None:
         article.quotes["published"] = published_quote
     return article
