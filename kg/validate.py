@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from rdflib import Graph, Namespace
 
-from kg.ontology import ontology_graph, shapes_graph
+from kg.ontology import shapes_graph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -27,13 +27,10 @@ def violations(data: Graph, where: Mapping[str, object] | None = None) -> list[s
     """
     import pyshacl
 
+    # No ontology mixing or inference: the builder materializes superclass types and the
+    # concepts it uses, so plain SHACL-Core sees everything it needs (and runs ~8x faster).
     conforms, report, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes_graph(),
-        ont_graph=ontology_graph(),
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
+        data, shacl_graph=shapes_graph(), inference="none", allow_warnings=True
     )
     if conforms:
         return []
