@@ -314,8 +314,8 @@ def query(
     """Run a SPARQL query (text or library name) on ``source`` with safe bindings.
 
     ``source`` is a :class:`kg.build.Build`, an rdflib Graph or Dataset, a path to an RDF
-    file, or a ``pyoxigraph.Store``. The default graph is the union of the article graphs. ``limit`` caps
-    the rows read (``Result.truncated`` tells if more existed). SELECT gives a
+    file, or a ``pyoxigraph.Store``; the default graph is the union of the article graphs.
+    ``limit`` caps the rows read (``Result.truncated`` tells if more existed). SELECT gives a
     :class:`Result`, ASK a bool, CONSTRUCT/DESCRIBE an rdflib Graph.
     """
     text = resolve_query(sparql)

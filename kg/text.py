@@ -242,8 +242,9 @@ def locate(quote: str, text: str, occurrence: int | None = None) -> tuple[int, i
     """Find ``quote`` in the NFC raw ``text``; return its raw code-point span.
 
     An exact match in the raw text wins. Otherwise the quote is matched in the normalized
-    text (pinyin removed, simplified) and mapped back. A quote found several times needs
-    ``occurrence`` (1-based). A quote inside a mojibake fragment is refused.
+    text (pinyin removed, simplified) and mapped back. Matches overlapping a mojibake
+    fragment do not count (a quote found only there is refused); a quote found several
+    times needs ``occurrence`` (1-based).
     """
     if not quote.strip():
         raise QuoteError("quote is empty")
@@ -256,6 +257,13 @@ def locate(quote: str, text: str, occurrence: int | None = None) -> tuple[int, i
         spans = [clean.to_raw(s, s + len(wanted)) for s in _occurrences(wanted, clean.text)]
     if not spans:
         raise QuoteError(f"quote not found; {_divergence(quote, text)}")
+    garbled = _mojibake(text)
+    readable = [s for s in spans if not any(s[0] < b and a < s[1] for a, b in garbled)]
+    if not readable:
+        raise QuoteError(
+            "quote overlaps a garbled (mojibake) fragment; facts are not taken from garbled text"
+        )
+    spans = readable
     if occurrence is None and len(spans) > 1:
         raise QuoteError(
             f"quote occurs {len(spans)} times; add 'occurrence: N' (1 to {len(spans)}) "
@@ -267,14 +275,7 @@ def locate(quote: str, text: str, occurrence: int | None = None) -> tuple[int, i
             f"occurrence {occurrence} asked, but the quote occurs {len(spans)} "
             f"time{'s' if len(spans) > 1 else ''}"
         )
-    span = spans[index]
-    for bad_start, bad_end in _mojibake(text):
-        if span[0] < bad_end and bad_start < span[1]:
-            raise QuoteError(
-                "quote overlaps a garbled (mojibake) fragment; facts are not "
-                "taken from garbled text"
-            )
-    return span
+    return spans[index]
 
 
 def _divergence(quote: str, text: str) -> str:

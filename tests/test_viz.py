@@ -211,5 +211,5 @@ def test_posts_are_collapsed_into_labelled_edges(seed_build):
 def test_per_subdistrict_map_and_unknown_subdistrict(seed_build):
     html = render(seed_build.graph, subdistrict="锦南街道")
     assert "雷新钱" in html
-    with pytest.raises(ValueError, match="no subdistrict '不存在街道'; known: .*锦南街道"):
+    with pytest.raises(ValueError, match=r"no subdistrict '不存在街道'; known: .*锦南街道"):
         render(seed_build.graph, subdistrict="不存在街道")
