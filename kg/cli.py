@@ -236,9 +236,22 @@ def parse_param(text: str) -> tuple[str, Any]:
     show_default=True,
     help="Stop after this many rows.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=120,
+    show_default=True,
+    help="Stop a query that runs longer than this many seconds.",
+)
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their questions.")
 def query(
-    query_ref: str | None, data: str, params: tuple[str, ...], fmt: str, limit: int, list_: bool
+    query_ref: str | None,
+    data: str,
+    params: tuple[str, ...],
+    fmt: str,
+    limit: int,
+    timeout: float,
+    list_: bool,
 ) -> None:
     """Run a SPARQL query: a library NAME, a FILE.rq, or - for stdin."""
     from kg.query import named_queries
@@ -267,7 +280,7 @@ def query(
     if not Path(data).is_file():
         _fail(f"{data}: no such file; run 'kg build' first or pass --data FILE")
     bindings = dict(parse_param(p) for p in params)
-    result = run(data, text, limit=limit, **bindings)
+    result = run(data, text, limit=limit, timeout=timeout, **bindings)
     _print_result(result, fmt)
 
 

@@ -237,14 +237,34 @@ def store_from_file(path: str | Path) -> ox.Store:
 
 @functools.lru_cache(maxsize=4)
 def _cached_store(path: Path, mtime: int, size: int, fmt: ox.RdfFormat) -> ox.Store:
+    if fmt == ox.RdfFormat.RDF_XML:
+        _refuse_dtd(path)
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=fmt)
     except (SyntaxError, ValueError, OSError) as exc:
-        raise QueryError(f"{path}: cannot read RDF: {_one_line(exc)}") from None
+        message = _one_line(exc)
+        if "LoadDocumentCallback" in message:
+            message = "it names a remote JSON-LD @context, which is never fetched; inline it"
+        raise QueryError(f"{path}: cannot read RDF: {message}") from None
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         _union_into_default(store)
     return store
+
+
+def _refuse_dtd(path: Path) -> None:
+    """Refuse RDF/XML with a DTD: entity declarations allow "billion laughs" expansion and
+    external entities can read local files. RDF/XML never needs them."""
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 16):
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                raise QueryError(
+                    f"{path}: RDF/XML with a DTD (<!DOCTYPE or <!ENTITY) is "
+                    "refused: entities can expand without bound or read files"
+                )
+            tail = chunk[-16:]
 
 
 def as_store(source: Any) -> ox.Store:
@@ -308,6 +328,7 @@ def query(
     /,
     *,
     limit: int | None = None,
+    timeout: float | None = None,
     allow_service: bool = False,
     **bindings: Any,
 ) -> Result | bool | Graph:
@@ -315,13 +336,20 @@ def query(
 
     ``source`` is a :class:`kg.build.Build`, an rdflib Graph or Dataset, a path to an RDF
     file, or a ``pyoxigraph.Store``; the default graph is the union of the article graphs.
-    ``limit`` caps the rows read (``Result.truncated`` tells if more existed). SELECT gives a
+    ``limit`` caps the rows read (``Result.truncated`` tells if more existed); ``timeout``
+    (seconds) stops a runaway query with a :class:`QueryError`. SELECT gives a
     :class:`Result`, ASK a bool, CONSTRUCT/DESCRIBE an rdflib Graph.
     """
     text = resolve_query(sparql)
     check_query(text, allow_service=allow_service)
     store = as_store(source)
     substitutions = {ox.Variable(name): to_ox(value) for name, value in bindings.items()}
+    if timeout is None:
+        return _evaluate(store, text, substitutions, limit)
+    return _evaluate_with_timeout(store, text, substitutions, limit, timeout)
+
+
+def _evaluate(store: ox.Store, text: str, substitutions: dict, limit: int | None) -> Any:
     try:
         solutions = store.query(
             text,
@@ -346,3 +374,53 @@ def query(
             break
         rows.append(tuple(to_rdflib(solution[name]) for name in names))
     return Result(names, rows, truncated)
+
+
+def _evaluate_with_timeout(
+    store: ox.Store, text: str, substitutions: dict, limit: int | None, timeout: float
+) -> Any:
+    """Evaluate in a forked child that is killed at the deadline.
+
+    Oxigraph cannot cancel a running query, so the only sure stop is a separate process.
+    Fork shares the loaded store copy-on-write, so nothing is reloaded.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            result = _evaluate(store, text, substitutions, limit)
+            if isinstance(result, Graph):
+                result = ("graph", list(result))
+            sender.send(("ok", result))
+        except QueryError as exc:
+            sender.send(("error", str(exc)))
+        except Exception as exc:  # anything else still ends as one line in the parent
+            sender.send(("error", f"query failed: {_one_line(exc)}"))
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryError(
+                f"query stopped after {timeout:g} s (timeout); narrow it, add a "
+                "LIMIT, or allow more time"
+            )
+        status, payload = receiver.recv()
+    except EOFError:
+        raise QueryError("query process ended without an answer (out of memory?)") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+    if status == "error":
+        raise QueryError(payload)
+    if isinstance(payload, tuple) and payload and payload[0] == "graph":
+        graph = Graph()
+        for triple in payload[1]:
+            graph.add(triple)
+        return graph
+    return payload
