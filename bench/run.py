@@ -72,8 +72,9 @@ def bench(articles: int, work: Path, rdflib_query_budget: float) -> dict:
     corpus = work / f"corpus-{articles}"
     if not (corpus / "facts").is_dir():
         generate(articles, corpus)
-    tracemalloc.start()
     build_s, result = timed(lambda: build(corpus))
+    tracemalloc.start()  # a second build, traced: tracing slows Python several-fold
+    build(corpus)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     union = result.union()
