@@ -14,6 +14,7 @@ IRIs are minted from the ids in the fact files only, never from labels or quotes
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,6 +167,7 @@ class _Builder:
                 self.add_fact(
                     g, entity_iri(fact.subject.raw), spec, fact.object.raw, fact.quote, f.article.id
                 )
+        self.add_division_hierarchy()
         for node, evidence in self.node_evidence.items():
             self.nx.nodes[node]["evidence"] = sorted(evidence, key=_evidence_key)
             self.nx.nodes[node]["articles"] = sorted({e["article"] for e in evidence})
@@ -243,7 +245,132 @@ class _Builder:
             self.nx.nodes[node].update(metric_attrs(entity))
         for key, values in entity.props.items():
             for value in values:
+                if key == "divisionCode":  # not in the article: its evidence is the table
+                    self.add_reference_fact(s, self.schema[key], value.raw, str(value.raw))
+                    continue
                 self.add_fact(g, s, self.schema[key], value.raw, entity.quote, entity.article)
+
+    # ------------------------------------------------------------ reference data
+
+    def reference_graph(self) -> Graph:
+        return self.dataset.graph(KGR["graph/reference"])
+
+    def reference_record(self, division: Any) -> URIRef:
+        """The node citing one row of the official division table, with its dataset."""
+        from kg import gazetteer
+
+        g = self.reference_graph()
+        dataset = KGR["dataset/mca-xzqh"]
+        if (dataset, RDF.type, KG.ReferenceDataset) not in g:
+            source = gazetteer.SOURCE
+            g.add((dataset, RDF.type, KG.ReferenceDataset))
+            g.add((dataset, DCT.title, Literal(source["dataset"], lang="zh")))
+            g.add((dataset, DCT.publisher, Literal(source["publisher"], lang="en")))
+            g.add((dataset, DCT.identifier, Literal(source["dataset_table"])))
+            g.add((dataset, KG.dataAsOf, Literal(source["data_as_of"], datatype=XSD.date)))
+            g.add(
+                (dataset, DCT.source, Literal(f"{source['package']} {source['package_version']}"))
+            )
+        record = KGR[f"record/mca-xzqh/{division.code}"]
+        g.add((record, RDF.type, KG.ReferenceRecord))
+        g.add((record, KG.dataset, dataset))
+        g.add((record, KG.record, Literal(self.record_text(division))))
+        return record
+
+    @staticmethod
+    def record_text(division: Any) -> str:
+        from kg import gazetteer
+
+        parent = gazetteer.lookup(division.parent) if division.parent else None
+        above = f"; 上级 {parent.code} {parent.name}" if parent else ""
+        return f"{division.code} {division.name}{above}"
+
+    def reference_evidence(self, division: Any) -> dict[str, Any]:
+        from kg import gazetteer
+
+        source = gazetteer.SOURCE
+        return {
+            "article": "reference",
+            "start": None,
+            "end": None,
+            "title": f"{source['dataset']} ({source['data_as_of']})",
+            "quote": self.record_text(division),
+        }
+
+    def add_reference_fact(self, s: URIRef, spec: PropertySpec, value: Any, code: str) -> None:
+        from kg import gazetteer
+
+        self.add_fact(
+            self.reference_graph(), s, spec, value, None, None, record=gazetteer.lookup(code)
+        )
+
+    def add_division_hierarchy(self) -> None:
+        """Link every coded area up to its province, as the official table says.
+
+        Ancestors are matched to the corpus by code, then by exact label and level (one
+        candidate only); an ancestor no article names becomes an entity of its own, whose
+        only evidence is the table's record.
+        """
+        from kg import gazetteer
+        from kg.facts import DIVISION_LEVELS
+
+        first: dict[str, Entity] = {}
+        for entity in self.corpus.entities():
+            first.setdefault(entity.id, entity)
+        by_code: dict[str, str] = {}
+        for entity in first.values():
+            for value in entity.props.get("divisionCode", []):
+                by_code.setdefault(str(value.raw), entity.id)
+        part_of = self.schema["partOf"]
+        for code in sorted(by_code):
+            links = gazetteer.chain(code)
+            for child, parent in itertools.pairwise(links):
+                parent_id = by_code.get(parent.code)
+                if parent_id is None:
+                    parent_id = self.division_entity(parent, first, DIVISION_LEVELS)
+                    by_code[parent.code] = parent_id
+                self.add_fact(
+                    self.reference_graph(),
+                    entity_iri(by_code[child.code]),
+                    part_of,
+                    parent_id,
+                    None,
+                    None,
+                    record=child,
+                )
+
+    def division_entity(
+        self, division: Any, first: dict[str, Entity], levels: dict[str, str]
+    ) -> str:
+        """The corpus entity for an official division, or a new one from the table."""
+        matches = [
+            e
+            for e in first.values()
+            if e.label == division.name
+            and levels.get(e.type) == division.level
+            and not e.props.get("divisionCode")
+        ]
+        code_spec = self.schema["divisionCode"]
+        if len(matches) == 1:
+            s = entity_iri(matches[0].id)
+            self.add_fact(
+                self.reference_graph(), s, code_spec, division.code, None, None, record=division
+            )
+            return matches[0].id
+        entity_id = f"cn-{division.code}"
+        s = entity_iri(entity_id)
+        kind = {v: k for k, v in levels.items()}[division.level]
+        g = self.reference_graph()
+        for cls in superclasses(self.classes[kind]):
+            if cls.startswith(str(KG._NS)):
+                g.add((s, RDF.type, cls))
+        g.add((s, RDFS.label, Literal(division.name, lang="zh")))
+        g.add((s, KG.evidence, self.reference_record(division)))
+        self.nx.add_node(str(s), label=division.name, type=kind, alt_labels=[])
+        self.node_evidence[str(s)].append(self.reference_evidence(division))
+        self.add_fact(g, s, code_spec, division.code, None, None, record=division)
+        self.labels[entity_id] = division.name
+        return entity_id
 
     def composed_label(self, entity: Entity) -> str:
         if entity.type == "Post":
@@ -253,7 +380,14 @@ class _Builder:
         return metric_label(entity)
 
     def add_fact(
-        self, g: Graph, s: URIRef, spec: PropertySpec, value: Any, quote: Quote, article_id: str
+        self,
+        g: Graph,
+        s: URIRef,
+        spec: PropertySpec,
+        value: Any,
+        quote: Quote | None,
+        article_id: str | None,
+        record: Any = None,
     ) -> None:
         if spec.kind == "entity":
             o: Node = entity_iri(value)
@@ -271,18 +405,23 @@ class _Builder:
         g.add((st, RDF.subject, s))
         g.add((st, RDF.predicate, spec.iri))
         g.add((st, RDF.object, o))
-        g.add((st, KG.evidence, self.evidence(g, article_id, quote)))
+        if record is not None:
+            g.add((st, KG.evidence, self.reference_record(record)))
+            evidence = self.reference_evidence(record)
+        else:
+            g.add((st, KG.evidence, self.evidence(g, article_id, quote)))  # type: ignore[arg-type]
+            evidence = self.evidence_record(article_id, quote)  # type: ignore[arg-type]
         if spec.kind == "entity":
             u, v = str(s), str(o)
             if not self.nx.has_edge(u, v, spec.key):
                 self.nx.add_edge(
                     u, v, key=spec.key, predicate=str(spec.iri), label=predicate_label(spec.iri)
                 )
-            self.edge_evidence[(u, v, spec.key)].append(self.evidence_record(article_id, quote))
+            self.edge_evidence[(u, v, spec.key)].append(evidence)
 
 
-def _evidence_key(e: dict[str, Any]) -> tuple[str, int, int]:
-    return (e["article"], e["start"], e["end"])
+def _evidence_key(e: dict[str, Any]) -> tuple[str, int, int, str]:
+    return (e["article"], e["start"] or -1, e["end"] or -1, e["quote"])
 
 
 def predicate_label(iri: URIRef) -> str:

@@ -761,6 +761,53 @@ def check_corpus(corpus: Corpus) -> list[Problem]:
         for entity in f.entities:
             problems.extend(_label_problems(entity, raw))
             problems.extend(_metric_problems(entity, raw))
+            problems.extend(_division_problems(entity))
+    return problems
+
+
+DIVISION_LEVELS = {
+    "Province": "province",
+    "City": "city",
+    "District": "district",
+    "Subdistrict": "township",
+}
+
+
+def _division_problems(entity: Entity) -> list[Problem]:
+    """A stated division code must exist in the official table and name this entity.
+
+    The code is not in the article, so it is only trusted when the reference table agrees
+    on the name and the level; the build then cites the table's record as its evidence.
+    """
+    from kg import gazetteer
+
+    problems = []
+    for value in entity.props.get("divisionCode", []):
+        code = str(value.raw)
+        division = gazetteer.lookup(code)
+        if division is None:
+            problems.append(
+                Problem(
+                    value.where,
+                    f"division code {code} is not in the official "
+                    f"table ({gazetteer.SOURCE['dataset']}, "
+                    f"{gazetteer.SOURCE['data_as_of']})",
+                )
+            )
+            continue
+        names = {entity.label, *entity.alt_labels}
+        if division.name not in names:
+            problems.append(
+                Problem(value.where, f"division code {code} is {division.name}, not {entity.label}")
+            )
+        if DIVISION_LEVELS.get(entity.type) != division.level:
+            problems.append(
+                Problem(
+                    value.where,
+                    f"division code {code} is a {division.level}, "
+                    f"but '{entity.id}' is a {entity.type}",
+                )
+            )
     return problems
 
 

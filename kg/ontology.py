@@ -46,6 +46,8 @@ class KG(DefinedNamespace):
     MetricKind: URIRef
     Article: URIRef
     Evidence: URIRef
+    ReferenceRecord: URIRef
+    ReferenceDataset: URIRef
     Statement: URIRef
     # concepts
     MoreThan: URIRef
@@ -89,6 +91,9 @@ class KG(DefinedNamespace):
     end: URIRef
     file: URIRef
     sha256: URIRef
+    dataset: URIRef
+    record: URIRef
+    dataAsOf: URIRef
 
 
 KGR = Namespace(BASE + "id/")
@@ -187,7 +192,15 @@ def fact_schema() -> dict[str, PropertySpec]:
 def entity_classes() -> dict[str, URIRef]:
     """Classes an entity in a fact file may have, by local name."""
     onto = ontology_graph()
-    hidden = {KG.Qualifier, KG.MetricKind, KG.Article, KG.Evidence, KG.Statement}
+    hidden = {
+        KG.Qualifier,
+        KG.MetricKind,
+        KG.Article,
+        KG.Evidence,
+        KG.Statement,
+        KG.ReferenceRecord,
+        KG.ReferenceDataset,
+    }
     return {
         str(cls).removeprefix(str(KG._NS)): URIRef(cls)
         for cls in onto.subjects(RDF.type, OWL.Class)

@@ -94,11 +94,11 @@ POSTS = [
     ("王国雷", "党工委书记", "阜新路街道"),
     ("王清宪", "市委书记", "青岛市"),
     ("颜雪锋", "党工委书记", "张槎街道"),
-    ("陈锦碧", "党总支书记", "莲塘村"),
+    ("陈锦碧", "村党总支书记", "莲塘村"),
     ("陈锦碧", "村委会主任", "莲塘村"),
-    ("谭启镰", "党委书记", "大富村"),
+    ("谭启镰", "村党委书记", "大富村"),
     ("谭启镰", "村委会主任", "大富村"),
-    ("区伟康", "党支部委员", "村头村"),
+    ("区伟康", "村党支部委员", "村头村"),
     ("陈燕新", "村委会工作人员", "古灶村"),
     ("刘智斌", "社区民警", "张槎街道"),
     ("陈国华", "董事长", "佛山市康思达液压机械有限公司"),
@@ -254,5 +254,7 @@ def test_competency_questions_answer_for_every_article(seed_build):
     missing = query(seed_build, "missing-values").values()
     assert {r[0] for r in missing} == {"004"}
     hierarchy = {r[0]: r[1:4] for r in query(seed_build, "hierarchy").values()}
-    assert hierarchy["阜新路街道"] == ("市北区", "青岛市", None)
+    assert hierarchy["阜新路街道"] == ("市北区", "青岛市", "山东省")
+    assert hierarchy["锦南街道"] == ("临安区", "杭州市", "浙江省")
+    assert hierarchy["湖墅街道"] == ("拱墅区", "杭州市", "浙江省")
     assert hierarchy["张槎街道"][0] == "禅城区"
