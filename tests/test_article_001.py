@@ -268,9 +268,14 @@ def test_edge(seed_build, subject, key, obj):
 
 
 def test_subdistrict_has_no_invented_hierarchy(seed_build):
-    """The article names no district or city for 湖墅街道."""
+    """The article names no district or city for 湖墅街道: its district comes only from the
+    official division table (the annotated code 330105002), never from an article quote."""
     g = seed_build.graph
-    assert _targets(g, _node(g, "湖墅街道", "Subdistrict"), "partOf") == set()
+    node = _node(g, "湖墅街道", "Subdistrict")
+    assert _targets(g, node, "partOf") == {"拱墅区"}
+    for _, _, key, data in g.out_edges(node, keys=True, data=True):
+        if key == "partOf":
+            assert {e["article"] for e in data["evidence"]} == {"reference"}
 
 
 def test_recruitment_start_date(seed_build):

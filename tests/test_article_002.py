@@ -312,9 +312,14 @@ def test_edge(seed_build, subject, key, obj):
 
 
 def test_subdistrict_has_no_invented_hierarchy(seed_build):
-    """The article names no district or city for 仓前街道."""
+    """The article names no district or city for 仓前街道: its district comes only from the
+    official division table (the annotated code 330110014), never from an article quote."""
     g = seed_build.graph
-    assert _targets(g, _node(g, "仓前街道", "Subdistrict"), "partOf") == set()
+    node = _node(g, "仓前街道", "Subdistrict")
+    assert _targets(g, node, "partOf") == {"余杭区"}
+    for _, _, key, data in g.out_edges(node, keys=True, data=True):
+        if key == "partOf":
+            assert {e["article"] for e in data["evidence"]} == {"reference"}
 
 
 def test_no_start_dates(seed_build):

@@ -257,4 +257,4 @@ def test_competency_questions_answer_for_every_article(seed_build):
     assert hierarchy["阜新路街道"] == ("市北区", "青岛市", "山东省")
     assert hierarchy["锦南街道"] == ("临安区", "杭州市", "浙江省")
     assert hierarchy["湖墅街道"] == ("拱墅区", "杭州市", "浙江省")
-    assert hierarchy["张槎街道"][0] == "禅城区"
+    assert hierarchy["张槎街道"] == ("禅城区", "佛山市", "广东省")
