@@ -85,3 +85,22 @@ def test_binding_cannot_inject(seed_build):
 def test_refused_queries(seed_build, text, message):
     with pytest.raises(QueryError, match=message):
         query(seed_build, text)
+
+
+def test_initiative_in_several_articles_is_one_node_found_by_the_query(tmp_path):
+    """No seed initiative recurs across articles, so two small articles show the query works."""
+    import yaml
+
+    from kg.build import build
+
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    (data / "facts").mkdir()
+    for aid, text in (("a", "甲街道推行楼长制。"), ("b", "乙街道也推行楼长制。")):
+        (data / "articles" / f"{aid}.txt").write_text(text, encoding="utf-8")
+        facts = {"article": {"id": aid, "file": f"{aid}.txt", "title": text[:3]},
+                 "entities": [{"id": "louzhangzhi", "type": "Initiative", "label": "楼长制",
+                               "quote": "推行楼长制"}]}
+        (data / "facts" / f"{aid}.yaml").write_text(yaml.safe_dump(facts, allow_unicode=True))
+    result = build(data)
+    assert query(result, "initiatives-in-several-articles").values() == [("楼长制", 2)]
