@@ -132,3 +132,15 @@ def test_failed_build_keeps_previous_outputs(tmp_path, capsys):
     code, _, err = run(["build", "--data", str(data), "--out", str(out)], capsys)
     assert code == 1 and "000.yaml" in err
     assert (out / "kg.ttl").read_bytes() == before
+
+
+def test_viz_per_subdistrict_and_unknown_subdistrict(tmp_path, capsys):
+    page = tmp_path / "jinnan.html"
+    code, _, _ = run(["viz", "--data", str(DATA), "--subdistrict", "锦南街道", "-o", str(page)],
+                     capsys)
+    assert code == 0 and "雷新钱" in page.read_text("utf-8")
+    assert "王国雷" not in page.read_text("utf-8")
+    code, _, err = run(["viz", "--data", str(DATA), "--subdistrict", "不存在", "-o",
+                        str(tmp_path / "x.html")], capsys)
+    assert code == 1 and err.startswith("error: no subdistrict '不存在'; known: ")
+    assert err.count("\n") == 1 and not (tmp_path / "x.html").exists()
