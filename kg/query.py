@@ -45,6 +45,7 @@ class NamedQuery:
     """Parameter name -> description, from ``# param NAME: description`` comment lines."""
 
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s*:\s*(.+)$")
 
 
@@ -182,6 +183,8 @@ def to_rdflib(term: Any) -> Node | None:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)  # a plain literal, as rdflib and SPARQL servers give it
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise QueryError(f"unsupported term in results: {term!r}")
 
