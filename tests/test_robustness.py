@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic
 
 from kg import export
 from kg.build import build
-from kg.cli import main
+from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,16 +46,6 @@ HOSTILE_RDF = {
     "deep.jsonld": ("[" * 70_000 + "]" * 70_000, "Max stack size"),
     "notes.xyz": ("hello", "unknown RDF file type '.xyz'"),
 }
-
-
-def run(args: list[str], capsys) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_RDF))
