@@ -7,9 +7,20 @@ is good at — the vis-network node, edge and option model — and render with
 ``viz/template.html``: vis-network inlined, data as JSON that cannot close its ``<script>``,
 and every label put into the page with ``textContent`` by ``viz/viewer.js``.
 
-The layout is computed here, per subdistrict cluster, so the browser draws without physics:
-a spring layout over the whole graph is O(n²) and vis-network's physics takes minutes at
-thousands of nodes.
+The layout is computed here, so the browser draws at once with physics off: areas form a
+hierarchy of blocks (province ▸ city ▸ district ▸ subdistrict), each subdistrict is a radial
+tree around its node (officials and initiatives on the first ring, what they serve further
+out), and metrics ring the node they measure. The cost is linear in the graph; a spring
+layout over the whole graph is O(n²) and vis-network's physics takes minutes at thousands of
+nodes.
+
+>>> g = nx.MultiDiGraph(articles={})
+>>> g.add_node("sd", label="锦南街道", type="Subdistrict")
+>>> g.add_node("o", label="雷新钱", type="Official")
+>>> _ = g.add_edge("o", "sd", key="leads", label="领导")
+>>> html = render(g, None)
+>>> html.startswith("<!DOCTYPE html>") and '"label":"雷新钱"' in html
+True
 """
 
 from __future__ import annotations
@@ -18,6 +29,8 @@ import functools
 import json
 import math
 from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,29 +39,118 @@ import networkx as nx
 from kg.ontology import resource_dir
 
 CLASS_STYLE: dict[str, dict[str, Any]] = {
-    # type: Chinese/English name, colour, vis-network shape, size, label font size
-    "Official": {"name": "官员 Official", "color": "#d62728", "shape": "star", "size": 22},
-    "Person": {"name": "人物 Person", "color": "#f28e8c", "shape": "dot", "size": 14},
-    "Initiative": {"name": "举措 Initiative", "color": "#ff9f1c", "shape": "diamond", "size": 18},
-    "Subdistrict": {"name": "街道 Subdistrict", "color": "#1f77b4", "shape": "square", "size": 26},
-    "District": {"name": "区 District", "color": "#4a6fa5", "shape": "triangle", "size": 20},
-    "City": {"name": "市 City", "color": "#2b4c7e", "shape": "triangle", "size": 22},
-    "Province": {"name": "省 Province", "color": "#1b2f4f", "shape": "triangle", "size": 24},
-    "Community": {"name": "社区/村 Community", "color": "#7fb3d5", "shape": "dot", "size": 13},
-    "Place": {"name": "地点 Place", "color": "#a9cce3", "shape": "dot", "size": 12},
-    "Enterprise": {"name": "企业 Enterprise", "color": "#2ca02c", "shape": "hexagon", "size": 16},
-    "Organization": {"name": "组织 Organization", "color": "#17becf", "shape": "dot", "size": 13},
-    "Metric": {"name": "指标 Metric", "color": "#9467bd", "shape": "dot", "size": 9},
-    "Post": {"name": "岗位 Post", "color": "#bcbd22", "shape": "dot", "size": 8},
-    "Role": {"name": "职务 Role", "color": "#c7c7c7", "shape": "dot", "size": 8},
+    # In legend order. name: legend text; shape: vis-network shape; size: node size;
+    # font: label size in canvas pixels at zoom 1; screen: for landmarks (areas, officials),
+    # the smallest on-screen size the viewer keeps when zoomed out, so the whole map still
+    # names its subdistricts and officials; other labels appear as one zooms in.
+    "Official": {
+        "name": "官员 Official",
+        "color": "#d62728",
+        "shape": "star",
+        "size": 24,
+        "font": 20,
+        "screen": 13,
+    },
+    "Initiative": {
+        "name": "举措 Initiative",
+        "color": "#f28e2b",
+        "shape": "diamond",
+        "size": 15,
+        "font": 15,
+    },
+    "Subdistrict": {
+        "name": "街道 Subdistrict",
+        "color": "#1f77b4",
+        "shape": "square",
+        "size": 28,
+        "font": 26,
+        "screen": 17,
+    },
+    "Enterprise": {
+        "name": "企业 Enterprise",
+        "color": "#2ca02c",
+        "shape": "hexagon",
+        "size": 15,
+        "font": 15,
+    },
+    "Metric": {"name": "指标 Metric", "color": "#9467bd", "shape": "dot", "size": 9, "font": 13},
+    "Person": {"name": "人物 Person", "color": "#e377c2", "shape": "dot", "size": 13, "font": 15},
+    "Organization": {
+        "name": "组织 Organization",
+        "color": "#17becf",
+        "shape": "triangleDown",
+        "size": 15,
+        "font": 15,
+    },
+    "Community": {
+        "name": "社区/村 Community",
+        "color": "#6baed6",
+        "shape": "dot",
+        "size": 13,
+        "font": 15,
+    },
+    "Place": {"name": "地点 Place", "color": "#9ecae1", "shape": "dot", "size": 11, "font": 14},
+    "District": {
+        "name": "区 District",
+        "color": "#3a5a8c",
+        "shape": "triangle",
+        "size": 24,
+        "font": 22,
+        "screen": 15,
+    },
+    "City": {
+        "name": "市 City",
+        "color": "#2b4570",
+        "shape": "triangle",
+        "size": 26,
+        "font": 24,
+        "screen": 15,
+    },
+    "Province": {
+        "name": "省 Province",
+        "color": "#1b2f4f",
+        "shape": "triangle",
+        "size": 28,
+        "font": 26,
+        "screen": 15,
+    },
+    "Post": {"name": "岗位 Post", "color": "#bcbd22", "shape": "dot", "size": 10, "font": 13},
+    "Role": {"name": "职务 Role", "color": "#c7c7c7", "shape": "dot", "size": 10, "font": 13},
 }
-OTHER_STYLE = {"name": "其他 Other", "color": "#8c8c8c", "shape": "dot", "size": 10}
-AREA_TYPES = {"Subdistrict", "District", "City", "Province"}
-HIDDEN_BY_DEFAULT = {"Metric"}
+OTHER_STYLE: dict[str, Any] = {
+    "name": "其他 Other",
+    "color": "#8c8c8c",
+    "shape": "dot",
+    "size": 11,
+    "font": 14,
+}
+AREA_TYPES = frozenset({"Subdistrict", "District", "City", "Province"})
+UPPER_AREAS = {"District": 1, "City": 2, "Province": 3}
+"""Areas above a subdistrict, by level: they head blocks of the map instead of clusters."""
+DEFAULT_HIDDEN = frozenset({"Metric"})
 """Metrics are many and small: shown by a legend click, a search, or a node's focus view."""
+COLLAPSED = frozenset({"Post", "Role"})
 FONT = (
     "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 )
+RANK = {t: i for i, t in enumerate(CLASS_STYLE)}
+RING = 120.0
+"""Distance between the rings of a subdistrict's radial tree (canvas pixels)."""
+SPACING = 70.0
+"""Smallest distance between neighbours on one ring."""
+GAP = 90.0
+"""Space between blocks of the map."""
+HEADER = 200.0
+"""Height of the band above a block that holds its area (district, city, province)."""
+WEDGE_WEIGHT = {"Official": 3}
+
+
+def _type(view: nx.MultiDiGraph, node: str) -> str:
+    return str(view.nodes[node].get("type", ""))
+
+
+def _label(view: nx.MultiDiGraph, node: str) -> str:
+    return str(view.nodes[node].get("label", node))
 
 
 # ---------------------------------------------------------------- the graph shown
@@ -58,31 +160,46 @@ def collapse_posts(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Replace person → Post → place by one edge person → place labelled with the role.
 
     Posts and roles are structure a researcher does not need to see: 雷新钱 —党工委书记→
-    锦南街道 says the same, and keeps the evidence of both underlying edges.
+    锦南街道 says the same, and keeps the evidence of the underlying edges. A post that
+    nobody holds, or that is in no place, stays a node (collapsing it would lose a fact).
     """
-    hidden = {n for n, t in graph.nodes(data="type") if t in ("Post", "Role")}
-    view = nx.MultiDiGraph(graph.subgraph(n for n in graph if n not in hidden))
-    view.graph.update(graph.graph)
-    for post in hidden:
-        if graph.nodes[post].get("type") != "Post":
-            continue
-        roles = [v for _, v, k in graph.out_edges(post, keys=True) if k == "role"]
-        role_label = graph.nodes[roles[0]]["label"] if roles else graph.nodes[post]["label"]
-        places = [
-            (v, d) for _, v, k, d in graph.out_edges(post, keys=True, data=True) if k == "postIn"
-        ]
+    posts = {}
+    for post in (n for n in graph if _type(graph, n) == "Post"):
         holders = [
             (u, d) for u, _, k, d in graph.in_edges(post, keys=True, data=True) if k == "holds"
         ]
+        places = [
+            (v, d) for _, v, k, d in graph.out_edges(post, keys=True, data=True) if k == "postIn"
+        ]
+        if holders and places:
+            posts[post] = (holders, places)
+    kept_posts = {n for n in graph if _type(graph, n) == "Post"} - set(posts)
+    hidden = set(posts) | {
+        n
+        for n in graph
+        if _type(graph, n) == "Role" and not any(u in kept_posts for u in graph.predecessors(n))
+    }
+    view = nx.MultiDiGraph(graph.subgraph(n for n in graph if n not in hidden))
+    view.graph.update(graph.graph)
+    for post, (holders, places) in posts.items():
+        role_edges = [
+            (v, d) for _, v, k, d in graph.out_edges(post, keys=True, data=True) if k == "role"
+        ]
+        role_label = _label(graph, role_edges[0][0]) if role_edges else _label(graph, post)
         for holder, hold in holders:
             for place, post_in in places:
-                evidence = _merge(hold.get("evidence", []), post_in.get("evidence", []))
+                evidence = _merge(
+                    hold.get("evidence", []),
+                    post_in.get("evidence", []),
+                    *(d.get("evidence", []) for _, d in role_edges),
+                )
                 view.add_edge(
                     holder,
                     place,
                     key=f"post:{post}",
                     label=role_label,
-                    predicate="holds",
+                    predicate="holds · postIn",
+                    post=_label(graph, post),
                     evidence=evidence,
                 )
     return view
@@ -91,90 +208,216 @@ def collapse_posts(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def _merge(*lists: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen, out = set(), []
     for item in (i for lst in lists for i in lst):
-        key = (item["article"], item["start"], item["end"])
+        key = (item.get("article"), item.get("start"), item.get("end"), item.get("quote"))
         if key not in seen:
             seen.add(key)
             out.append(item)
     return out
 
 
-def clusters(view: nx.MultiDiGraph) -> dict[str, list[str]]:
+def memberships(view: nx.MultiDiGraph) -> dict[str, list[str]]:
     """For each node, the subdistricts it belongs to, nearest first.
 
     A node belongs to a subdistrict when a path joins them that does not pass through
-    another administrative area: areas (a city, a province) are hubs that would otherwise
-    put everything in every subdistrict. Areas themselves are included as path ends.
+    another administrative area: areas (a district, a city) are hubs that would otherwise
+    put everything in every subdistrict. Areas next to a subdistrict are included as path
+    ends. A node joined to no subdistrict belongs to the subdistrict its article is about
+    (the one sharing most of its articles), so a community the article names without a
+    link still appears on that subdistrict's map.
     """
     undirected = view.to_undirected(as_view=True)
     found: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-    for sd in (n for n, t in view.nodes(data="type") if t == "Subdistrict"):
-        label = view.nodes[sd].get("label", sd)
+    subdistricts = sorted(
+        (n for n in view if _type(view, n) == "Subdistrict"), key=lambda n: (_label(view, n), n)
+    )
+    for sd in subdistricts:
+        label = _label(view, sd)
         distance = {sd: 0}
         queue = deque([sd])
         while queue:
             node = queue.popleft()
             found[node].append((distance[node], label, sd))
-            if node != sd and view.nodes[node].get("type") in AREA_TYPES:
+            if node != sd and _type(view, node) in AREA_TYPES:
                 continue
             for nb in undirected.neighbors(node):
                 if nb not in distance:
                     distance[nb] = distance[node] + 1
                     queue.append(nb)
-    return {node: [sd for _, _, sd in sorted(hits)] for node, hits in found.items()}
+    member = {node: [sd for _, _, sd in sorted(hits)] for node, hits in found.items()}
+    by_article: dict[str, list[str]] = defaultdict(list)
+    for sd in subdistricts:
+        for article in view.nodes[sd].get("articles", []):
+            by_article[article].append(sd)
+    for node in view:
+        if node in member or _type(view, node) in AREA_TYPES:
+            continue
+        votes: dict[str, int] = defaultdict(int)
+        for article in view.nodes[node].get("articles", []):
+            for sd in by_article.get(article, []):
+                votes[sd] += 1
+        if votes:
+            best = min(votes, key=lambda sd: (-votes[sd], _label(view, sd), sd))
+            member[node] = [best]
+    return member
+
+
+def area_chain(view: nx.MultiDiGraph, node: str) -> list[str]:
+    """The areas above ``node`` by ``partOf``, nearest first (锦南街道 → 临安区 → …)."""
+    chain: list[str] = []
+    frontier = [node]
+    while frontier:
+        ups = sorted(
+            {
+                v
+                for u in frontier
+                for _, v, k in view.out_edges(u, keys=True)
+                if k == "partOf" and _type(view, v) in AREA_TYPES and v not in chain and v != node
+            },
+            key=lambda n: (UPPER_AREAS.get(_type(view, n), 0), _label(view, n)),
+        )
+        chain.extend(ups)
+        frontier = ups
+    return chain
+
+
+def find_subdistrict(view: nx.MultiDiGraph, subdistrict: str) -> str:
+    """The node of a subdistrict given by label, alternative label or IRI."""
+    known = sorted(
+        (n for n in view if _type(view, n) == "Subdistrict"), key=lambda n: (_label(view, n), n)
+    )
+    for node in known:
+        attrs = view.nodes[node]
+        if subdistrict in (node, attrs.get("label"), *attrs.get("alt_labels", [])):
+            return node
+    names = ", ".join(_label(view, n) for n in known) or "none in this graph"
+    raise ValueError(f"no subdistrict {subdistrict!r}; known: {names}")
 
 
 def restrict(view: nx.MultiDiGraph, subdistrict: str) -> nx.MultiDiGraph:
-    """The part of the graph around one subdistrict (given by label or IRI)."""
-    matches = [
-        n
-        for n, d in view.nodes(data=True)
-        if d.get("type") == "Subdistrict" and subdistrict in (n, d.get("label"))
-    ]
-    if not matches:
-        known = sorted(
-            d["label"] for _, d in view.nodes(data=True) if d.get("type") == "Subdistrict"
-        )
-        raise ValueError(f"no subdistrict {subdistrict!r}; known: {', '.join(known)}")
-    keep = {n for n, sds in clusters(view).items() if matches[0] in sds}
-    return nx.MultiDiGraph(view.subgraph(keep))
+    """The part of the graph around one subdistrict (given by label or IRI): its officials,
+    initiatives, enterprises, metrics, communities, and the chain of areas above it."""
+    sd = find_subdistrict(view, subdistrict)
+    keep = {n for n, sds in memberships(view).items() if sd in sds}
+    keep |= {sd, *area_chain(view, sd)}
+    out = nx.MultiDiGraph(view.subgraph(keep))
+    out.graph.update(view.graph)
+    return out
 
 
 # ---------------------------------------------------------------- layout
 
 
-def layout(view: nx.MultiDiGraph, member: dict[str, list[str]]) -> dict[str, tuple[float, float]]:
-    """Positions per cluster: small spring layouts placed on a grid.
+@dataclass
+class Block:
+    """A rectangle of the map: node positions relative to its top-left corner."""
 
-    Cost grows with the sum of squared cluster sizes, not the square of the graph.
-    """
-    groups: dict[str, list[str]] = defaultdict(list)
-    for node in view:
-        groups[member[node][0] if member.get(node) else ""].append(node)
-    if "" in groups:  # nodes outside every subdistrict: one group per connected piece
-        loose = view.subgraph(groups.pop(""))
-        for i, part in enumerate(nx.weakly_connected_components(loose)):
-            groups[f"~{i:06d}"] = sorted(part)
-    order = sorted(groups, key=lambda g: (-len(groups[g]), g))
-    columns = max(1, math.ceil(math.sqrt(len(order))))
-    cell = max(math.sqrt(len(groups[g])) for g in order) * 160 + 240 if order else 0
-    positions: dict[str, tuple[float, float]] = {}
-    for index, name in enumerate(order):
-        nodes = sorted(groups[name])
-        cx, cy = (index % columns) * cell, (index // columns) * cell
-        radius = math.sqrt(len(nodes)) * 75 + 40
-        # Metrics are leaves hidden by default: lay out the rest, then ring the metrics
-        # around the node they describe, so they neither crowd nor stretch the map.
-        core = [n for n in nodes if view.nodes[n].get("type") != "Metric"] or nodes
-        sub = view.subgraph(core).to_undirected(as_view=True)
-        if len(core) == 1:
-            local = {core[0]: (0.0, 0.0)}
-        elif len(core) <= 400:
-            local = nx.spring_layout(sub, seed=7, iterations=80, k=2.5 / math.sqrt(len(core)))
-        else:
-            local = nx.shell_layout(sub, nlist=_shells(view, core))
-        for node, (x, y) in local.items():
-            positions[node] = (round(cx + x * radius, 1), round(cy + y * radius, 1))
-        _ring_leaves(view, [n for n in nodes if n not in local], positions, (cx, cy))
+    width: float
+    height: float
+    items: list[tuple[str, float, float]] = field(default_factory=list)
+
+
+def _pack(blocks: list[Block], aspect: float = 1.5) -> Block:
+    """Shelf packing: rows of blocks, centred, about ``aspect`` times wider than high."""
+    if not blocks:
+        return Block(0.0, 0.0)
+    area = sum((b.width + GAP) * (b.height + GAP) for b in blocks)
+    target = max(max(b.width for b in blocks), math.sqrt(area * aspect))
+    rows: list[list[Block]] = [[]]
+    width = 0.0
+    for block in blocks:
+        if rows[-1] and width + GAP + block.width > target:
+            rows.append([])
+            width = 0.0
+        width += (GAP if rows[-1] else 0.0) + block.width
+        rows[-1].append(block)
+    widths = [sum(b.width for b in row) + GAP * (len(row) - 1) for row in rows]
+    total = max(widths)
+    out = Block(total, 0.0)
+    y = 0.0
+    for row, row_width in zip(rows, widths, strict=True):
+        x = (total - row_width) / 2
+        height = max(b.height for b in row)
+        for b in row:
+            dy = y  # top-aligned: the areas heading sibling blocks line up
+            out.items.extend((n, x + bx, dy + by) for n, bx, by in b.items)
+            x += b.width + GAP
+        y += height + GAP
+    out.height = y - GAP
+    return out
+
+
+def _radial(
+    view: nx.MultiDiGraph,
+    root: str,
+    nodes: set[str],
+    order: Callable[[str], Any],
+    undirected: nx.MultiGraph | None = None,
+) -> dict[str, tuple[float, float]]:
+    """A radial tree of ``nodes`` around ``root``: BFS depth is the ring, each subtree gets
+    a wedge in proportion to its size, rings are as wide as their crowding needs (and
+    staggered in two when a ring would otherwise grow too far out)."""
+    undirected = undirected or view.to_undirected(as_view=True)
+    children: dict[str, list[str]] = defaultdict(list)
+    depth = {root: 0}
+    seen_order = [root]
+
+    def grow(start: str) -> None:
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            for nb in sorted((n for n in undirected.neighbors(node) if n in nodes), key=order):
+                if nb not in depth:
+                    depth[nb] = depth[node] + 1
+                    children[node].append(nb)
+                    seen_order.append(nb)
+                    queue.append(nb)
+
+    grow(root)
+    for node in sorted(nodes - set(depth), key=order):  # joined only through hidden nodes,
+        if node not in depth:  # or through no edge at all: hang them from the root
+            depth[node] = 1
+            children[root].append(node)
+            seen_order.append(node)
+            grow(node)
+    # Officials around the root are spread evenly over the circle, not side by side: their
+    # labels stay large when zoomed out and would overlap.
+    first = children[root]
+    lead = [n for n in first if _type(view, n) in WEDGE_WEIGHT]
+    if 1 < len(lead) < len(first):
+        rest = [n for n in first if n not in lead]
+        slots = {round(j * len(first) / len(lead)): n for j, n in enumerate(lead)}
+        children[root] = [slots[i] if i in slots else rest.pop(0) for i in range(len(first))]
+    # Landmarks (officials) get wider wedges: their labels stay large when zoomed out.
+    size = {n: WEDGE_WEIGHT.get(_type(view, n), 1) for n in seen_order}
+    for node in reversed(seen_order):
+        for child in children[node]:
+            size[node] += size[child]
+    angle = {root: 0.0}
+    wedge = {root: 2 * math.pi}
+    start = {root: -math.pi / 2 - math.pi / max(1, len(children[root]))}
+    for node in seen_order:
+        kids = children[node]
+        total = sum(size[k] for k in kids)
+        cursor = start[node]
+        for kid in kids:
+            w = wedge[node] * size[kid] / total
+            start[kid], wedge[kid], angle[kid] = cursor, w, cursor + w / 2
+            cursor += w
+    levels: dict[int, list[str]] = defaultdict(list)
+    for node in seen_order[1:]:
+        levels[depth[node]].append(node)
+    positions = {root: (0.0, 0.0)}
+    radius = 0.0
+    for d in sorted(levels):
+        ring = sorted(levels[d], key=lambda n: angle[n])
+        need = max(SPACING / max(wedge[n], 1e-9) for n in ring)
+        inner = radius + (RING * 1.5 if d == 1 else RING)  # room for the root's big label
+        stagger = len(ring) > 3 and need > inner + 2 * RING
+        r = max(inner, need / 2 if stagger else need)
+        for i, node in enumerate(ring):
+            rr = r + (0.6 * RING if stagger and i % 2 else 0.0)
+            positions[node] = (rr * math.cos(angle[node]), rr * math.sin(angle[node]))
+        radius = r + (0.6 * RING if stagger else 0.0)
     return positions
 
 
@@ -182,29 +425,151 @@ def _ring_leaves(
     view: nx.MultiDiGraph,
     leaves: list[str],
     positions: dict[str, tuple[float, float]],
-    centre: tuple[float, float],
+    root: str,
 ) -> None:
+    """Place hidden-by-default leaves (metrics) next to what they measure: around the
+    initiative they result from, or on an outer ring of the cluster for the area itself."""
     around: dict[str, list[str]] = defaultdict(list)
     for leaf in leaves:
-        anchors = [v for _, v in view.out_edges(leaf) if v in positions]
-        around[anchors[0] if anchors else ""].append(leaf)
-    for anchor, group in around.items():
-        ax, ay = positions.get(anchor, centre)
-        ring = 60 + 6 * len(group)
+        targets = sorted(
+            (
+                (0 if k == "resultOf" else 1, v)
+                for _, v, k in view.out_edges(leaf, keys=True)
+                if v in positions and v != leaf
+            ),
+        )
+        around[targets[0][1] if targets else root].append(leaf)
+    rx, ry = positions[root]
+    extent = max((math.hypot(x - rx, y - ry) for x, y in positions.values()), default=0.0)
+    for anchor, group in sorted(around.items()):
+        ax, ay = positions[anchor]
+        if anchor == root:
+            r = max(extent + RING * 0.8, len(group) * SPACING * 0.7 / (2 * math.pi))
+            for i, leaf in enumerate(group):
+                a = -math.pi / 2 + 2 * math.pi * (i + 0.5) / len(group)
+                positions[leaf] = (rx + r * math.cos(a), ry + r * math.sin(a))
+            continue
+        out = math.atan2(ay - ry, ax - rx)
+        step = 0.45
         for i, leaf in enumerate(group):
-            angle = 2 * math.pi * i / len(group)
-            positions[leaf] = (
-                round(ax + ring * math.cos(angle), 1),
-                round(ay + ring * math.sin(angle), 1),
-            )
+            ring, slot = divmod(i, 7)
+            a = out + (slot - (min(7, len(group) - ring * 7) - 1) / 2) * step
+            r = RING * (0.6 + 0.45 * ring)
+            positions[leaf] = (ax + r * math.cos(a), ay + r * math.sin(a))
 
 
-def _shells(view: nx.MultiDiGraph, nodes: list[str]) -> list[list[str]]:
-    rank = {"Subdistrict": 0, "Official": 1, "Initiative": 2}
-    shells: dict[int, list[str]] = defaultdict(list)
-    for n in nodes:
-        shells[rank.get(view.nodes[n].get("type", ""), 3)].append(n)
-    return [shells[k] for k in sorted(shells)]
+def _cluster_block(
+    view: nx.MultiDiGraph,
+    root: str,
+    nodes: set[str],
+    hidden: frozenset[str],
+    order: Callable[[str], Any],
+    undirected: nx.MultiGraph,
+) -> Block:
+    core = {n for n in nodes if _type(view, n) not in hidden} | {root}
+    positions = _radial(view, root, core, order, undirected)
+    _ring_leaves(view, sorted(nodes - core, key=order), positions, root)
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    pad_x, pad_y = 90.0, 40.0  # room for the labels drawn under and beside the nodes
+    left, top = min(xs) - pad_x, min(ys) - pad_y
+    return Block(
+        max(xs) + pad_x - left,
+        max(ys) + pad_y - top,
+        [(n, x - left, y - top) for n, (x, y) in positions.items()],
+    )
+
+
+def layout(
+    view: nx.MultiDiGraph,
+    member: dict[str, list[str]] | None = None,
+    hidden: Iterable[str] = DEFAULT_HIDDEN,
+) -> dict[str, tuple[float, float]]:
+    """Positions for every node, in time linear in the graph.
+
+    Each subdistrict is a cluster laid out as a radial tree; clusters sit in blocks headed
+    by their district, districts in blocks headed by their city, and so on; blocks are
+    packed in rows. Nodes joined to no subdistrict form their own clusters, inside the
+    block of an area they are joined to when there is one.
+    """
+    hidden = frozenset(hidden)
+    member = memberships(view) if member is None else member
+
+    def order(n: str) -> tuple[int, str, str]:
+        return (RANK.get(_type(view, n), len(RANK)), _label(view, n), n)
+
+    upper = {n for n in view if _type(view, n) in UPPER_AREAS}
+    parent: dict[str, str] = {}
+    for node in view:
+        if _type(view, node) in AREA_TYPES:
+            chain = [a for a in area_chain(view, node) if a in upper]
+            if chain:
+                parent[node] = chain[0]
+    home: dict[str, str] = {}
+    for node in view:
+        if node in upper:
+            continue
+        if _type(view, node) == "Subdistrict":
+            home[node] = node
+        elif member.get(node):
+            home[node] = member[node][0]
+    groups: dict[str, set[str]] = defaultdict(set)
+    for node, sd in home.items():
+        groups[sd].add(node)
+    loose = view.subgraph(n for n in view if n not in home and n not in upper)
+    for part in nx.weakly_connected_components(loose):
+        root = max(sorted(part, key=order), key=lambda n: view.degree(n))
+        groups[root] = set(part)
+        areas = sorted(
+            {a for n in part for a in nx.all_neighbors(view, n) if a in upper},
+            key=lambda a: (UPPER_AREAS[_type(view, a)], order(a)),
+        )
+        if areas:
+            parent[root] = areas[0]
+    for start in sorted(parent):  # partOf cycles (bad data) must not hide or loop
+        seen, node = {start}, start
+        while node in parent:
+            if parent[node] in seen:
+                del parent[node]
+                break
+            node = parent[node]
+            seen.add(node)
+    undirected = view.to_undirected(as_view=True)  # once: building a view is O(n)
+    blocks = {
+        g: _cluster_block(view, g, nodes, hidden, order, undirected) for g, nodes in groups.items()
+    }
+    kids: dict[str, list[str]] = defaultdict(list)
+    for child, area in parent.items():
+        if child in blocks or child in upper:
+            kids[area].append(child)
+
+    @functools.cache
+    def block_of(area: str) -> Block:
+        if area not in upper:
+            return blocks[area]
+        # Siblings prefer one row under their area, so the hierarchy reads top-down.
+        inner = _pack([block_of(k) for k in _by_size(kids[area], block_of, order)], aspect=3.0)
+        header = HEADER
+        width = max(inner.width, 240.0)
+        shift = (width - inner.width) / 2
+        return Block(
+            width,
+            inner.height + header + (GAP / 2 if inner.items else 0),
+            [
+                (area, width / 2, header / 2),
+                *((n, x + shift, y + header) for n, x, y in inner.items),
+            ],
+        )
+
+    tops = [n for n in (*upper, *blocks) if n not in parent]
+    whole = _pack([block_of(n) for n in _by_size(tops, block_of, order)], aspect=1.3)
+    return {n: (round(x, 1), round(y, 1)) for n, x, y in whole.items}
+
+
+def _by_size(
+    names: Iterable[str], block_of: Callable[[str], Block], order: Callable[[str], Any]
+) -> list[str]:
+    return sorted(names, key=lambda n: (-block_of(n).width * block_of(n).height, order(n)))
 
 
 # ---------------------------------------------------------------- page data
@@ -217,104 +582,190 @@ def _s2t():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("s2t")
 
 
-def page_data(view: nx.MultiDiGraph, title: str) -> dict[str, Any]:
-    """Everything the page needs, as plain JSON-able data (pyvis provides vis options)."""
-    from pyvis.network import Network
-
+def _search_keys(label: str, alts: list[str]) -> list[str]:
     from kg.text import to_simplified
 
-    member = clusters(view)
-    positions = layout(view, member)
-    index = {node: i for i, node in enumerate(sorted(view))}
     converter = _s2t()
+    keys = {label, converter.convert(label), *alts, *(to_simplified(a) for a in alts)}
+    return sorted(k.lower() for k in keys if k)
+
+
+def page_data(
+    view: nx.MultiDiGraph, title: str, hidden: Iterable[str] = DEFAULT_HIDDEN
+) -> dict[str, Any]:
+    """Everything the page needs, as plain JSON-able data.
+
+    pyvis builds each vis-network node and edge (id, label, shape, colour, size, position;
+    from, to, arrows) and the options; we add what the panel, search and filters need.
+    Empty fields are left out and article titles are given once: at 10 000 nodes every
+    byte is read by the browser before the map appears.
+    """
+    from pyvis.edge import Edge
+    from pyvis.network import Network
+    from pyvis.node import Node
+
+    hidden = frozenset(hidden)
+    member = memberships(view)
+    positions = layout(view, member, hidden)
+    articles = _articles(view)
+    ordered = sorted(view)
+    index = {node: i for i, node in enumerate(ordered)}
     net = Network(directed=True, cdn_resources="in_line")
     # Positions are computed above at every size, so physics stays off for the whole
     # network: per-node physics=False still lets vis stabilise for ~20 s at 2 k nodes.
     net.toggle_physics(False)
-    nodes = []
-    for node in sorted(view):
+    net.toggle_stabilization(False)
+    net.inherit_edge_colors(False)
+    counts: dict[str, int] = defaultdict(int)
+    for node in ordered:
         attrs = view.nodes[node]
-        kind = attrs.get("type", "")
-        label = str(attrs.get("label", node))
-        alts = [str(a) for a in attrs.get("alt_labels", [])]
-        search = {label, *alts, converter.convert(label), *(to_simplified(a) for a in alts)}
-        x, y = positions[node]
+        kind = _type(view, node) if _type(view, node) in CLASS_STYLE else "Other"
+        counts[kind] += 1
         style = CLASS_STYLE.get(kind, OTHER_STYLE)
-        net.add_node(
+        label = _label(view, node)
+        alts = [str(a) for a in attrs.get("alt_labels", []) or []]
+        x, y = positions[node]
+        # pyvis's Node, not Network.add_node: add_node checks a list per node (O(n²)).
+        item = Node(
             index[node],
-            label=_short(label),
+            style["shape"],
+            label=label,
             x=x,
             y=y,
-            shape=style["shape"],
             color=style["color"],
             size=style["size"],
+        ).options
+        item.update(
+            iri=node,
+            type=kind,
+            articles=[str(a) for a in attrs.get("articles") or []],
+            evidence=_evidence(attrs, articles),
         )
-        nodes.append(
-            {
-                "id": index[node],
-                "iri": node,
-                "label": label,
-                "short": _short(label),
-                "type": kind if kind in CLASS_STYLE else "Other",
-                "altLabels": alts,
-                "search": sorted(s.lower() for s in search),
-                "x": x,
-                "y": y,
-                "articles": attrs.get("articles", []),
-                "evidence": attrs.get("evidence", []),
-                "clusters": [str(index[s]) for s in member.get(node, [])],
-                "metric": _metric(attrs) if kind == "Metric" else None,
-            }
-        )
-    edges = []
-    for i, (u, v, key, attrs) in enumerate(
-        sorted(view.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], e[2]))
-    ):
-        edges.append(
-            {
-                "id": i,
-                "from": index[u],
-                "to": index[v],
-                "label": attrs.get("label", key),
-                "relation": attrs.get("predicate", key),
-                "evidence": attrs.get("evidence", []),
-            }
-        )
-    counts: dict[str, int] = defaultdict(int)
-    for n in nodes:
-        counts[n["type"]] += 1
+        keys = _search_keys(label, alts)
+        if keys != [label.lower()]:
+            item["search"] = keys
+        if alts:
+            item["altLabels"] = alts
+        sds = [index[s] for s in member.get(node, []) if s in index]
+        if sds:
+            item["sds"] = sds
+        if kind == "Metric":
+            item["metric"] = _metric(attrs)
+        net.nodes.append(item)
+        net.node_ids.append(index[node])
+    ranked = sorted(
+        view.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], str(e[2]))
+    )
+    relations: dict[str, str] = {}
+    for i, (u, v, key, attrs) in enumerate(ranked):
+        label = str(attrs.get("label") or key)
+        short = str(key).split(":")[0]
+        relations.setdefault(short, str(attrs.get("predicate") or key))
+        item = Edge(index[u], index[v], directed=True, id=i, label=label).options
+        item.update(key=short, evidence=_evidence(attrs, articles))
+        if attrs.get("post"):
+            item["post"] = str(attrs["post"])
+        net.edges.append(item)
+    options = json.loads(net.options.to_json())
+    options["edges"]["smooth"] = False  # straight edges: "dynamic" adds a node per edge
     classes = {
-        t: {**style, "font": 14, "count": counts.get(t, 0)}
+        t: {**style, "count": counts.get(t, 0)}
         for t, style in {**CLASS_STYLE, "Other": OTHER_STYLE}.items()
     }
-    subdistricts = sorted(
-        ({"id": str(n["id"]), "label": n["label"]} for n in nodes if n["type"] == "Subdistrict"),
-        key=lambda s: s["label"],
-    )
-    articles = view.graph.get("articles", {})
     return {
         "title": title,
-        "nodes": nodes,
-        "visNodes": net.nodes,
-        "edges": edges,
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "relations": relations,
+        "options": options,
         "classes": classes,
         "font": FONT,
-        "options": json.loads(net.options.to_json()) if hasattr(net.options, "to_json") else {},
-        "visibleByDefault": [t for t in classes if t not in HIDDEN_BY_DEFAULT],
-        "subdistricts": subdistricts,
+        "visibleByDefault": [t for t in classes if t not in hidden],
+        "overview": _overview(view, member, index),
         "articles": articles,
-        "articleCount": len(articles),
     }
 
 
-def _short(label: str, limit: int = 14) -> str:
+def _evidence(attrs: dict[str, Any], articles: dict[str, dict[str, str]]) -> list[dict]:
+    """The evidence list without duplicates, and without the article title when the
+    articles table has it."""
+    out = []
+    for item in _merge(attrs.get("evidence", []) or []):
+        entry = dict(item)
+        known = articles.get(str(entry.get("article")), {})
+        if known.get("title") and entry.get("title") == known["title"]:
+            del entry["title"]
+        out.append(entry)
+    return out
+
+
+def _articles(view: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
+    """The sources the shown nodes and edges cite, with their titles (an article of the
+    corpus, or reference data such as the division codes, titled by its evidence)."""
+    cited: dict[str, str] = {}
+    for _, d in view.nodes(data=True):
+        for article in d.get("articles", []) or []:
+            cited.setdefault(str(article), "")
+    evidence = [e for _, d in view.nodes(data=True) for e in d.get("evidence", []) or []]
+    evidence += [e for _, _, d in view.edges(data=True) for e in d.get("evidence", []) or []]
+    for e in evidence:
+        key = str(e.get("article"))
+        if not cited.get(key):
+            cited[key] = str(e.get("title") or "")
+    known = view.graph.get("articles") or {}
+    out = {}
+    for key in sorted(cited):
+        info = known.get(key) or {}
+        title = str(info.get("title") or cited[key])
+        out[key] = {"title": title, "file": str(info.get("file", ""))}
+    return out
+
+
+def _overview(
+    view: nx.MultiDiGraph, member: dict[str, list[str]], index: dict[str, int]
+) -> list[dict[str, Any]]:
+    """Who ran what where, per subdistrict: the panel's first view."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for node, sds in member.items():
+        if sds:
+            counts[sds[0]][_type(view, node)] += 1
+    out = []
+    for sd in sorted(
+        (n for n in view if _type(view, n) == "Subdistrict"), key=lambda n: (_label(view, n), n)
+    ):
+        people = sorted(
+            {
+                (index[u], _label(view, u), str(d.get("label") or k), RANK.get(_type(view, u), 99))
+                for u, _, k, d in view.in_edges(sd, keys=True, data=True)
+                if _type(view, u) in ("Official", "Person")
+            },
+            key=lambda p: (p[3], p[1]),
+        )
+        out.append(
+            {
+                "id": index[sd],
+                "label": _label(view, sd),
+                "areas": [_label(view, a) for a in area_chain(view, sd)],
+                "people": [{"id": i, "label": label, "role": role} for i, label, role, _ in people],
+                "counts": {
+                    t: counts[sd][t]
+                    for t in ("Initiative", "Enterprise", "Community", "Metric")
+                    if counts[sd][t]
+                },
+            }
+        )
+    return out
+
+
+def _short(label: str, limit: int = 12) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def _metric(attrs: dict[str, Any]) -> dict[str, Any]:
     value = attrs.get("value")
+    value = None if value is None else str(value)
     text = (
-        "数值缺失 value missing"
+        "数值缺失 · value missing in source"
         if value is None
         else f"{value}{attrs.get('scale') or ''}{attrs.get('unit') or ''}"
     )
@@ -324,6 +775,7 @@ def _metric(attrs: dict[str, Any]) -> dict[str, Any]:
         "unit": attrs.get("unit"),
         "scale": attrs.get("scale"),
         "qualifier": attrs.get("qualifier"),
+        "status": attrs.get("status"),
         "kind": attrs.get("kind"),
         "period": attrs.get("period"),
         "text": text,
@@ -332,8 +784,12 @@ def _metric(attrs: dict[str, Any]) -> dict[str, Any]:
 
 def script_json(data: Any) -> str:
     """JSON that is safe inside ``<script>``: no ``<``, ``>`` or ``&`` survive literally,
-    so no label can close the script element or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    so no label can close the script element or open a comment.
+
+    >>> script_json({"a": "</script><!--&"})
+    '{"a":"\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -343,12 +799,21 @@ def script_json(data: Any) -> str:
     )
 
 
+def _inline_script(code: str) -> str:
+    """Library code inside ``<script>``: a literal ``</script`` would end the element."""
+    return code.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+
+
+@functools.cache
 def _vis_assets() -> tuple[str, str]:
     import pyvis
 
-    lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
-    return (lib / "vis-network.min.js").read_text("utf-8"), (lib / "vis-network.css").read_text(
-        "utf-8"
+    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    if not lib.is_dir():  # pyvis 0.3.2 keeps a second copy at pyvis/lib
+        lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+    return (
+        _inline_script((lib / "vis-network.min.js").read_text("utf-8")),
+        (lib / "vis-network.css").read_text("utf-8"),
     )
 
 
@@ -358,20 +823,26 @@ def render(
     *,
     subdistrict: str | None = None,
     title: str | None = None,
+    collapse: bool = True,
+    hidden: Iterable[str] = DEFAULT_HIDDEN,
 ) -> str:
     """The viewer page for ``graph`` as one self-contained HTML string.
 
-    ``subdistrict`` (label or IRI) restricts the map to one subdistrict's neighbourhood.
-    With ``path``, the page is also written there atomically.
+    ``subdistrict`` (label, alternative label or IRI) restricts the map to that
+    subdistrict's neighbourhood; an unknown one raises ``ValueError`` naming the known ones.
+    ``collapse`` replaces Post and Role nodes by labelled edges (person —党工委书记→ place);
+    ``hidden`` lists the classes not shown until asked for. With ``path``, the page is also
+    written there atomically (a temporary file in the same folder, then renamed).
     """
     from jinja2 import Environment
+    from markupsafe import Markup
 
-    view = collapse_posts(graph)
+    view = collapse_posts(graph) if collapse else nx.MultiDiGraph(graph)
+    view.graph.update(graph.graph)
     if subdistrict:
         view = restrict(view, subdistrict)
-        view.graph.update(graph.graph)
     heading = title or (
-        f"Jiedao KG · {subdistrict}"
+        f"Jiedao KG · {_label(view, find_subdistrict(view, subdistrict))}"
         if subdistrict
         else "Jiedao KG · 街道知识图谱: 谁在哪里推动了什么"
     )
@@ -379,14 +850,12 @@ def render(
     env = Environment(autoescape=True)
     template = env.from_string((viz_dir / "template.html").read_text("utf-8"))
     vis_js, vis_css = _vis_assets()
-    from markupsafe import Markup
-
     page = template.render(
         title=heading,
-        data=Markup(script_json(page_data(view, heading))),
+        data=Markup(script_json(page_data(view, heading, hidden))),
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
-        viewer_js=Markup((viz_dir / "viewer.js").read_text("utf-8")),
+        viewer_js=Markup(_inline_script((viz_dir / "viewer.js").read_text("utf-8"))),
         viewer_css=Markup((viz_dir / "viewer.css").read_text("utf-8")),
     )
     if path is not None:
