@@ -93,3 +93,13 @@ def test_csv_nodes_and_edges(seed_build):
     assert len(edges) == seed_build.graph.number_of_edges()
     assert {"雷新钱", "锦南街道"} <= {n["label"] for n in nodes}
     assert all(e["evidence"] for e in edges)
+
+
+def test_written_files_get_the_usual_mode_not_private(tmp_path):
+    import os
+
+    target = tmp_path / "kg.ttl"
+    export.write_bytes(target, b"x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
