@@ -9,11 +9,13 @@ post, initiative link and number that the article states, and nothing it does no
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from rdflib import Literal, URIRef
 
 from tests import kg_fixtures
+from tests.graph_helpers import in_article, node_in_article, targets
 
 seed_build = kg_fixtures.seed_build  # the session fixture: one build of data/
 
@@ -240,24 +242,9 @@ METRICS = [
 ]
 
 
-def _of_article(data: dict) -> bool:
-    return ARTICLE in data.get("articles", [])
-
-
-def _node(g, label: str, type_: str | None = None) -> str:
-    found = [
-        n
-        for n, d in g.nodes(data=True)
-        if d.get("label") == label and _of_article(d) and (type_ is None or d.get("type") == type_)
-    ]
-    assert len(found) == 1, (
-        f"expected one node {label!r} ({type_}) from article {ARTICLE}, got {found}"
-    )
-    return found[0]
-
-
-def _targets(g, node: str, key: str) -> set[str]:
-    return {g.nodes[v].get("label") for _, v, k in g.out_edges(node, keys=True) if k == key}
+_of_article = partial(in_article, article=ARTICLE)
+_node = partial(node_in_article, article=ARTICLE)
+_targets = targets
 
 
 @pytest.mark.parametrize(("label", "type_"), NODES)
