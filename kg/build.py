@@ -13,10 +13,10 @@ IRIs are minted from the ids in the fact files only, never from labels or quotes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote as percent_encode
@@ -26,7 +26,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg import text
-from kg.facts import Corpus, Entity, Quote, load_corpus
+from kg.facts import Corpus, Entity, Progress, Quote, load_corpus
 from kg.ontology import (
     DCT,
     KG,
@@ -66,37 +66,174 @@ def evidence_iri(article_id: str, span: tuple[int, int]) -> URIRef:
     return KGR[f"evidence/{percent_encode(article_id, safe='-._~')}/{span[0]}-{span[1]}"]
 
 
-def statement_iri(s: Node, p: Node, o: Node) -> URIRef:
-    """Deterministic: the same fact from two articles is one statement with two evidences."""
-    digest = hashlib.sha256(f"{s.n3()} {p.n3()} {o.n3()}".encode()).hexdigest()[:24]
+def statement_iri(s: str, p: str, o: str) -> URIRef:
+    """Deterministic: the same fact from two articles is one statement with two evidences.
+
+    The terms are N-Triples (``<iri>``, ``"text"@zh``).
+    """
+    digest = hashlib.sha256(f"{s} {p} {o}".encode()).hexdigest()[:24]
     return KGR[f"statement/{digest}"]
 
 
-@dataclass
-class Build:
-    """What a build produces; ``dataset`` and ``graph`` describe the same facts."""
+# ---------------------------------------------------------------- N-Triples terms
+#
+# The builder writes N-Triples terms as strings: at a million triples, making rdflib
+# (or even pyoxigraph) term objects for every triple cost more than the rest of the
+# build. Lines go straight into Oxigraph and into sorted, byte-stable exports.
 
-    corpus: Corpus
-    dataset: Dataset
-    graph: nx.MultiDiGraph
-    _store: Any = None
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_literal(lexical: str, *, lang: str | None = None, datatype: str | None = None) -> str:
+    """An N-Triples literal.
+
+    >>> nt_literal('say "hi"', lang="zh")
+    '"say \\"hi\\""@zh'
+    """
+    body = '"' + lexical.translate(_ESCAPES) + '"'
+    if lang:
+        return f"{body}@{lang}"
+    if datatype and datatype != str(XSD.string):
+        return f"{body}^^<{datatype}>"
+    return body
+
+
+def nt(term: Node) -> str:
+    """An rdflib term as N-Triples."""
+    if isinstance(term, Literal):
+        return nt_literal(
+            str(term),
+            lang=term.language,
+            datatype=str(term.datatype) if term.datatype else None,
+        )
+    return f"<{term}>"
+
+
+_RDF_TYPE = nt(RDF.type)
+_P = {
+    name: f"<{iri}>"
+    for name, iri in {
+        "label": RDFS.label,
+        "altLabel": SKOS.altLabel,
+        "evidence": KG.evidence,
+        "article": KG.article,
+        "quote": KG.quote,
+        "start": KG.start,
+        "end": KG.end,
+        "subject": RDF.subject,
+        "predicate": RDF.predicate,
+        "object": RDF.object,
+        "Evidence": KG.Evidence,
+        "Statement": KG.Statement,
+    }.items()
+}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _entity(entity_id: str) -> str:
+    return f"<{entity_iri(entity_id)}>"
+
+
+def _iri(node: Node) -> str:
+    return f"<{node}>"
+
+
+def _split_line(line: str) -> tuple[str, str, str]:
+    """Subject, predicate and object of one N-Triples line written by the builder."""
+    s, p, rest = line.split(" ", 2)
+    return s, p, rest[:-2]
+
+
+class Build:
+    """What a build produces: every graph's triples, and views of them made on demand.
+
+    The triples are kept as N-Triples lines per named graph (one per article, plus the
+    reference graph). Everything else is derived when first asked for: an Oxigraph store
+    (:meth:`store`, for SPARQL), the rdflib :attr:`dataset` and :meth:`union` (for
+    rdflib users; slow at scale), and the networkx :attr:`graph` (viewer, analytics).
+    """
+
+    def __init__(self, corpus: Corpus, graphs: dict[str, set[str]]):
+        self.corpus = corpus
+        self.graphs = graphs
+        self._store: Any = None
+
+    @functools.cached_property
+    def triples(self) -> list[str]:
+        """The union of all graphs: sorted, distinct N-Triples lines (with newline)."""
+        lines: set[str] = set()
+        for graph in self.graphs.values():
+            lines.update(graph)
+        return sorted(line + "\n" for line in lines)
+
+    @property
+    def triple_count(self) -> int:
+        return len(self.triples)
+
+    def ntriples(self) -> bytes:
+        """The union as sorted N-Triples: byte-stable for the same facts."""
+        return "".join(self.triples).encode()
+
+    def nquads(self) -> bytes:
+        """Every graph as sorted N-Quads: byte-stable for the same facts."""
+        lines = [
+            f"{line[:-2]} {graph} .\n" for graph, lines in self.graphs.items() for line in lines
+        ]
+        lines.sort()
+        return "".join(lines).encode()
+
+    def count(self, rdf_class: URIRef) -> int:
+        """Distinct subjects typed ``rdf_class`` in the union."""
+        suffix = f" {_RDF_TYPE} <{rdf_class}> .\n"
+        return sum(1 for line in self.triples if line.endswith(suffix))
 
     def store(self) -> Any:
-        """The dataset in an in-memory Oxigraph store, made once, for fast SPARQL."""
-        if self._store is None:
-            from kg.query import store_from_rdflib
+        """The build in an in-memory Oxigraph store, made once, for fast SPARQL.
 
-            self._store = store_from_rdflib(self.dataset)
+        Named graphs as built, and their union in the default graph, so that queries
+        without ``GRAPH`` see every fact once.
+        """
+        if self._store is None:
+            self._store = self.load_into(ox_store())
         return self._store
+
+    def load_into(self, store: Any) -> Any:
+        """Add this build to an Oxigraph store (in memory or on disk); return the store."""
+        import pyoxigraph as ox
+
+        store.bulk_load(self.nquads(), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(self.ntriples(), format=ox.RdfFormat.N_TRIPLES)
+        return store
+
+    @functools.cached_property
+    def dataset(self) -> Dataset:
+        """The build as an rdflib Dataset, one graph per article (parsed on first use)."""
+        dataset = Dataset()
+        bind_prefixes(dataset)
+        dataset.parse(data=self.nquads(), format="nquads")
+        return dataset
 
     def union(self) -> Graph:
         """All named graphs in one rdflib Graph (what ``kg.ttl`` holds)."""
+        return self._union
+
+    @functools.cached_property
+    def _union(self) -> Graph:
         union = Graph()
         bind_prefixes(union)
-        for context in self.dataset.graphs():
-            for triple in context:
-                union.add(triple)
+        union.parse(data=self.ntriples(), format="nt")
         return union
+
+    @functools.cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The property graph (networkx) with the same IRIs, made on first use."""
+        return _Builder(self.corpus, rdf=False, nx_graph=True).run().nx_graph
+
+
+def ox_store(path: str | Path | None = None) -> Any:
+    import pyoxigraph as ox
+
+    return ox.Store(str(path)) if path is not None else ox.Store()
 
 
 def bind_prefixes(graph: Graph | Dataset) -> None:
@@ -142,68 +279,112 @@ def original_form(label: str, raw: str, span: tuple[int, int]) -> str | None:
     return original if original != label else None
 
 
+_REFERENCE_GRAPH = f"<{KGR['graph/reference']}>"
+_XSD_NNI = str(XSD.nonNegativeInteger)
+
+
 class _Builder:
-    def __init__(self, corpus: Corpus):
+    """One walk over the corpus that writes RDF lines, a networkx graph, or both.
+
+    The two outputs are made by the same walk so they cannot disagree; the build makes
+    the RDF, and the networkx graph is made by a second walk only when someone asks.
+    """
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        rdf: bool = True,
+        nx_graph: bool = False,
+        progress: Progress | None = None,
+    ):
         self.corpus = corpus
-        self.dataset = Dataset()
-        bind_prefixes(self.dataset)
-        self.nx = nx.MultiDiGraph()
+        self.progress = progress
+        self.rdf = rdf
+        self.graphs: dict[str, set[str]] = {}
+        self.nx_graph = nx.MultiDiGraph() if nx_graph else None
         self.schema = fact_schema()
         self.classes = entity_classes()
         self.labels = {e.id: e.label for e in corpus.entities() if e.label}
         self.node_evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.edge_evidence: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        self.types = {
+            name: [_iri(c) for c in superclasses(cls) if c.startswith(str(KG._NS))]
+            for name, cls in self.classes.items()
+        }
+        self.concept_lines: dict[str, list[tuple[str, str, str]]] = {}
+        self.done_records: set[str] = set()
+        self.done_evidence: dict[tuple[str, str, tuple[int, int]], str] = {}
 
-    def run(self) -> Build:
-        self.nx.graph["title"] = "Jiedao KG"
-        self.nx.graph["articles"] = {}
-        for f in self.corpus.files:
-            self.add_article(f.article)
-            g = self.dataset.graph(graph_iri(f.article.id))
+    def emit(self, g: str, s: str, p: str, o: str) -> None:
+        if self.rdf:
+            self.graphs[g].add(f"{s} {p} {o} .")
+
+    def run(self) -> _Builder:
+        if self.nx_graph is not None:
+            self.nx_graph.graph["title"] = "Jiedao KG"
+            self.nx_graph.graph["articles"] = {}
+        self.graphs[_REFERENCE_GRAPH] = set()
+        for done, f in enumerate(self.corpus.files, 1):
+            if self.progress and done % 50 == 0:
+                self.progress("building triples", done, len(self.corpus.files))
+            g = _iri(graph_iri(f.article.id))
+            self.graphs[g] = set()
+            self.add_article(g, f.article)
             for entity in f.entities:
                 self.add_entity(g, entity)
             for fact in f.facts:
                 spec = self.schema[fact.predicate.raw]
                 self.add_fact(
-                    g, entity_iri(fact.subject.raw), spec, fact.object.raw, fact.quote, f.article.id
+                    g, _entity(fact.subject.raw), spec, fact.object.raw, fact.quote, f.article.id
                 )
         self.add_division_hierarchy()
-        for node, evidence in self.node_evidence.items():
-            self.nx.nodes[node]["evidence"] = sorted(evidence, key=_evidence_key)
-            self.nx.nodes[node]["articles"] = sorted({e["article"] for e in evidence})
-        for (u, v, key), evidence in self.edge_evidence.items():
-            self.nx.edges[u, v, key]["evidence"] = sorted(evidence, key=_evidence_key)
-        return Build(self.corpus, self.dataset, self.nx)
+        if not self.graphs[_REFERENCE_GRAPH]:
+            del self.graphs[_REFERENCE_GRAPH]
+        if self.nx_graph is not None:
+            for node, evidence in self.node_evidence.items():
+                self.nx_graph.nodes[node]["evidence"] = sorted(evidence, key=_evidence_key)
+                self.nx_graph.nodes[node]["articles"] = sorted({e["article"] for e in evidence})
+            for (u, v, key), evidence in self.edge_evidence.items():
+                self.nx_graph.edges[u, v, key]["evidence"] = sorted(evidence, key=_evidence_key)
+        return self
 
-    def add_article(self, article: Any) -> None:
-        g = self.dataset.graph(graph_iri(article.id))
-        a = article_iri(article.id)
-        g.add((a, RDF.type, KG.Article))
-        g.add((a, DCT.title, Literal(article.title, lang="zh")))
-        g.add((a, DCT.identifier, Literal(article.id)))
-        g.add((a, KG.file, Literal(f"articles/{article.file}")))
-        g.add((a, KG.sha256, Literal(article.sha256)))
+    def add_article(self, g: str, article: Any) -> None:
+        a = _iri(article_iri(article.id))
+        self.emit(g, a, _RDF_TYPE, _iri(KG.Article))
+        self.emit(g, a, _iri(DCT.title), nt_literal(article.title, lang="zh"))
+        self.emit(g, a, _iri(DCT.identifier), nt_literal(article.id))
+        self.emit(g, a, _iri(KG.file), nt_literal(f"articles/{article.file}"))
+        self.emit(g, a, _iri(KG.sha256), nt_literal(article.sha256))
         if article.source:
-            g.add((a, DCT.publisher, Literal(article.source, lang="zh")))
+            self.emit(g, a, _iri(DCT.publisher), nt_literal(article.source, lang="zh"))
         if article.published:
-            g.add((a, SCHEMA.datePublished, Literal(article.published, datatype=XSD.date)))
+            date = nt_literal(article.published, datatype=str(XSD.date))
+            self.emit(g, a, _iri(SCHEMA.datePublished), date)
         for quote in article.quotes.values():
-            g.add((a, KG.evidence, self.evidence(g, article.id, quote)))
-        self.nx.graph["articles"][article.id] = {
-            "title": article.title,
-            "file": f"articles/{article.file}",
-            "iri": str(a),
-        }
+            self.emit(g, a, _P["evidence"], self.evidence(g, article.id, quote))
+        if self.nx_graph is not None:
+            self.nx_graph.graph["articles"][article.id] = {
+                "title": article.title,
+                "file": f"articles/{article.file}",
+                "iri": str(article_iri(article.id)),
+            }
 
-    def evidence(self, g: Graph, article_id: str, quote: Quote) -> URIRef:
-        ev = evidence_iri(article_id, quote.span)
+    def evidence(self, g: str, article_id: str, quote: Quote) -> str:
+        key = (g, article_id, quote.span)
+        if key in self.done_evidence:  # one quote is usually the evidence of several facts
+            return self.done_evidence[key]
+        ev = _iri(evidence_iri(article_id, quote.span))
+        self.done_evidence[key] = ev
+        if not self.rdf:
+            return ev
         start, end = quote.span
         exact = self.corpus.articles[article_id].text[start:end]
-        g.add((ev, RDF.type, KG.Evidence))
-        g.add((ev, KG.article, article_iri(article_id)))
-        g.add((ev, KG.quote, Literal(exact)))
-        g.add((ev, KG.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-        g.add((ev, KG.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+        self.emit(g, ev, _RDF_TYPE, _P["Evidence"])
+        self.emit(g, ev, _P["article"], _iri(article_iri(article_id)))
+        self.emit(g, ev, _P["quote"], nt_literal(exact))
+        self.emit(g, ev, _P["start"], nt_literal(str(start), datatype=_XSD_NNI))
+        self.emit(g, ev, _P["end"], nt_literal(str(end), datatype=_XSD_NNI))
         return ev
 
     def evidence_record(self, article_id: str, quote: Quote) -> dict[str, Any]:
@@ -217,32 +398,35 @@ class _Builder:
             "end": end,
         }
 
-    def add_entity(self, g: Graph, entity: Entity) -> None:
-        s = entity_iri(entity.id)
+    def add_entity(self, g: str, entity: Entity) -> None:
+        s = _entity(entity.id)
         # Superclass types are materialized so that `?x a kg:Person` finds officials too,
         # in any SPARQL engine, without inference.
-        for cls in superclasses(self.classes[entity.type]):
-            if cls.startswith(str(KG._NS)):
-                g.add((s, RDF.type, cls))
+        for cls in self.types[entity.type]:
+            self.emit(g, s, _RDF_TYPE, cls)
         label = entity.label or self.composed_label(entity)
-        g.add((s, RDFS.label, Literal(label, lang="zh")))
+        self.emit(g, s, _P["label"], nt_literal(label, lang="zh"))
         for alt in entity.alt_labels:
-            g.add((s, SKOS.altLabel, Literal(alt, lang="zh")))
+            self.emit(g, s, _P["altLabel"], nt_literal(alt, lang="zh"))
         raw = self.corpus.articles[entity.article].text
         original = original_form(label, raw, entity.quote.span) if entity.label else None
         if original:
-            g.add((s, SKOS.altLabel, Literal(original, lang="zh-Hant")))
-        g.add((s, KG.evidence, self.evidence(g, entity.article, entity.quote)))
+            # Lower case, as Oxigraph and Virtuoso store tags (RDF compares them so).
+            self.emit(g, s, _P["altLabel"], nt_literal(original, lang="zh-hant"))
+        self.emit(g, s, _P["evidence"], self.evidence(g, entity.article, entity.quote))
 
-        node = str(s)
-        attrs = self.nx.nodes[node] if node in self.nx else {}
-        alt_labels = set(attrs.get("alt_labels", [])) | set(entity.alt_labels)
-        if original:
-            alt_labels.add(original)
-        self.nx.add_node(node, label=label, type=entity.type, alt_labels=sorted(alt_labels))
-        self.node_evidence[node].append(self.evidence_record(entity.article, entity.quote))
-        if entity.type == "Metric":
-            self.nx.nodes[node].update(metric_attrs(entity))
+        if self.nx_graph is not None:
+            node = s[1:-1]
+            attrs = self.nx_graph.nodes[node] if node in self.nx_graph else {}
+            alt_labels = set(attrs.get("alt_labels", [])) | set(entity.alt_labels)
+            if original:
+                alt_labels.add(original)
+            self.nx_graph.add_node(
+                node, label=label, type=entity.type, alt_labels=sorted(alt_labels)
+            )
+            self.node_evidence[node].append(self.evidence_record(entity.article, entity.quote))
+            if entity.type == "Metric":
+                self.nx_graph.nodes[node].update(metric_attrs(entity))
         for key, values in entity.props.items():
             for value in values:
                 if key == "divisionCode":  # not in the article: its evidence is the table
@@ -252,29 +436,30 @@ class _Builder:
 
     # ------------------------------------------------------------ reference data
 
-    def reference_graph(self) -> Graph:
-        return self.dataset.graph(KGR["graph/reference"])
-
-    def reference_record(self, division: Any) -> URIRef:
+    def reference_record(self, division: Any) -> str:
         """The node citing one row of the official division table, with its dataset."""
         from kg import gazetteer
 
-        g = self.reference_graph()
-        dataset = KGR["dataset/mca-xzqh"]
-        if (dataset, RDF.type, KG.ReferenceDataset) not in g:
+        g = _REFERENCE_GRAPH
+        dataset = _iri(KGR["dataset/mca-xzqh"])
+        record = _iri(KGR[f"record/mca-xzqh/{division.code}"])
+        if record in self.done_records or not self.rdf:
+            return record
+        self.done_records.add(record)
+        if dataset not in self.done_records:
+            self.done_records.add(dataset)
             source = gazetteer.SOURCE
-            g.add((dataset, RDF.type, KG.ReferenceDataset))
-            g.add((dataset, DCT.title, Literal(source["dataset"], lang="zh")))
-            g.add((dataset, DCT.publisher, Literal(source["publisher"], lang="en")))
-            g.add((dataset, DCT.identifier, Literal(source["dataset_table"])))
-            g.add((dataset, KG.dataAsOf, Literal(source["data_as_of"], datatype=XSD.date)))
-            g.add(
-                (dataset, DCT.source, Literal(f"{source['package']} {source['package_version']}"))
-            )
-        record = KGR[f"record/mca-xzqh/{division.code}"]
-        g.add((record, RDF.type, KG.ReferenceRecord))
-        g.add((record, KG.dataset, dataset))
-        g.add((record, KG.record, Literal(self.record_text(division))))
+            self.emit(g, dataset, _RDF_TYPE, _iri(KG.ReferenceDataset))
+            self.emit(g, dataset, _iri(DCT.title), nt_literal(source["dataset"], lang="zh"))
+            self.emit(g, dataset, _iri(DCT.publisher), nt_literal(source["publisher"], lang="en"))
+            self.emit(g, dataset, _iri(DCT.identifier), nt_literal(source["dataset_table"]))
+            as_of = nt_literal(source["data_as_of"], datatype=str(XSD.date))
+            self.emit(g, dataset, _iri(KG.dataAsOf), as_of)
+            package = f"{source['package']} {source['package_version']}"
+            self.emit(g, dataset, _iri(DCT.source), nt_literal(package))
+        self.emit(g, record, _RDF_TYPE, _iri(KG.ReferenceRecord))
+        self.emit(g, record, _iri(KG.dataset), dataset)
+        self.emit(g, record, _iri(KG.record), nt_literal(self.record_text(division)))
         return record
 
     @staticmethod
@@ -297,12 +482,10 @@ class _Builder:
             "quote": self.record_text(division),
         }
 
-    def add_reference_fact(self, s: URIRef, spec: PropertySpec, value: Any, code: str) -> None:
+    def add_reference_fact(self, s: str, spec: PropertySpec, value: Any, code: str) -> None:
         from kg import gazetteer
 
-        self.add_fact(
-            self.reference_graph(), s, spec, value, None, None, record=gazetteer.lookup(code)
-        )
+        self.add_fact(_REFERENCE_GRAPH, s, spec, value, None, None, record=gazetteer.lookup(code))
 
     def add_division_hierarchy(self) -> None:
         """Link every coded area up to its province, as the official table says.
@@ -322,16 +505,20 @@ class _Builder:
             for value in entity.props.get("divisionCode", []):
                 by_code.setdefault(str(value.raw), entity.id)
         part_of = self.schema["partOf"]
+        by_label: dict[tuple[str, str], list[Entity]] = defaultdict(list)
+        for e in first.values():
+            if e.label and e.type in DIVISION_LEVELS and not e.props.get("divisionCode"):
+                by_label[(e.label, DIVISION_LEVELS[e.type])].append(e)
         for code in sorted(by_code):
             links = gazetteer.chain(code)
             for child, parent in itertools.pairwise(links):
                 parent_id = by_code.get(parent.code)
                 if parent_id is None:
-                    parent_id = self.division_entity(parent, first, DIVISION_LEVELS)
+                    parent_id = self.division_entity(parent, by_label, DIVISION_LEVELS)
                     by_code[parent.code] = parent_id
                 self.add_fact(
-                    self.reference_graph(),
-                    entity_iri(by_code[child.code]),
+                    _REFERENCE_GRAPH,
+                    _entity(by_code[child.code]),
                     part_of,
                     parent_id,
                     None,
@@ -340,34 +527,29 @@ class _Builder:
                 )
 
     def division_entity(
-        self, division: Any, first: dict[str, Entity], levels: dict[str, str]
+        self,
+        division: Any,
+        by_label: dict[tuple[str, str], list[Entity]],
+        levels: dict[str, str],
     ) -> str:
         """The corpus entity for an official division, or a new one from the table."""
-        matches = [
-            e
-            for e in first.values()
-            if e.label == division.name
-            and levels.get(e.type) == division.level
-            and not e.props.get("divisionCode")
-        ]
+        matches = by_label.get((division.name, division.level), [])
         code_spec = self.schema["divisionCode"]
+        g = _REFERENCE_GRAPH
         if len(matches) == 1:
-            s = entity_iri(matches[0].id)
-            self.add_fact(
-                self.reference_graph(), s, code_spec, division.code, None, None, record=division
-            )
+            s = _entity(matches[0].id)
+            self.add_fact(g, s, code_spec, division.code, None, None, record=division)
             return matches[0].id
         entity_id = f"cn-{division.code}"
-        s = entity_iri(entity_id)
+        s = _entity(entity_id)
         kind = {v: k for k, v in levels.items()}[division.level]
-        g = self.reference_graph()
-        for cls in superclasses(self.classes[kind]):
-            if cls.startswith(str(KG._NS)):
-                g.add((s, RDF.type, cls))
-        g.add((s, RDFS.label, Literal(division.name, lang="zh")))
-        g.add((s, KG.evidence, self.reference_record(division)))
-        self.nx.add_node(str(s), label=division.name, type=kind, alt_labels=[])
-        self.node_evidence[str(s)].append(self.reference_evidence(division))
+        for cls in self.types[kind]:
+            self.emit(g, s, _RDF_TYPE, cls)
+        self.emit(g, s, _P["label"], nt_literal(division.name, lang="zh"))
+        self.emit(g, s, _P["evidence"], self.reference_record(division))
+        if self.nx_graph is not None:
+            self.nx_graph.add_node(s[1:-1], label=division.name, type=kind, alt_labels=[])
+            self.node_evidence[s[1:-1]].append(self.reference_evidence(division))
         self.add_fact(g, s, code_spec, division.code, None, None, record=division)
         self.labels[entity_id] = division.name
         return entity_id
@@ -379,42 +561,56 @@ class _Builder:
             return f"{self.labels.get(where, '')}{self.labels.get(role, '')}" or entity.id
         return metric_label(entity)
 
+    def concept(self, g: str, spec: PropertySpec, value: str) -> str:
+        o = concepts(spec.range)[value]  # type: ignore[arg-type]
+        key = str(o)
+        if key not in self.concept_lines:
+            self.concept_lines[key] = [
+                (nt(s), nt(p), nt(obj)) for s, p, obj in ontology_graph().triples((o, None, None))
+            ]
+        # The concept's own description travels with the data, so that queries on the
+        # exported file alone can read its notation and label.
+        for triple in self.concept_lines[key]:
+            self.emit(g, *triple)
+        return _iri(o)
+
     def add_fact(
         self,
-        g: Graph,
-        s: URIRef,
+        g: str,
+        s: str,
         spec: PropertySpec,
         value: Any,
         quote: Quote | None,
         article_id: str | None,
         record: Any = None,
     ) -> None:
+        p = _iri(spec.iri)
         if spec.kind == "entity":
-            o: Node = entity_iri(value)
+            o = _entity(value)
         elif spec.kind == "concept":
-            o = concepts(spec.range)[value]  # type: ignore[arg-type]
-            # The concept's own description travels with the data, so that queries on the
-            # exported file alone can read its notation and label.
-            for triple in ontology_graph().triples((o, None, None)):
-                g.add(triple)
+            o = self.concept(g, spec, value)
         else:
-            o = literal_for(spec, value)
-        g.add((s, spec.iri, o))
-        st = statement_iri(s, spec.iri, o)
-        g.add((st, RDF.type, KG.Statement))
-        g.add((st, RDF.subject, s))
-        g.add((st, RDF.predicate, spec.iri))
-        g.add((st, RDF.object, o))
-        if record is not None:
-            g.add((st, KG.evidence, self.reference_record(record)))
-            evidence = self.reference_evidence(record)
-        else:
-            g.add((st, KG.evidence, self.evidence(g, article_id, quote)))  # type: ignore[arg-type]
-            evidence = self.evidence_record(article_id, quote)  # type: ignore[arg-type]
-        if spec.kind == "entity":
-            u, v = str(s), str(o)
-            if not self.nx.has_edge(u, v, spec.key):
-                self.nx.add_edge(
+            o = nt(literal_for(spec, value))
+        if self.rdf:
+            self.emit(g, s, p, o)
+            st = _iri(statement_iri(s, p, o))
+            self.emit(g, st, _RDF_TYPE, _P["Statement"])
+            self.emit(g, st, _P["subject"], s)
+            self.emit(g, st, _P["predicate"], p)
+            self.emit(g, st, _P["object"], o)
+            if record is not None:
+                self.emit(g, st, _P["evidence"], self.reference_record(record))
+            else:
+                ev = self.evidence(g, article_id, quote)  # type: ignore[arg-type]
+                self.emit(g, st, _P["evidence"], ev)
+        if self.nx_graph is not None and spec.kind == "entity":
+            if record is not None:
+                evidence = self.reference_evidence(record)
+            else:
+                evidence = self.evidence_record(article_id, quote)  # type: ignore[arg-type]
+            u, v = s[1:-1], o[1:-1]
+            if not self.nx_graph.has_edge(u, v, spec.key):
+                self.nx_graph.add_edge(
                     u, v, key=spec.key, predicate=str(spec.iri), label=predicate_label(spec.iri)
                 )
             self.edge_evidence[(u, v, spec.key)].append(evidence)
@@ -460,23 +656,38 @@ def metric_attrs(entity: Entity) -> dict[str, Any]:
     }
 
 
-def build_corpus(corpus: Corpus) -> Build:
-    """Build the dataset and graph from an already loaded corpus."""
-    return _Builder(corpus).run()
+def build_corpus(corpus: Corpus, progress: Progress | None = None) -> Build:
+    """Build the triples of an already loaded corpus."""
+    return Build(corpus, _Builder(corpus, progress=progress).run().graphs)
 
 
-def build(data_dir: str | Path = "data", *, validate: bool = True) -> Build:
+def build(
+    data_dir: str | Path = "data",
+    *,
+    validate: bool = True,
+    progress: Progress | None = None,
+) -> Build:
     """Load ``data_dir/facts`` and ``data_dir/articles``, check, build, and SHACL-validate.
 
     Raises :class:`kg.facts.FactError` for bad fact files and :class:`ShapeError` when the
-    built graph breaks a shape of ``ontology/shapes.ttl``.
+    built graph breaks a shape of ``ontology/shapes.ttl``. ``progress(step, done, total)``
+    is called as the work advances.
     """
-    result = build_corpus(load_corpus(Path(data_dir)))
+    result = build_corpus(load_corpus(Path(data_dir), progress), progress)
     if validate:
-        from kg.validate import check_shapes
-
-        where: dict[str, object] = {}
-        for entity in result.corpus.entities():
-            where.setdefault(str(entity_iri(entity.id)), entity.where)
-        check_shapes(result.union(), where)
+        if progress:
+            progress("checking SHACL shapes", 0, 1)
+        check_build_shapes(result)
+        if progress:
+            progress("checking SHACL shapes", 1, 1)
     return result
+
+
+def check_build_shapes(result: Build) -> None:
+    """SHACL-validate a build; a violation names the fact file line of its node."""
+    from kg.validate import check_shapes
+
+    where: dict[str, object] = {}
+    for entity in result.corpus.entities():
+        where.setdefault(str(entity_iri(entity.id)), entity.where)
+    check_shapes(result.ntriples(), where)

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kg.endpoint import EndpointError
 from kg.facts import FactError
 from kg.query import QueryError
 from kg.validate import ShapeError
 
-EXPECTED_ERRORS = (FactError, ShapeError, QueryError)
+EXPECTED_ERRORS = (FactError, ShapeError, QueryError, EndpointError)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -41,11 +43,45 @@ def _fail(message: str) -> None:
     raise SystemExit(1)
 
 
-def _load_build(data: Path) -> Any:
+def _load_build(data: Path, *, validate: bool = True) -> Any:
     from kg.build import build
 
-    with err.status("building the graph…"):
-        return build(data)
+    with ProgressBars() as progress:
+        return build(data, validate=validate, progress=progress)
+
+
+class ProgressBars:
+    """Rich progress bars on stderr that appear only once a job has run for a second.
+
+    The seeds build in well under a second and should print nothing but their summary; a
+    corpus of thousands of articles shows what it is doing. Nothing is drawn when stderr
+    is not a terminal (CI logs, pipes).
+    """
+
+    def __init__(self, delay: float = 1.0):
+        self.delay = delay
+        self.started = time.monotonic()
+        self.bars: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> ProgressBars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bars is not None:
+            self.bars.stop()
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.bars is None:
+            if not err.is_terminal or time.monotonic() - self.started < self.delay:
+                return
+            from rich.progress import Progress
+
+            self.bars = Progress(console=err, transient=True)
+            self.bars.start()
+        if step not in self.tasks:
+            self.tasks[step] = self.bars.add_task(step, total=total)
+        self.bars.update(self.tasks[step], completed=done, total=total)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,6 +100,16 @@ DATA = click.option(
 )
 
 
+UNION_GRAPH = "https://w3id.org/jiedao-kg/id/graph/union"
+USER = click.option("--user", default=None, help="User name for the endpoint (HTTP Digest).")
+PASSWORD = click.option(
+    "--password",
+    default=None,
+    envvar="KG_ENDPOINT_PASSWORD",
+    help="Password for --user (or set KG_ENDPOINT_PASSWORD; asked for when missing).",
+)
+
+
 @cli.command()
 @DATA
 @click.option(
@@ -74,24 +120,89 @@ DATA = click.option(
     help="Folder for kg.ttl, kg.trig, kg.html.",
 )
 @click.option("--html/--no-html", default=True, show_default=True, help="Write the viewer.")
-def build(data: Path, out: Path, html: bool) -> None:
+@click.option(
+    "--shapes/--no-shapes",
+    default=True,
+    show_default=True,
+    help="Check the SHACL shapes (the fact files are checked either way).",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write an on-disk Oxigraph store here, for 'kg query --store' without rebuilding.",
+)
+def build(data: Path, out: Path, html: bool, shapes: bool, store: Path | None) -> None:
     """Build the graph from DATA and write Turtle, TriG and the HTML viewer into OUT."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from kg import export as ex
+    from kg.build import check_build_shapes
 
-    result = _load_build(data)
-    outputs: dict[Path, bytes] = {
-        out / "kg.ttl": ex.serialize(result.union(), "turtle"),
-        out / "kg.trig": ex.serialize(result.dataset, "trig"),
-    }
-    if html:
-        from kg.viz import render
+    with ProgressBars() as progress:
+        result = _load_build_quietly(data, progress)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # rudof releases the GIL: the shapes are checked while the files are rendered,
+            # and nothing is written unless they hold.
+            checked = pool.submit(check_build_shapes, result) if shapes else None
+            outputs: dict[Path, bytes] = {}
+            for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
+                progress(f"writing {name}", 0, 1)
+                outputs[out / name] = ex.serialize_build(result, fmt)
+            if html:
+                from kg.viz import render
 
-        outputs[out / "kg.html"] = render(result.graph, None).encode("utf-8")
-    for path, payload in outputs.items():  # all rendered first: a failure writes nothing
-        ex.write_bytes(path, payload)
+                progress("rendering kg.html", 0, 1)
+                outputs[out / "kg.html"] = render(result.graph, None).encode("utf-8")
+            if checked is not None:
+                progress("checking SHACL shapes", 0, 1)
+                checked.result()
+        if store is not None:
+            progress(f"loading the store {store}", 0, 1)
+            write_store(result, store)
+        for path, payload in outputs.items():  # all rendered first: a failure writes nothing
+            ex.write_bytes(path, payload)
     _print_summary(result)
+    if store is not None:
+        click.echo(f"wrote {store} (Oxigraph store, {result.triple_count:,} triples)")
     for path, payload in outputs.items():
         click.echo(f"wrote {path} ({len(payload):,} bytes)")
+
+
+def _load_build_quietly(data: Path, progress: ProgressBars) -> Any:
+    from kg.build import build_corpus
+    from kg.facts import load_corpus
+
+    return build_corpus(load_corpus(data, progress), progress)
+
+
+def write_store(result: Any, target: Path) -> None:
+    """Write a build into a fresh on-disk store and swap it in whole.
+
+    The store is built in a sibling folder and renamed over ``target`` only when complete,
+    so a failed or killed build leaves the previous store as it was.
+    """
+    import shutil
+    import tempfile
+
+    from kg.build import ox_store
+
+    if target.exists() and not (target / "CURRENT").is_file():
+        _fail(f"{target}: exists and is not an Oxigraph store; choose another --store path")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        store = result.load_into(ox_store(staging / "store"))
+        store.flush()
+        store.optimize()
+        del store
+        old = target.with_name(f".{target.name}.old")
+        if target.exists():
+            target.rename(old)
+        (staging / "store").rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _print_summary(result: Any) -> None:
@@ -114,7 +225,7 @@ def validate(data: Path) -> None:
     click.echo(
         f"ok: {len(result.corpus.files)} fact files, "
         f"{sum(1 for _ in result.corpus.entities())} entities, "
-        f"{len(result.union())} triples conform to the shapes"
+        f"{result.triple_count} triples conform to the shapes"
     )
 
 
@@ -154,11 +265,10 @@ def export(data: Path, fmt: str, output: str) -> None:
     result = _load_build(data)
     if fmt in ex.GRAPH_FORMATS:
         payload = ex.serialize_graph(result.graph, fmt)
-        ex.write_bytes(output, payload)
-        size = len(payload)
     else:
-        source = result.dataset if fmt in ("trig", "nquads") else result.union()
-        size = ex.export(source, output, fmt)
+        payload = ex.serialize_build(result, fmt)
+    ex.write_bytes(output, payload)
+    size = len(payload)
     if output != "-":
         click.echo(f"wrote {output} ({size:,} bytes)", err=True)
 
@@ -243,6 +353,25 @@ def parse_param(text: str) -> tuple[str, Any]:
     show_default=True,
     help="Stop a query that runs longer than this many seconds.",
 )
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Query an on-disk store written by 'kg build --store' instead of --data.",
+)
+@click.option(
+    "--endpoint",
+    default=None,
+    help="Query a remote SPARQL endpoint (its query URL) instead of --data.",
+)
+@USER
+@PASSWORD
+@click.option(
+    "--default-graph",
+    default=UNION_GRAPH,
+    show_default=True,
+    help="With --endpoint: the graph used as the default graph (what 'kg push' fills).",
+)
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their questions.")
 def query(
     query_ref: str | None,
@@ -251,9 +380,18 @@ def query(
     fmt: str,
     limit: int,
     timeout: float,
+    store: Path | None,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    default_graph: str,
     list_: bool,
 ) -> None:
-    """Run a SPARQL query: a library NAME, a FILE.rq, or - for stdin."""
+    """Run a SPARQL query: a library NAME, a FILE.rq, or - for stdin.
+
+    It runs on an exported file (--data, the default), an on-disk store (--store) or a
+    remote SPARQL endpoint (--endpoint).
+    """
     from kg.query import named_queries
     from kg.query import query as run
 
@@ -277,11 +415,106 @@ def query(
             _fail(f"{query_ref}: cannot read query: {exc}")
     else:
         text = query_ref
+    bindings = dict(parse_param(p) for p in params)
+    if store is not None and endpoint is not None:
+        raise click.UsageError("give --store or --endpoint, not both")
+    if endpoint is not None:
+        result = _remote_query(
+            endpoint, text, bindings, _auth(user, password), timeout, limit, default_graph
+        )
+    else:
+        source: Any = data
+        if store is not None:
+            from kg.query import open_store
+
+            source = open_store(store)
+        elif not Path(data).is_file():
+            _fail(f"{data}: no such file; run 'kg build' first or pass --data FILE")
+        result = run(source, text, limit=limit, timeout=timeout, **bindings)
+    _print_result(result, fmt)
+
+
+def _auth(user: str | None, password: str | None) -> tuple[str, str] | None:
+    if user is None:
+        return None
+    if password is None:
+        password = click.prompt(f"password for {user}", hide_input=True, err=True)
+    return (user, password)
+
+
+def _remote_query(
+    endpoint: str,
+    text: str,
+    bindings: dict[str, Any],
+    auth: tuple[str, str] | None,
+    timeout: float,
+    limit: int,
+    default_graph: str,
+) -> Any:
+    """A remote answer in the shape of a local one, cut at ``limit`` rows like it."""
+    from kg.endpoint import query as remote
+    from kg.query import Result
+
+    answer = remote(
+        endpoint,
+        text,
+        bindings,
+        auth=auth,
+        timeout=timeout,
+        default_graph_uris=[default_graph] if default_graph else [],
+    )
+    if not isinstance(answer, list):
+        return answer
+    names = list(answer[0]) if answer else []
+    rows = [tuple(row.get(name) for name in names) for row in answer[:limit]]
+    return Result(names, rows, truncated=len(answer) > limit)
+
+
+@cli.command()
+@click.option(
+    "--data",
+    default="out/kg.trig",
+    show_default=True,
+    help="The built graph to upload: TriG or N-Quads keep one graph per article.",
+)
+@click.option(
+    "--endpoint",
+    required=True,
+    help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
+    "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso, with --user).",
+)
+@USER
+@PASSWORD
+@click.option(
+    "--union-graph",
+    default=UNION_GRAPH,
+    show_default=True,
+    help="Also upload the union of all graphs, each triple once, to this graph "
+    "('kg query --endpoint' uses it as the default graph). Empty to skip.",
+)
+@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True)
+def push(
+    data: str,
+    endpoint: str,
+    user: str | None,
+    password: str | None,
+    union_graph: str,
+    timeout: float,
+) -> None:
+    """Upload the built graph to a SPARQL server, replacing the graphs it already holds."""
+    from kg.endpoint import push as upload
+
     if not Path(data).is_file():
         _fail(f"{data}: no such file; run 'kg build' first or pass --data FILE")
-    bindings = dict(parse_param(p) for p in params)
-    result = run(data, text, limit=limit, timeout=timeout, **bindings)
-    _print_result(result, fmt)
+    auth = _auth(user, password)
+    with err.status(f"uploading {data}…"):
+        try:
+            sent = upload(
+                data, endpoint, auth=auth, union_graph=union_graph or None, timeout=timeout
+            )
+        except ValueError as exc:
+            _fail(f"{data}: {exc}")
+    click.echo(f"pushed {sent:,} triples to {endpoint}", err=True)
 
 
 def _print_result(result: Any, fmt: str) -> None:

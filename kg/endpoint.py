@@ -91,7 +91,7 @@ XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
 def push(
-    data: Dataset | Graph | str | Path,
+    data: Any,
     gsp_url: str,
     *,
     graph: str | None = None,
@@ -103,7 +103,8 @@ def push(
 ) -> int:
     """Upload ``data`` to a Graph Store Protocol endpoint; return the number of triples sent.
 
-    ``data`` is an rdflib Dataset (each named graph goes to its own IRI, ``?graph=IRI``,
+    ``data`` is a :class:`kg.build.Build` (each article graph to its own IRI), an rdflib
+    Dataset (each named graph goes to its own IRI, ``?graph=IRI``,
     and a non-empty default graph to ``?default``, which Virtuoso refuses: it has no
     default graph to write to; empty graphs are skipped), an rdflib Graph (to ``graph``, else to
     the Graph's own IRI if it has one, else to the default graph), or the path of an RDF
@@ -152,9 +153,7 @@ def push(
     return sent
 
 
-def _payloads(
-    data: Dataset | Graph | str | Path, graph: str | None
-) -> list[tuple[str | None, bytes]]:
+def _payloads(data: Any, graph: str | None) -> list[tuple[str | None, bytes]]:
     """(target graph IRI or None for the default graph, N-Triples) for each graph to send."""
     if isinstance(data, Dataset):
         if graph is not None:
@@ -175,7 +174,17 @@ def _payloads(
         return [(target, _ntriples(data))] if len(data) else []
     if isinstance(data, str | Path):
         return _file_payloads(Path(data), graph)
-    raise TypeError(f"cannot push a {type(data).__name__}; give a Dataset, Graph or file path")
+    if hasattr(data, "graphs") and isinstance(data.graphs, dict):  # a kg.build.Build
+        if graph is not None:
+            raise ValueError("graph= is for one Graph; a build's graphs keep their own IRIs")
+        return [
+            (_check_graph_iri(name[1:-1]), "".join(sorted(f"{line}\n" for line in lines)).encode())
+            for name, lines in sorted(data.graphs.items())
+            if lines
+        ]
+    raise TypeError(
+        f"cannot push a {type(data).__name__}; give a Build, Dataset, Graph or file path"
+    )
 
 
 def _graph_target(identifier: Any) -> str | None:

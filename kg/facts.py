@@ -11,9 +11,10 @@ and refuses duplicate keys (PyYAML would silently keep the last one).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -138,8 +139,9 @@ class FactFile:
 class Corpus:
     files: list[FactFile]
 
-    @property
+    @functools.cached_property
     def articles(self) -> dict[str, Article]:
+        """Articles by id (files is not changed after loading)."""
         return {f.article.id: f.article for f in self.files}
 
     def entities(self) -> Iterator[Entity]:
@@ -738,7 +740,11 @@ def literal_problem(spec: PropertySpec, value: Any, where: Where, problems: list
 # ---------------------------------------------------------------- corpus
 
 
-def load_corpus(data_dir: Path) -> Corpus:
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(step, done, total)`` while a long job runs (the CLI draws bars)."""
+
+
+def load_corpus(data_dir: Path, progress: Progress | None = None) -> Corpus:
     """Load every fact file under ``data_dir/facts`` and check the corpus as a whole.
 
     Checks that need more than one file happen here: ids referenced but defined nowhere,
@@ -755,11 +761,13 @@ def load_corpus(data_dir: Path) -> Corpus:
         raise FactError([Problem(Where(str(facts_dir)), "no fact files (*.yaml) found")])
     problems: list[Problem] = []
     files: list[FactFile] = []
-    for path in paths:
+    for done, path in enumerate(paths, 1):
         try:
             files.append(load_file(path, articles_dir))
         except FactError as exc:
             problems.extend(exc.problems)
+        if progress:
+            progress("reading fact files", done, len(paths))
     corpus = Corpus(files)
     problems.extend(check_corpus(corpus))
     if problems:

@@ -270,6 +270,20 @@ def _refuse_dtd(path: Path) -> None:
             tail = chunk[-16:]
 
 
+def open_store(path: str | Path) -> ox.Store:
+    """Open an on-disk store written by ``kg build --store``, read-only.
+
+    Read-only, so that any number of readers can share it while nothing can change it.
+    """
+    path = Path(path)
+    if not (path / "CURRENT").is_file():
+        raise QueryError(f"{path}: not an Oxigraph store; write one with 'kg build --store'")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot open the store: {_one_line(exc)}") from None
+
+
 def as_store(source: Any) -> ox.Store:
     """Whatever a user holds (a build, an rdflib graph, a path, a store) as a store."""
     if isinstance(source, ox.Store):
@@ -279,6 +293,8 @@ def as_store(source: Any) -> ox.Store:
     if isinstance(source, Graph | Dataset):
         return store_from_rdflib(source)
     if isinstance(source, str | Path):
+        if Path(source).is_dir():
+            return open_store(source)
         return store_from_file(source)
     raise QueryError(f"cannot query a {type(source).__name__}")
 

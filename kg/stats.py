@@ -21,16 +21,14 @@ def class_counts(result: Any) -> dict[str, int]:
         }
     )
     counts["articles"] = len(result.corpus.files)
-    counts["triples"] = len(result.union())
+    counts["triples"] = result.triple_count
     return counts
 
 
 def _statements(result: Any) -> int:
-    from rdflib import RDF
-
     from kg.ontology import KG
 
-    return len(set(result.union().subjects(RDF.type, KG.Statement)))
+    return int(result.count(KG.Statement))
 
 
 def article_counts(result: Any) -> list[dict[str, Any]]:

@@ -467,3 +467,128 @@ def test_seed_graph_on_a_real_server_answers_every_competency_question_like_loca
             named_graph_uris=named,
         )
         assert _plain_rows(remote) == _plain_rows(local), name
+
+
+@pytest.mark.server
+def test_push_and_query_from_the_command_line_answer_like_the_local_build(
+    sparql_server, seed_build, tmp_path, monkeypatch, capsys
+):
+    """`kg push --endpoint` then `kg query --endpoint`, as a user types them."""
+    import json
+
+    from kg import export
+    from kg.query import named_queries
+    from tests.test_cli import run
+
+    trig = tmp_path / "kg.trig"
+    trig.write_bytes(export.serialize_build(seed_build, "trig"))
+    union = f"https://w3id.org/jiedao-kg/id/graph/cli-{uuid.uuid4().hex[:8]}"
+    login: list[str] = []
+    if sparql_server.credentials:
+        user, password = sparql_server.credentials
+        login = ["--user", user]
+        monkeypatch.setenv("KG_ENDPOINT_PASSWORD", password)
+    code, _, err = run(
+        [
+            "push",
+            "--data",
+            str(trig),
+            "--endpoint",
+            sparql_server.gsp_url,
+            "--union-graph",
+            union,
+            *login,
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    pushed = sum(len(lines) for lines in seed_build.graphs.values()) + seed_build.triple_count
+    assert err.strip() == f"pushed {pushed:,} triples to {sparql_server.gsp_url}"
+    for name in named_queries():
+        code, out, err = run(
+            [
+                "query",
+                name,
+                "--endpoint",
+                sparql_server.query_url,
+                "--default-graph",
+                union,
+                *login,
+                "--format",
+                "json",
+            ],
+            capsys,
+        )
+        assert code == 0, err
+        remote = sorted(
+            json.dumps(row, sort_keys=True, ensure_ascii=False) for row in json.loads(out)
+        )
+        local = sorted(
+            json.dumps(
+                {k: None if v is None else _json_plain(v) for k, v in row.items()},
+                sort_keys=True,
+                ensure_ascii=False,
+            )
+            for row in local_query(seed_build, name)
+        )
+        assert remote == local, name
+
+
+def _json_plain(term):
+    from kg.cli import _jsonable
+    from kg.query import plain
+
+    return _jsonable(plain(term))
+
+
+@pytest.mark.server
+def test_push_with_wrong_password_is_one_line_and_sends_nothing(virtuoso_server, tmp_path, capsys):
+    from tests.test_cli import run
+
+    sparql_server = virtuoso_server  # the server with authentication
+    trig = tmp_path / "kg.trig"
+    trig.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    user, _ = sparql_server.credentials
+    code, _, err = run(
+        [
+            "push",
+            "--data",
+            str(trig),
+            "--endpoint",
+            sparql_server.gsp_url,
+            "--user",
+            user,
+            "--password",
+            "wrong",
+        ],
+        capsys,
+    )
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
+    assert "401" in err
+
+
+def test_push_to_a_closed_port_is_one_line(tmp_path, capsys):
+    from tests.test_cli import run
+
+    trig = tmp_path / "kg.trig"
+    trig.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    code, _, err = run(
+        ["push", "--data", str(trig), "--endpoint", f"http://127.0.0.1:{free_port()}/store"],
+        capsys,
+    )
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and "Connection refused" in err
+
+
+def test_push_without_a_built_file_says_how_to_make_one(tmp_path, capsys):
+    from tests.test_cli import run
+
+    missing = tmp_path / "kg.trig"
+    code, _, err = run(
+        ["push", "--data", str(missing), "--endpoint", "http://127.0.0.1:1/"], capsys
+    )
+    assert code == 1
+    assert (
+        err.strip() == f"error: {missing}: no such file; run 'kg build' first or pass --data FILE"
+    )
