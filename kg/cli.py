@@ -23,9 +23,10 @@ from rich.table import Table
 from kg.endpoint import EndpointError
 from kg.facts import FactError
 from kg.query import QueryError
+from kg.text import ArticleError
 from kg.validate import ShapeError
 
-EXPECTED_ERRORS = (FactError, ShapeError, QueryError, EndpointError)
+EXPECTED_ERRORS = (FactError, ShapeError, QueryError, EndpointError, ArticleError)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -515,6 +516,94 @@ def push(
         except ValueError as exc:
             _fail(f"{data}: {exc}")
     click.echo(f"pushed {sent:,} triples to {endpoint}", err=True)
+
+
+@cli.command()
+@click.argument(
+    "articles",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder for the drafts (ID.yaml each); without it one draft goes to stdout.",
+)
+@click.option("--force", is_flag=True, help="Overwrite drafts that already exist in --out.")
+def extract(articles: tuple[Path, ...], out: Path | None, force: bool) -> None:
+    """Draft a facts file for each raw ARTICLE, for a person to correct.
+
+    The draft names officials and their posts, enterprises, places (with division codes
+    when unambiguous), initiatives and metrics, each with the words of the article that
+    say so. It never holds a number the article does not print.
+    """
+    from kg import export as ex
+    from kg.extract import extract as draft_of
+
+    if out is None and len(articles) > 1:
+        raise click.UsageError("several articles need --out DIR (one draft file each)")
+    drafts: dict[Path | None, str] = {}
+    for article in articles:
+        draft = draft_of(article)
+        target = out / f"{draft.article_id}.yaml" if out is not None else None
+        if target is not None and target.exists() and not force:
+            _fail(f"{target}: exists; a draft never overwrites a fact file (use --force)")
+        if target in drafts:
+            _fail(f"{article}: two articles would both be drafted as {target}")
+        drafts[target] = draft.to_yaml()
+    for target, payload in drafts.items():  # all drafted first: a failure writes nothing
+        if target is None:
+            click.echo(payload, nl=False)
+        else:
+            ex.write_bytes(target, payload.encode("utf-8"))
+            click.echo(f"wrote {target}", err=True)
+
+
+@cli.command(name="eval")
+@click.option(
+    "--gold",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/facts"),
+    show_default=True,
+    help="Hand-annotated fact files.",
+)
+@click.option(
+    "--pred",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Drafts to score (from 'kg extract --out').",
+)
+@click.option(
+    "--articles",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the articles (default: articles/ beside --gold).",
+)
+@click.option("--strict", is_flag=True, help="Count annotated articles with no draft as missed.")
+@click.option("--relations", is_flag=True, help="Also show the relation rows by predicate.")
+@click.option(
+    "--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"])
+)
+def evaluate(
+    gold: Path, pred: Path, articles: Path | None, strict: bool, relations: bool, fmt: str
+) -> None:
+    """Precision, recall and F1 of drafts against annotated facts, per class."""
+    from kg.evaluate import evaluate as score
+
+    report = score(gold, pred, articles, strict=strict)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return
+    click.echo(report.header(), err=True)
+    rows = report.table(relations=relations)
+    table = Table(show_edge=False)
+    for index, name in enumerate(rows[0]):
+        table.add_column(name, justify="left" if index == 0 else "right")
+    for row in rows[1:]:
+        table.add_row(*row)
+    _console().print(table)
 
 
 def _print_result(result: Any, fmt: str) -> None:

@@ -1,0 +1,1170 @@
+"""Draft a facts file for one article: the first pass of annotation, for a person to correct.
+
+``kg extract ARTICLE.txt`` writes what this module finds as a facts file in the project's
+format (``docs/facts.md``): places, officials and other people with their posts, enterprises,
+initiatives and metrics, each with the quote it was read from. The draft is meant to be
+*corrected*, so it errs on the side of being checkable: every quote is located in the article
+the way the loader locates it (with ``occurrence`` where needed), every label is in its quote,
+every value is in its sentence, and the draft loads and builds as it is.
+
+The rules are generic and their vocabularies are data (``ontology/extract/*.yaml``): titles
+and organs, surnames, organization suffixes and industry words, initiative heads and trigger
+verbs. Text is analysed in its normalized form (:func:`kg.text.normalize`: pinyin inserts
+removed, simplified), so a traditional article is read like a simplified one, and every span
+is mapped back to the raw text only when it is quoted. Words come from jieba (with a small
+user dictionary); places from the official division table (:mod:`kg.gazetteer`), linked by
+code only when the name is unique there or unique below another place the article names.
+
+Nothing is invented: a metric is written only when :mod:`kg.numbers` finds its number in the
+text and the loader's own check (:func:`kg.facts.number_in_text`) finds it in the quote; an
+article that lost its digits gets no numbers at all.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import hashlib
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from kg import gazetteer, text
+from kg.facts import ARTICLE_ID_PATTERN, number_in_text
+from kg.ontology import resource_dir
+
+if TYPE_CHECKING:
+    import jieba.posseg
+
+__all__ = ["Draft", "DraftEntity", "extract", "extract_article", "lexicon"]
+
+HEADER = """\
+# MACHINE DRAFT written by `kg extract` (kg.extract) from {file}.
+# Every entity, post, initiative and metric below is a guess made by rules: check each one
+# against the article, delete what is wrong, add what is missing, rename the ids (pinyin
+# slugs by convention), then remove this header. Quotes and offsets are exact; the
+# classification (Official or Person, Enterprise or not) is not. docs/facts.md is the format.
+"""
+
+# ---------------------------------------------------------------- vocabularies (data files)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of ``ontology/extract/``: the extractor's knowledge, kept as data."""
+
+    organs: dict[str, bool | str]
+    positions: dict[str, bool | str]
+    level_organs: frozenset[str]
+    bylines: frozenset[str]
+    village_prefixed_organs: frozenset[str]
+    followers: tuple[str, ...]
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    strong_suffixes: tuple[str, ...]
+    weak_suffixes: tuple[str, ...]
+    industry_words: tuple[str, ...]
+    not_names: frozenset[str]
+    common_word_frequency: int
+    heads: tuple[str, ...]
+    triggers: tuple[str, ...]
+    fillers: tuple[str, ...]
+    quoted_heads: tuple[str, ...]
+    context_heads: tuple[str, ...]
+    not_initiatives: frozenset[str]
+    quote_marks: tuple[tuple[str, str], ...]
+    userdict: str
+
+
+def _longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    """Alternatives for a regex or a scan must be tried longest first (党工委 before 党委)."""
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    """Read the vocabularies once, from a checkout or an installed wheel alike."""
+    folder = resource_dir("ontology") / "extract"
+
+    def load(name: str) -> dict[str, Any]:
+        return yaml.safe_load((folder / name).read_text("utf-8"))
+
+    titles, names = load("titles.yaml"), load("names.yaml")
+    orgs, inits = load("organizations.yaml"), load("initiatives.yaml")
+    return Lexicon(
+        organs=dict(titles["organs"]),
+        positions=dict(titles["positions"]),
+        level_organs=frozenset(titles["level_organs"]),
+        bylines=frozenset(titles["bylines"]),
+        village_prefixed_organs=frozenset(titles["village_prefixed_organs"]),
+        followers=_longest_first(names["followers"]),
+        surnames=frozenset(names["surnames"]),
+        compound_surnames=frozenset(names["compound_surnames"]),
+        strong_suffixes=_longest_first(orgs["strong_suffixes"]),
+        weak_suffixes=_longest_first(orgs["weak_suffixes"]),
+        industry_words=_longest_first(orgs["industry_words"]),
+        not_names=frozenset(orgs["not_names"]),
+        common_word_frequency=int(orgs["common_word_frequency"]),
+        heads=_longest_first(inits["heads"]),
+        triggers=_longest_first(inits["triggers"]),
+        fillers=_longest_first(inits["fillers"]),
+        quoted_heads=_longest_first(inits["quoted_heads"]),
+        context_heads=_longest_first(inits["context_heads"]),
+        not_initiatives=frozenset(inits["not_initiatives"]),
+        quote_marks=tuple((pair[0], pair[1]) for pair in inits["quotes"]),
+        userdict=(folder / "userdict.txt").read_text("utf-8"),
+    )
+
+
+@functools.cache
+def _tagger() -> jieba.posseg.POSTokenizer:
+    """A private jieba tokenizer with the user dictionary: the global one is left untouched,
+    so that other code using jieba is not affected by our words."""
+    import io
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(io.StringIO(lexicon().userdict))
+    return jieba.posseg.POSTokenizer(tokenizer)
+
+
+def _frequency(word: str) -> int:
+    """How common a word is in jieba's dictionary: proper names are rare or absent."""
+    return int(_tagger().tokenizer.FREQ.get(word, 0) or 0)
+
+
+# ---------------------------------------------------------------- the article as analysed
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CLAUSE_STOP = frozenset("，,。；;！!？?：:\n")
+_SENTENCE_STOP = frozenset("。；;！!？?\n")
+# Lines of a web page that are not the article: link lists (·headline) and breadcrumbs
+# (浙江在线 > 杭州频道 > ...). Nothing is read from them, as from garbled text.
+_NAVIGATION = re.compile(r"(?m)^[ \t\u3000]*·.*$|^.*[>＞].*[>＞].*$")
+_QUOTE_TRIM = "”“‘’」「『』"
+# jieba tags that a word inside a name may have: nouns, names, places, abbreviations,
+# numerals (十四局), morphemes; verbs, prepositions, particles and adverbs end a name.
+_NAME_FLAGS = frozenset(
+    {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "j", "ng", "g", "vn", "m", "eng", "an", "s", "b"}
+)
+_NOT_GIVEN = frozenset("的了是在和与及等也都就还把被将对为以于之其这那个们各该每")
+_STREET = frozenset("路街道巷弄桥湾")
+_ADMIN_TYPES = frozenset({"Province", "City", "District", "Subdistrict"})
+_LEVEL_TYPE = {
+    "province": "Province",
+    "city": "City",
+    "district": "District",
+    "township": "Subdistrict",
+}
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    word: str
+    flag: str
+
+
+class _Doc:
+    """One article: its raw text, the normalized text rules run on, jieba tokens, and the
+    text that labels and quotes are cut from (raw minus pinyin for a simplified article,
+    where t2s could alter a correct character such as 乾; simplified for a traditional one)."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.norm = text.normalize(raw)
+        self.text = self.norm.text
+        stripped = text.strip_pinyin(raw).text
+        changed = sum(a != b for a, b in zip(stripped, self.text, strict=True))
+        cjk = max(1, len(_CJK.findall(self.text)))
+        self.shown = self.text if changed / cjk > 0.02 else stripped
+        garbled_raw = text.find_mojibake(raw)
+        self.garbled = [
+            any(a <= self.norm.source[i] < b for a, b in garbled_raw) for i in range(len(self.text))
+        ]
+        for m in _NAVIGATION.finditer(self.text):
+            for k in range(m.start(), m.end()):
+                self.garbled[k] = True
+        self.tokens: list[_Token] = []
+        at = 0
+        for word, flag in _tagger().cut(self.text):
+            self.tokens.append(_Token(at, at + len(word), word, flag))
+            at += len(word)
+        self.starts = [t.start for t in self.tokens]
+        self.bounds = frozenset(self.starts) | {len(self.text)}
+
+    def token_at(self, index: int) -> int:
+        """Index of the token covering character ``index``."""
+        return bisect.bisect_right(self.starts, index) - 1
+
+    def clean(self, start: int, end: int) -> bool:
+        """No garbled (mojibake) character in the span: facts are not read from garbage."""
+        return not any(self.garbled[start:end])
+
+    def walk_back(
+        self,
+        pos: int,
+        max_len: int = 14,
+        taken: Sequence[bool] | None = None,
+        flags: frozenset[str] = _NAME_FLAGS,
+    ) -> int:
+        """Start of the name that ends at ``pos``: the run of name-like tokens before it.
+
+        A token cut by ``pos`` (大 of 大酒店 when the suffix is 酒店) counts by its tag.
+        """
+        start = pos
+        k = self.token_at(pos - 1) if pos > 0 else -1
+        not_names = lexicon().not_names
+        while k >= 0:
+            tok = self.tokens[k]
+            piece = self.text[tok.start : min(tok.end, pos)]
+            if (
+                tok.flag not in flags
+                or piece in not_names
+                or not _CJK.search(piece)
+                or pos - tok.start > max_len
+                or not self.clean(tok.start, pos)
+                or (taken is not None and any(taken[tok.start : pos]))
+            ):
+                break
+            start = tok.start
+            k -= 1
+        return start
+
+    def clause(self, start: int, end: int, reach: int = 24) -> tuple[int, int]:
+        """The clause around a span, at most ``reach`` characters each side: the quote."""
+        left = start
+        while left > 0 and start - left < reach:
+            c = self.text[left - 1]
+            if c in _CLAUSE_STOP or self.garbled[left - 1]:
+                break
+            left -= 1
+        right = end
+        while right < len(self.text) and right - end < reach:
+            c = self.text[right]
+            if c in _CLAUSE_STOP or self.garbled[right]:
+                break
+            right += 1
+        while left < start and (self.text[left].isspace() or self.text[left] in _QUOTE_TRIM):
+            left += 1
+        while right > end and (
+            self.text[right - 1].isspace() or self.text[right - 1] in _QUOTE_TRIM
+        ):
+            right -= 1
+        return left, right
+
+    def sentence_start(self, pos: int) -> int:
+        while pos > 0 and self.text[pos - 1] not in _SENTENCE_STOP:
+            pos -= 1
+        return pos
+
+
+# ---------------------------------------------------------------- mentions and entities
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    type: str
+    label: str
+    alt: str | None = None
+    codes: tuple[str, ...] = ()
+
+
+@dataclass
+class DraftEntity:
+    """One entity of the draft, in the order its keys are written."""
+
+    id: str
+    type: str
+    quote: str
+    label: str | None = None
+    alt_labels: list[str] = field(default_factory=list)
+    occurrence: int | None = None
+    props: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None
+
+
+@dataclass
+class Draft:
+    """A draft facts file: the article header, the entities, and notes on what was skipped."""
+
+    article_id: str
+    file: str
+    title: str
+    entities: list[DraftEntity] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def to_yaml(self) -> str:
+        """The draft as a facts file; deterministic (same draft, same bytes)."""
+        out = [HEADER.format(file=self.file), "article:"]
+        out.append(f"  id: {_scalar(self.article_id)}")
+        out.append(f"  file: {_scalar(self.file)}")
+        out.append(f"  title: {_scalar(self.title)}")
+        out.append("")
+        out.append("entities:" if self.entities else "entities: []")
+        current = None
+        for e in sorted(self.entities, key=lambda e: _TYPE_ORDER.index(e.type)):
+            if e.type != current:
+                current = e.type
+                out.append(f"  # {'-' * 60} {e.type}")
+            out.append(f"  - id: {_scalar(e.id)}")
+            out.append(f"    type: {e.type}")
+            if e.label is not None:
+                out.append(f"    label: {_scalar(e.label)}")
+            if e.alt_labels:
+                out.append(f"    altLabels: [{', '.join(_scalar(a) for a in e.alt_labels)}]")
+            out.append(f"    quote: {_scalar(e.quote)}")
+            if e.occurrence is not None:
+                out.append(f"    occurrence: {e.occurrence}")
+            for key, value in e.props.items():
+                if isinstance(value, list):
+                    out.append(f"    {key}: [{', '.join(_scalar(v) for v in value)}]")
+                else:
+                    out.append(f"    {key}: {_scalar(value)}")
+            if e.note:
+                out.append(f"    note: {_scalar(e.note)}")
+        out.append("")
+        out.append("facts: []")
+        if self.skipped:
+            out.append("")
+            out.append("# Found but not written (no place or organization to attach it to):")
+            out.extend(f"#   {line}" for line in self.skipped)
+        return "\n".join(out) + "\n"
+
+
+_TYPE_ORDER = (
+    "Province", "City", "District", "Subdistrict", "Community", "Place", "Role", "Post",
+    "Official", "Person", "Enterprise", "Organization", "Initiative", "Metric",
+)  # fmt: skip
+
+
+def _scalar(value: Any) -> str:
+    """A YAML scalar on one line, quoted only when needed (PyYAML decides, so it is safe)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    dumped = yaml.safe_dump(
+        str(value), allow_unicode=True, default_flow_style=True, width=1_000_000
+    )
+    return dumped.removesuffix("\n").removesuffix("\n...").strip()
+
+
+# ---------------------------------------------------------------- places
+
+
+def _stems(name: str, level: str) -> list[str]:
+    """Short forms a province or city goes by (广东 for 广东省, 佛山 for 佛山市)."""
+    suffixes = {
+        "province": (
+            "壮族自治区",
+            "回族自治区",
+            "维吾尔自治区",
+            "特别行政区",
+            "自治区",
+            "省",
+            "市",
+        ),
+        "city": ("市", "地区", "盟"),
+    }[level]
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return [name[: -len(suffix)]]
+    return []
+
+
+@functools.cache
+def _short_forms() -> dict[str, tuple[str, str]]:
+    """Short form -> (full name, level) for provinces and cities whose short form is unique
+    among them (苏州 yes; a short form two cities share is no evidence of either)."""
+    index = gazetteer._index()
+    seen: dict[str, list[tuple[str, str]]] = {}
+    for name, codes in index.by_name.items():
+        for code in codes:
+            level = index.by_code[code].level
+            if level in ("province", "city"):
+                for stem in _stems(name, level):
+                    seen.setdefault(stem, []).append((name, level))
+    return {stem: hits[0] for stem, hits in seen.items() if len(set(hits)) == 1}
+
+
+def _places(doc: _Doc) -> list[_Mention]:
+    """Official division names (3+ characters, starting at a word boundary), short forms of
+    provinces and cities, and X街道 names the table does not know."""
+    by_name = gazetteer._index().by_name
+    short = _short_forms()
+    t = doc.text
+    found: list[_Mention] = []
+    taken = [False] * len(t)
+    i = 0
+    while i < len(t):
+        hit = None
+        if i in doc.bounds and doc.clean(i, i + 2):
+            for length in range(min(15, len(t) - i), 2, -1):
+                name = t[i : i + length]
+                if name in by_name:
+                    hit = name
+                    break
+        if hit is not None:
+            codes = by_name[hit]
+            levels = {gazetteer.lookup(c).level for c in codes}  # type: ignore[union-attr]
+            level = min(levels, key=("province", "city", "district", "township").index)
+            found.append(_Mention(i, i + len(hit), _LEVEL_TYPE[level], hit, None, codes))
+            for k in range(i, i + len(hit)):
+                taken[k] = True
+            i += len(hit)
+            continue
+        i += 1
+    longer = [m.label for m in found]
+    for m in re.finditer("街道", t):
+        longer.append(t[doc.walk_back(m.start(), max_len=6) : m.end()])
+    for stem, (full, level) in short.items():
+        if any(name.startswith(stem) and name != full for name in longer):
+            continue  # 阜新 of 阜新路街道 is that street's name, not 阜新市
+        for m in re.finditer(re.escape(stem), t):
+            s, e = m.span()
+            if any(taken[s:e]) or s not in doc.bounds or e not in doc.bounds:
+                continue
+            if e < len(t) and t[e] in _STREET:
+                continue  # 丽水路 is a road
+            if not doc.clean(s, e):
+                continue
+            codes = tuple(
+                c
+                for c in by_name[full]
+                if gazetteer.lookup(c).level == level  # type: ignore[union-attr]
+            )
+            found.append(_Mention(s, e, _LEVEL_TYPE[level], full, stem, codes))
+            for k in range(s, e):
+                taken[k] = True
+    for m in re.finditer("街道", t):
+        s = doc.walk_back(m.start(), max_len=6)
+        if any(taken[s : m.end()]) or m.start() - s < 2 or not doc.clean(s, m.end()):
+            continue
+        if not _proper(doc, s, m.start()) or re.search(
+            r"[\d一二三四五六七八九十个]", t[s : m.start()]
+        ):
+            continue  # 一个街道, 达标街道: not a name
+        found.append(_Mention(s, m.end(), "Subdistrict", t[s : m.end()]))
+        for k in range(s, m.end()):
+            taken[k] = True
+    return found
+
+
+def _communities(doc: _Doc, taken: list[bool]) -> list[_Mention]:
+    """X社区 and X村 (Community), X小区 and X新村 (Place): the word 社区/村 must stand on its
+    own (a dictionary word such as 城中村 is not a name) after a name-like stem."""
+    t = doc.text
+    found = []
+    for m in re.finditer("社区|村|小区|新村", t):
+        s0, e = m.span()
+        if s0 not in doc.bounds or any(taken[s0:e]):
+            continue
+        village = m.group() == "村"
+        s = doc.walk_back(
+            s0, max_len=3 if village else 6, taken=taken, flags=_NAME_FLAGS | {"a"}
+        )  # 幸福社区, 大富村: an adjective may name a community
+        stem = t[s:s0]
+        if len(stem) < 2 or stem in lexicon().not_names or not doc.clean(s, e):
+            continue
+        names = doc.tokens[doc.token_at(s)].flag in ("ns", "nr", "nz")
+        if village and _frequency(stem) >= 100 and not names:
+            continue  # 兄弟村, 喇叭村: a common word before 村 is not a village name
+        kind = "Community" if m.group() in ("社区", "村") else "Place"
+        if kind == "Place" and not _proper(doc, s, s0):
+            continue
+        found.append(_Mention(s, e, kind, t[s:e]))
+        for k in range(s, e):
+            taken[k] = True
+    return found
+
+
+# ---------------------------------------------------------------- enterprises
+
+
+def _proper(doc: _Doc, start: int, end: int) -> bool:
+    """Whether a stem looks like a proper name: some word in it is rare or a tagged name."""
+    lex = lexicon()
+    k = doc.token_at(start)
+    while k < len(doc.tokens) and doc.tokens[k].start < end:
+        tok = doc.tokens[k]
+        if (
+            tok.flag in ("nr", "ns", "nz", "nrt")
+            or _frequency(tok.word) < lex.common_word_frequency
+        ):
+            return True
+        k += 1
+    return False
+
+
+def _enterprises(doc: _Doc, taken: list[bool]) -> list[_Mention]:
+    """Names with an organization suffix, brand + industry word, the other items of a list
+    one of them is in (炬华科技、利尔达、恒生科技园), and later short forms of a full name."""
+    lex = lexicon()
+    t = doc.text
+    found: list[_Mention] = []
+
+    def claim(s: int, e: int) -> None:
+        found.append(_Mention(s, e, "Enterprise", t[s:e]))
+        for k in range(s, e):
+            taken[k] = True
+
+    for strong, suffixes in ((True, lex.strong_suffixes), (False, lex.weak_suffixes)):
+        for suffix in suffixes:
+            for m in re.finditer(re.escape(suffix), t):
+                s0, e = m.span()
+                if any(taken[s0:e]) or not doc.clean(s0, e):
+                    continue
+                if e not in doc.bounds and e < len(t) and _CJK.match(t[e]):
+                    continue  # 科技园 of 科技园区: the word goes on
+                s = doc.walk_back(s0, max_len=20, taken=taken)
+                # a leading place name belongs to the enterprise (青岛市 of 青岛市...公司)
+                stem = t[s:s0]
+                if len(stem) < 2 or any(stem.startswith(w) for w in lex.not_names):
+                    continue
+                if not strong and not _proper(doc, s, s0):
+                    continue
+                claim(s, e)
+    for word in lex.industry_words:
+        for m in re.finditer(re.escape(word), t):
+            s0, e = m.span()
+            if any(taken[s0:e]) or (e < len(t) and _CJK.match(t[e]) and e not in doc.bounds):
+                continue
+            for s in (s0 - 3, s0 - 2):
+                brand = t[s:s0] if s >= 0 else ""
+                if (
+                    len(brand) < 2
+                    or (s not in doc.bounds and s > 0 and _CJK.match(t[s - 1]))
+                    or not all(_CJK.match(c) for c in brand)
+                    or any(taken[s:s0])
+                    or _frequency(brand) >= lex.common_word_frequency
+                    or doc.tokens[doc.token_at(s)].flag not in _NAME_FLAGS
+                    or brand in lex.not_names
+                    or any(c in _NOT_GIVEN for c in brand)
+                ):
+                    continue
+                claim(s, e)
+                break
+    # the other items of an enumeration with an enterprise in it are enterprises too
+    suffixes = set(lex.strong_suffixes + lex.weak_suffixes + lex.industry_words)
+    for m in list(found):
+        for s, e in _list_items(doc, m.start, m.end):
+            if any(taken[s:e]) or not 2 <= e - s <= 8 or not doc.clean(s, e):
+                continue
+            if t[s:e] in suffixes or t[s] in "一二两三四五六七八九十0123456789":
+                continue  # 十八局, 二期: a part of the previous name, not a name
+            claim(s, e)
+    return found
+
+
+_LIST_STOP = frozenset("、，,。；;：:“”「」()（）\n")
+
+
+def _list_items(doc: _Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the other items of a 、-list that ``start:end`` is an item of.
+
+    An item runs to the next delimiter; words that cannot be part of a name are dropped
+    from its outer end (以及 壹向大厦, 相应在 炬华科技, 恒生科技园 建立).
+    """
+    t = doc.text
+    items = []
+    pos = end
+    while pos < len(t) and t[pos] == "、":
+        s = e = pos + 1
+        while e < len(t) and e - s < 10 and t[e] not in _LIST_STOP:
+            k = doc.token_at(e)
+            if e in doc.bounds and doc.tokens[k].flag not in _NAME_FLAGS:
+                break
+            e += 1
+        if e == s or (e < len(t) and t[e] not in _LIST_STOP and e not in doc.bounds):
+            break
+        items.append((s, e))
+        pos = e
+    pos = start
+    while pos > 0 and t[pos - 1] == "、":
+        e = pos - 1
+        s = e
+        while s > 0 and e - s < 10 and t[s - 1] not in _LIST_STOP:
+            s -= 1
+        while s < e:  # drop leading words that are not part of a name
+            tok = doc.tokens[doc.token_at(s)]
+            if s in doc.bounds and tok.flag in _NAME_FLAGS:
+                break
+            s = tok.end if s in doc.bounds else s + 1
+        if s >= e:
+            break
+        items.append((s, e))
+        pos = s
+    return items
+
+
+def _aliases(name: str) -> list[str]:
+    """Short forms of an enterprise name: without the leading place, the suffix and trailing
+    industry words (佛山市康思达液压机械有限公司 -> 康思达液压机械, 康思达液压, 康思达)."""
+    lex = lexicon()
+    core = name
+    for suffix in lex.strong_suffixes + lex.weak_suffixes:
+        if core.endswith(suffix):
+            core = core[: -len(suffix)]
+            break
+    by_name = gazetteer._index().by_name
+    for length in range(min(len(core) - 2, 8), 1, -1):
+        head = core[:length]
+        if head in by_name or head in _short_forms():
+            core = core[length:]
+            break
+    out = []
+    while len(core) >= 2:
+        out.append(core)
+        for word in lex.industry_words:
+            if core.endswith(word) and len(core) - len(word) >= 2:
+                core = core[: -len(word)]
+                break
+        else:
+            break
+    return [a for a in dict.fromkeys(out) if a != name]
+
+
+# ---------------------------------------------------------------- initiatives
+
+
+def _initiatives(doc: _Doc, taken: list[bool]) -> list[_Mention]:
+    """Quoted names of mechanisms (“楼长制”) and named bodies set up by a trigger verb
+    (成立...工作专班, 建立...机制), with the other items of their 、-lists."""
+    lex = lexicon()
+    t = doc.text
+    found: list[_Mention] = []
+
+    def claim(s: int, e: int) -> None:
+        label = t[s:e]
+        if label in lex.not_initiatives or not doc.clean(s, e):
+            return
+        found.append(_Mention(s, e, "Initiative", label))
+        for k in range(s, e):
+            taken[k] = True
+
+    for opening, closing in lex.quote_marks:
+        pattern = re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{2,20})"
+        for m in re.finditer(pattern + re.escape(closing), t):
+            s, e = m.span(1)
+            name = m.group(1)
+            if any(c in _CLAUSE_STOP or c == "、" for c in name) or any(taken[s:e]):
+                continue
+            if not _CJK.search(name) or re.fullmatch(r"[\d.%]+", name):
+                continue
+            after = t[m.end() : m.end() + 5]
+            before = t[max(0, m.start() - 6) : m.start()]
+            if before.endswith("的") and not after.startswith(lex.context_heads):
+                continue  # 成为...的“加油站”: a figure of speech
+            if (
+                name.endswith(lex.quoted_heads)
+                or (opening != "《" and after.startswith(lex.context_heads))
+                or (
+                    opening != "《"
+                    and before.endswith(
+                        lex.triggers + tuple(tr + f for tr in lex.triggers for f in lex.fillers)
+                    )
+                )
+            ):
+                claim(s, e)
+    triggers = "|".join(map(re.escape, lex.triggers))
+    fillers = "|".join(map(re.escape, lex.fillers))
+    heads = "|".join(map(re.escape, lex.heads))
+    body = r"[^\s，,。；;！!？?：:、“”「」《》()（）的]{2,16}?"
+    pattern = re.compile(rf"(?:{triggers})(?:{fillers})?({body}(?:{heads}))")
+    for m in pattern.finditer(t):
+        s, e = m.span(1)
+        if any(taken[s:e]):
+            continue
+        head = next(h for h in lex.heads if t[s:e].endswith(h))
+        filler = next((f for f in lex.fillers if t[s:e].startswith(f)), "")
+        if filler and e - s - len(filler) >= len(head):
+            s += len(filler)  # 成立多个功能组: the name is 功能组
+        elif e - s - len(head) < 2:
+            continue
+        claim(s, e)
+        pos = e
+        while pos < len(t) and t[pos] == "、":
+            nxt = re.compile(rf"{body}{re.escape(head)}").match(t, pos + 1)
+            if nxt is None or any(taken[nxt.start() : nxt.end()]):
+                break
+            claim(nxt.start(), nxt.end())
+            pos = nxt.end()
+    return found
+
+
+# ---------------------------------------------------------------- people and posts
+
+
+@dataclass
+class _Title:
+    start: int
+    end: int
+    organ: str
+    position: str
+    where: _Mention | None = None
+
+
+def _titles(doc: _Doc, mentions: Sequence[_Mention]) -> list[_Title]:
+    """Every ``organ? position`` in the text outside the names already found, with the place
+    or organization it belongs to when one ends right before it (or before 的)."""
+    lex = lexicon()
+    t = doc.text
+    masked = list(t)
+    ends: dict[int, _Mention] = {}
+    for m in mentions:
+        keep_last = m.end < len(t) and t[m.end] == "委" and m.label[-1] in "市区县省镇村"
+        for k in range(m.start, m.end - (1 if keep_last else 0)):
+            masked[k] = "\x00"
+        ends[m.end] = m
+    organs = "|".join(map(re.escape, _longest_first(lex.organs)))
+    positions = "|".join(map(re.escape, _longest_first(lex.positions)))
+    found = []
+    for m in re.finditer(rf"({organs})?({positions})", "".join(masked)):
+        organ, position = m.group(1) or "", m.group(2)
+        title = _Title(m.start(), m.end(), organ, position)
+        if organ in lex.level_organs and m.start() + 1 in ends:
+            title.where = ends[m.start() + 1]
+        elif m.start() in ends:
+            title.where = ends[m.start()]
+        elif m.start() > 0 and t[m.start() - 1] in "的”" and m.start() - 1 in ends:
+            title.where = ends[m.start() - 1]  # 小区的业委会主任, “阳光议事亭”亭长
+        found.append(title)
+    return found
+
+
+def _name_at(doc: _Doc, pos: int) -> tuple[int, int] | None:
+    """A person's name starting at ``pos`` (after at most one space): surname + 1-2 chars."""
+    lex = lexicon()
+    t = doc.text
+    if pos < len(t) and t[pos] in " \u3000":
+        pos += 1
+    if t[pos : pos + 2] in lex.compound_surnames:
+        surname = 2
+    elif pos < len(t) and t[pos] in lex.surnames:
+        surname = 1
+    else:
+        return None
+    for given in (2, 1):
+        end = pos + surname + given
+        name = t[pos:end]
+        if end > len(t) or not all(_CJK.match(c) for c in name) or not doc.clean(pos, end):
+            continue
+        if given == 2 and t[pos + surname + 1 :].startswith(lex.followers):
+            continue
+        if (
+            given == 1
+            and end < len(t)
+            and _CJK.match(t[end])
+            and not t[end:].startswith(lex.followers)
+        ):
+            continue
+        if any(c in _NOT_GIVEN for c in name[surname:]):
+            continue
+        return pos, end
+    return None
+
+
+def _official(organ: str, position: str, where: _Mention | None) -> bool:
+    """Whether a title makes its holder an Official (see ``ontology/extract/titles.yaml``)."""
+    lex = lexicon()
+    o = lex.organs.get(organ) if organ else None
+    p = lex.positions[position]
+    if o is False or p is False:
+        return False
+    if o is True or p is True:
+        return True
+    return where is not None and where.type in _ADMIN_TYPES | {"Community"}
+
+
+# ---------------------------------------------------------------- assembling the draft
+
+
+class _Builder:
+    """Turns mentions into draft entities: one entity per name, ids, quotes, properties."""
+
+    def __init__(self, doc: _Doc, article_id: str):
+        self.doc = doc
+        self.aid = article_id
+        self.entities: list[DraftEntity] = []
+        self.by_key: dict[tuple[str, str], DraftEntity] = {}
+        self.counters: dict[str, int] = {}
+        self.skipped: list[str] = []
+
+    def quote(self, start: int, end: int) -> tuple[str, int | None]:
+        """A quote covering the span, located exactly as the loader will locate it."""
+        doc = self.doc
+        s, e = doc.clause(start, end)
+        for _ in range(40):
+            wanted = doc.norm.to_raw(s, e)
+            q = doc.shown[s:e]
+            try:
+                if text.locate(q, doc.raw) == wanted:
+                    return q, None
+            except text.QuoteError as exc:
+                if "occurs" in str(exc):
+                    n = 1
+                    while True:
+                        try:
+                            span = text.locate(q, doc.raw, n)
+                        except text.QuoteError:
+                            break
+                        if span == wanted:
+                            return q, n
+                        n += 1
+            # widen by a character and try again (never into garbled text)
+            if s > 0 and doc.clean(s - 1, s) and doc.text[s - 1] != "\n":
+                s -= 1
+            elif e < len(doc.text) and doc.clean(e, e + 1) and doc.text[e] != "\n":
+                e += 1
+            else:
+                break
+        raise ValueError(f"cannot quote {doc.shown[start:end]!r} uniquely")  # pragma: no cover
+
+    def new_id(self, kind: str) -> str:
+        self.counters[kind] = self.counters.get(kind, 0) + 1
+        return f"{self.aid}-{kind}-{self.counters[kind]}"
+
+    def entity(self, m: _Mention, entity_id: str | None = None) -> DraftEntity:
+        """The entity a mention names, created at its first mention."""
+        key = (m.type if m.type != "Official" else "Person", m.label)
+        if key in self.by_key:
+            found = self.by_key[key]
+            return found
+        label = self.doc.shown[m.start : m.end] if m.alt is None else m.label
+        q, occ = self.quote(m.start, m.end)
+        e = DraftEntity(
+            id=entity_id or self.new_id(m.type.lower()),
+            type=m.type,
+            quote=q,
+            label=label,
+            alt_labels=[self.doc.shown[m.start : m.end]] if m.alt else [],
+            occurrence=occ,
+        )
+        self.by_key[key] = e
+        self.entities.append(e)
+        return e
+
+
+def _article_id(path: Path) -> str:
+    """``000`` for ``000_55e4261343172afa.txt``; else the file stem made into a valid id."""
+    head = path.stem.split("_", 1)[0]
+    if ARTICLE_ID_PATTERN.match(head):
+        return head
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem).strip("-_")[:64]
+    return slug or "article"
+
+
+def _title(doc: _Doc) -> str:
+    """The headline: the first line that reads like one (not navigation, not a byline)."""
+    for line in doc.shown.split("\n"):
+        line = line.strip()
+        words = line.split()
+        if not 6 <= len(line) <= 60 or len(_CJK.findall(line)) < 6:
+            continue
+        if any(c in line for c in ">|>") or all(len(w) <= 2 for w in words):
+            continue
+        return line
+    first = next((ln.strip() for ln in doc.shown.split("\n") if ln.strip()), "")
+    return first[:40] or "untitled"
+
+
+def extract(article_path: Path, article_id: str | None = None) -> Draft:
+    """Read one raw article and return the draft of its facts."""
+    article_path = Path(article_path)
+    raw = text.read_article(article_path)
+    doc = _Doc(raw)
+    aid = article_id or _article_id(article_path)
+    draft = Draft(aid, article_path.name, _title(doc))
+    places = _places(doc)
+    # an enterprise name may begin with a place (青岛市...有限公司): places are not in its way
+    taken = [False] * len(doc.text)
+    enterprises = _enterprises(doc, taken)
+    inside = [(e.start, e.end) for e in enterprises]
+    places = [p for p in places if not any(s <= p.start and p.end <= e for s, e in inside)]
+    for m in places:
+        for k in range(m.start, m.end):
+            taken[k] = True
+    communities = _communities(doc, taken)
+    initiatives = _initiatives(doc, taken)
+    aliases: list[tuple[_Mention, _Mention]] = []  # (alias mention, full-name mention)
+    for full in list(enterprises):
+        for alias in _aliases(full.label):
+            for m in re.finditer(re.escape(alias), doc.text):
+                s, e = m.span()
+                if any(taken[s:e]) or s not in doc.bounds:
+                    continue
+                aliases.append((_Mention(s, e, "Enterprise", full.label, alias), full))
+                for k in range(s, e):
+                    taken[k] = True
+    mentions = sorted(
+        places + communities + enterprises + initiatives + [a for a, _ in aliases],
+        key=lambda m: (m.start, m.end),
+    )
+
+    b = _Builder(doc, aid)
+    codes = _resolve(places)
+    sub_ids: dict[str, DraftEntity] = {}
+    for m in sorted(places, key=lambda m: (m.start, m.end)):
+        code = codes.get(m.label)
+        e = b.entity(m, f"division-{code}" if code else None)
+        if code and "divisionCode" not in e.props:
+            e.props["divisionCode"] = code
+        if m.alt and m.alt not in e.alt_labels:
+            e.alt_labels.append(m.alt)
+        if m.type == "Subdistrict":
+            sub_ids[m.label] = e
+    _link_parents(doc, b, places, codes)
+    for m in sorted(communities + enterprises + initiatives, key=lambda m: (m.start, m.end)):
+        b.entity(m)
+    for alias, full in aliases:
+        e = b.by_key[("Enterprise", full.label)]
+        shown = doc.shown[alias.start : alias.end]
+        if shown not in e.alt_labels:
+            e.alt_labels.append(shown)
+    _organizers(doc, b, initiatives, places)
+    _people(doc, b, mentions)
+    _metrics(doc, b, places)
+    draft.entities = b.entities
+    draft.skipped = b.skipped
+    return draft
+
+
+def _entity_of(b: _Builder, m: _Mention) -> DraftEntity | None:
+    return b.by_key.get((m.type, m.label))
+
+
+def _resolve(places: Sequence[_Mention]) -> dict[str, str]:
+    """Division codes that are certain: the name is unique in the table, or unique below a
+    place the article names that is itself certain. Ambiguous names stay unresolved."""
+    resolved: dict[str, str] = {}
+    candidates = {m.label: m.codes for m in places if m.codes}
+    changed = True
+    while changed:
+        changed = False
+        for name, codes in sorted(candidates.items()):
+            if name in resolved:
+                continue
+            if len(codes) == 1:
+                resolved[name] = codes[0]
+                changed = True
+                continue
+            anchors = set(resolved.values())
+            inside = [c for c in codes if {d.code for d in gazetteer.chain(c)[1:]} & anchors]
+            if len(inside) == 1:
+                resolved[name] = inside[0]
+                changed = True
+    return resolved
+
+
+def _link_parents(
+    doc: _Doc, b: _Builder, places: Sequence[_Mention], codes: dict[str, str]
+) -> None:
+    """``partOf`` when a place is written right after its parent (临安区锦南街道) and the
+    division table agrees; the quote then shows both names."""
+    ordered = sorted(places, key=lambda m: m.start)
+    for parent, child in itertools.pairwise(ordered):
+        if child.start != parent.end:
+            continue
+        pc, cc = codes.get(parent.label), codes.get(child.label)
+        if not pc or not cc:
+            continue
+        if pc not in {d.code for d in gazetteer.chain(cc)[1:]}:
+            continue
+        entity, parent_entity = _entity_of(b, child), _entity_of(b, parent)
+        if entity is None or parent_entity is None or "partOf" in entity.props:
+            continue
+        q, occ = b.quote(parent.start, child.end)
+        entity.quote, entity.occurrence = q, occ
+        entity.props = {"partOf": parent_entity.id, **entity.props}
+
+
+def _organizers(
+    doc: _Doc, b: _Builder, initiatives: Sequence[_Mention], places: Sequence[_Mention]
+) -> None:
+    """``organizedBy`` a subdistrict named earlier in the same sentence (锦南街道便成立...专班)."""
+    subs = sorted((m for m in places if m.type == "Subdistrict"), key=lambda m: m.start)
+    for m in initiatives:
+        e = _entity_of(b, m)
+        if e is None or "organizedBy" in e.props:
+            continue
+        start = doc.sentence_start(m.start)
+        before = [s for s in subs if start <= s.start and s.end <= m.start]
+        if not before or m.start - before[-1].start > 60:
+            continue
+        sub = _entity_of(b, before[-1])
+        if sub is None:
+            continue
+        e.quote, e.occurrence = b.quote(before[-1].start, m.end)
+        e.props["organizedBy"] = sub.id
+
+
+def _people(doc: _Doc, b: _Builder, mentions: Sequence[_Mention]) -> None:
+    """Officials and other people named after their titles, with Roles and Posts."""
+    lex = lexicon()
+    titles = _titles(doc, mentions)
+    t = doc.text
+    chain: list[_Title] = []
+    for i, title in enumerate(titles):
+        chain.append(title)
+        name = _name_at(doc, title.end)
+        if name is None:
+            nxt = titles[i + 1] if i + 1 < len(titles) else None
+            if nxt is not None:
+                gap_end = nxt.where.start if nxt.where is not None else nxt.start
+                gap = t[title.end : max(title.end, gap_end)]
+                if gap in ("", "、", "兼", "、“") and nxt.start - title.end <= 20:
+                    if nxt.where is None and gap in ("", "兼"):
+                        nxt.where = title.where  # 董事长兼总经理: of the same organization
+                    continue  # the next title is held by the same person
+            chain = []
+            continue
+        posts, official = [], False
+        for held in chain:
+            if held.position in lex.bylines:
+                continue
+            official = official or _official(held.organ, held.position, held.where)
+            if held.where is None:
+                b.skipped.append(
+                    f"{held.organ}{held.position} {t[name[0] : name[1]]}: no place or "
+                    "organization named before the title"
+                )
+                continue
+            posts.append(held)
+        start = min([p.where.start for p in posts if p.where] + [chain[0].start])
+        chain = []
+        person = _Mention(
+            name[0], name[1], "Official" if official else "Person", t[name[0] : name[1]]
+        )
+        existing = b.by_key.get(("Person", person.label))
+        if existing is None:
+            e = b.entity(person)
+            q, occ = b.quote(start, name[1])
+            e.quote, e.occurrence = q, occ
+        else:
+            e = existing
+            if official and e.type == "Person":
+                e.type = "Official"
+        for held in posts:
+            _post(doc, b, e, held, name[1])
+
+
+def _post(doc: _Doc, b: _Builder, person: DraftEntity, held: _Title, name_end: int) -> None:
+    lex = lexicon()
+    assert held.where is not None
+    where = _entity_of(b, held.where) or b.by_key.get(("Enterprise", held.where.label))
+    if where is None:
+        return
+    role_label = held.organ + held.position
+    if held.where.label.endswith("村") and held.organ in lex.village_prefixed_organs:
+        role_label = "村" + role_label
+    role_id = "role-" + hashlib.sha1(role_label.encode()).hexdigest()[:8]
+    role_key = ("Role", role_label)
+    if role_key not in b.by_key:
+        start = held.start - (1 if role_label.startswith("村") and held.organ else 0)
+        role = b.entity(_Mention(held.start, held.end, "Role", role_label), role_id)
+        role.label = role_label
+        q, occ = b.quote(start, held.end)
+        role.quote, role.occurrence = q, occ
+    post_key = ("Post", f"{where.id} {role_label}")
+    if post_key not in b.by_key:
+        q, occ = b.quote(held.where.start, name_end)
+        post = DraftEntity(
+            id=b.new_id("post"),
+            type="Post",
+            quote=q,
+            occurrence=occ,
+            props={"postIn": where.id, "role": role_id},
+        )
+        b.by_key[post_key] = post
+        b.entities.append(post)
+    post = b.by_key[post_key]
+    held_ids = person.props.setdefault("holds", [])
+    if post.id not in held_ids:
+        held_ids.append(post.id)
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def _find_metrics(text_: str) -> list[Any]:
+    """:func:`kg.numbers.find_metrics`, or nothing while that module is not installed."""
+    try:
+        from kg.numbers import find_metrics  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # pragma: no cover - the module ships with the project
+        return []
+    return list(find_metrics(text_))
+
+
+def _metrics(doc: _Doc, b: _Builder, places: Sequence[_Mention]) -> None:
+    """Metrics found by :mod:`kg.numbers`, about the subdistrict named before them in the
+    paragraph (or the article's only subdistrict); a number that the loader cannot find in
+    the quote is dropped, never guessed."""
+    subs = sorted((m for m in places if m.type == "Subdistrict"), key=lambda m: m.start)
+    labels = {m.label for m in subs}
+    lost = len(_LOST_DIGITS.findall(doc.text))
+    if lost >= 2:
+        b.skipped.append(
+            f"no metrics: the article lost its digits ({lost} dates like 月日 without numbers); "
+            "record its numbers with valueMissing: true by hand"
+        )
+        return
+    for mm in _find_metrics(doc.text):
+        if not doc.clean(mm.start, mm.end) or not doc.clean(mm.number_start, mm.number_end):
+            continue
+        para = doc.text.rfind("\n", 0, mm.start) + 1
+        near = [s for s in subs if para <= s.start < mm.start]
+        area = near[-1] if near else (subs[0] if len(labels) == 1 else None)
+        area_entity = _entity_of(b, area) if area is not None else None
+        what = doc.shown[mm.start : mm.end]
+        if area_entity is None:
+            b.skipped.append(f"metric {mm.value} in {what!r}: no unambiguous subdistrict")
+            continue
+        q, occ = b.quote(mm.start, mm.end)
+        s, e = text.locate(q, doc.raw, occ)
+        if not number_in_text(str(mm.value), doc.raw[s:e]):
+            b.skipped.append(f"metric {mm.value} in {what!r}: number not in the quote")
+            continue
+        props: dict[str, Any] = {"indicator": mm.indicator or _indicator(doc, mm)}
+        props["value"] = str(mm.value)
+        for key in ("scale", "unit", "qualifier", "kind"):
+            value = getattr(mm, key, None)
+            if value:
+                props[key] = value
+        props["refArea"] = area_entity.id
+        if mm.ref_period:
+            props["refPeriod"] = mm.ref_period
+        b.entities.append(
+            DraftEntity(id=b.new_id("metric"), type="Metric", quote=q, occurrence=occ, props=props)
+        )
+
+
+# A date with its numbers gone (截至月日时, 自月初起): the scrape dropped the article's digits,
+# so any number left in it may be a fragment; none is trusted.
+_LOST_DIGITS = re.compile(
+    r"(?<![0-9０-９〇零一二两三四五六七八九十正腊])月(?:日|初|底|中旬|上旬|下旬)"
+)
+
+
+def _indicator(doc: _Doc, mm: Any) -> str:
+    """When the number module names no indicator: the words before the number, as written."""
+    s = max(mm.start, mm.number_start - 12)
+    words = doc.shown[s : mm.number_start].strip(" ，,、:：")
+    return words or doc.shown[mm.start : mm.end]
+
+
+def extract_article(article_path: Path, article_id: str | None = None) -> str:
+    """Draft facts YAML for one raw article."""
+    return extract(article_path, article_id).to_yaml()
