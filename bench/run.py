@@ -2,25 +2,30 @@
 drift, ratios against a baseline in the same process much less).
 
     python bench/run.py --articles 30 300          # ~10 k and ~100 k triples
-    python bench/run.py --articles 3000            # ~1 M triples (minutes)
+    python bench/run.py --articles 30 300 3000     # and ~1 M triples (several minutes)
 
 For each corpus size it measures:
 
-* build: our end-to-end build (load fact files, locate quotes, build, SHACL) against the
-  plain-rdflib baseline of parsing the same triples from N-Triples into a Graph;
-* Turtle export: rdflib's serializer (what ``kg build`` uses today) against pyoxigraph's;
-* queries: every competency query in rdflib's own SPARQL evaluator against ``kg.query``
-  (rdflib parses and checks, Oxigraph evaluates);
-* peak memory per triple of the build (tracemalloc).
+* build: our end-to-end build (read fact files, locate quotes, check, build the triples),
+  with and without the SHACL shapes, against the plain-rdflib baseline of parsing the
+  same triples from N-Triples into a Graph;
+* Turtle export: ``kg.export.serialize_build`` (what ``kg build`` writes) against rdflib's
+  Turtle serializer on the same graph;
+* queries: every competency query with ``kg.query`` (Oxigraph) against rdflib's own SPARQL
+  evaluator (each stopped at a budget and then counted at the budget);
+* memory: peak resident memory of a build in a fresh process, per triple, without and with
+  the shapes, beside that of the rdflib baseline (parse only).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
 import statistics
+import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,8 +45,6 @@ def timed(fn, repeat: int = 1):  # type: ignore[no-untyped-def]
 
 def rdflib_query_seconds(graph, text: str, namespaces: dict, budget: float) -> float | None:  # type: ignore[no-untyped-def]
     """rdflib's own evaluation time, in a forked child killed at ``budget`` seconds."""
-    import multiprocessing
-
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
 
@@ -60,8 +63,46 @@ def rdflib_query_seconds(graph, text: str, namespaces: dict, budget: float) -> f
     return seconds
 
 
+PEAK_RSS = """
+import json, sys
+sys.path.insert(0, {root!r})
+
+def status(key):
+    # VmHWM is this process's own peak (ru_maxrss would carry the parent's over exec).
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+
+what, corpus = sys.argv[1], sys.argv[2]
+from rdflib import Graph
+from kg.build import build
+import pyrudof, pyoxigraph
+before = status("VmRSS")
+if what == "rdflib":
+    n = len(Graph().parse(corpus, format="nt"))
+else:
+    n = build(corpus, validate=(what == "shapes")).triple_count
+print(json.dumps({{"triples": n, "peak_kb": status("VmHWM"), "imports_kb": before}}))
+"""
+
+
+def peak_rss_per_triple(what: str, source: Path) -> float:
+    """Peak resident memory of a fresh process doing ``what``, in bytes per triple.
+
+    The interpreter and imported libraries (measured before the work) are subtracted, so
+    the figure is what the data costs.
+    """
+    out = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS.format(root=str(ROOT)), what, str(source)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    figures = json.loads(out)
+    return (figures["peak_kb"] - figures["imports_kb"]) * 1024 / figures["triples"]
+
+
 def bench(articles: int, work: Path, rdflib_query_budget: float) -> dict:
-    import pyoxigraph as ox
     from rdflib import Graph
 
     from kg import export
@@ -72,28 +113,22 @@ def bench(articles: int, work: Path, rdflib_query_budget: float) -> dict:
     corpus = work / f"corpus-{articles}"
     if not (corpus / "facts").is_dir():
         generate(articles, corpus)
-    build_s, result = timed(lambda: build(corpus))
-    tracemalloc.start()  # a second build, traced: tracing slows Python several-fold
-    build(corpus)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    union = result.union()
-    triples = len(union)
-    nt = export.serialize(union, "nt")
-    parse_s, _ = timed(lambda: Graph().parse(data=nt, format="nt"))
+    build_s, result = timed(lambda: build(corpus, validate=False))
+    shapes_s, _ = timed(lambda: build(corpus, validate=True))
+    triples = result.triple_count
+    nt = result.ntriples()
+    nt_path = work / f"corpus-{articles}.nt"
+    nt_path.write_bytes(nt)
+    parse_s, union = timed(lambda: Graph().parse(data=nt, format="nt"))
 
-    ttl_rdflib_s, _ = timed(lambda: export.serialize(union, "turtle"))
-    store = ox.Store()
-    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
-    ttl_ox_s, _ = timed(
-        lambda: store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph()), repeat=3
-    )
+    ttl_rdflib_s, _ = timed(lambda: union.serialize(format="turtle", encoding="utf-8"))
+    ttl_ours_s, _ = timed(lambda: export.serialize_build(result, "turtle"), repeat=3)
 
-    prepared = result.store()
+    store = result.store()
     ours, theirs, skipped = 0.0, 0.0, []
     namespaces = {p: str(ns) for p, ns in PREFIXES.items()}
     for name, q in named_queries().items():
-        ours_s, _ = timed(lambda q=q: query(prepared, q.text), repeat=3)
+        ours_s, _ = timed(lambda q=q: query(store, q.text), repeat=3)
         rdflib_s = rdflib_query_seconds(union, q.text, namespaces, rdflib_query_budget)
         if rdflib_s is None:
             # Counted at the budget: the ratio is then a lower bound, and said to be one.
@@ -101,22 +136,34 @@ def bench(articles: int, work: Path, rdflib_query_budget: float) -> dict:
             rdflib_s = rdflib_query_budget
         ours += ours_s
         theirs += rdflib_s
+    union = None  # free it before the memory measurements
     return {
         "articles": articles,
         "triples": triples,
         "build_s": build_s,
         "build_triples_per_s": triples / build_s,
+        "build_shapes_s": shapes_s,
         "baseline_parse_s": parse_s,
         "build_vs_parse": parse_s / build_s,
+        "build_shapes_vs_parse": parse_s / shapes_s,
         "ttl_rdflib_s": ttl_rdflib_s,
-        "ttl_oxigraph_s": ttl_ox_s,
-        "ttl_speedup": ttl_rdflib_s / ttl_ox_s,
+        "ttl_ours_s": ttl_ours_s,
+        "ttl_speedup": ttl_rdflib_s / ttl_ours_s,
         "queries_rdflib_s": theirs,
         "queries_ours_s": ours,
         "query_speedup": theirs / ours if ours else float("nan"),
-        "peak_bytes_per_triple": peak / triples,
+        "rss_build": peak_rss_per_triple("build", corpus),
+        "rss_shapes": peak_rss_per_triple("shapes", corpus),
+        "rss_rdflib": peak_rss_per_triple("rdflib", nt_path),
         "notes": skipped,
     }
+
+
+COLUMNS = (
+    "| articles | triples | build s | triples/s | build ÷ rdflib parse | with shapes s "
+    "| with shapes ÷ parse | Turtle rdflib s | Turtle kg s | Turtle × | queries rdflib s "
+    "| queries kg s | queries × | peak B/triple (build / +shapes / rdflib parse) |"
+)
 
 
 def main() -> None:
@@ -129,25 +176,28 @@ def main() -> None:
         default=30,
         help="seconds after which an rdflib query is stopped and counted",
     )
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
-    rows = [bench(n, args.work, args.rdflib_query_budget) for n in args.articles]
-    print(
-        "| articles | triples | build s | triples/s | build ÷ rdflib parse | Turtle rdflib s "
-        "| Turtle Oxigraph s | Turtle × | queries rdflib s | queries kg s "
-        "| queries × (≥ if a note says so) "
-        "| peak B/triple |"
-    )
-    print("|" + "---|" * 12)
-    for r in rows:
+    rows = []
+    print(COLUMNS)
+    print("|" + "---|" * COLUMNS.count(" | ") + "---|")
+    for n in args.articles:
+        r = bench(n, args.work, args.rdflib_query_budget)
+        rows.append(r)
         print(
             f"| {r['articles']} | {r['triples']:,} | {r['build_s']:.2f} | "
-            f"{r['build_triples_per_s']:,.0f} | {r['build_vs_parse']:.2f} | "
-            f"{r['ttl_rdflib_s']:.2f} | {r['ttl_oxigraph_s']:.3f} | {r['ttl_speedup']:.0f} | "
+            f"{r['build_triples_per_s']:,.0f} | {r['build_vs_parse']:.1f} | "
+            f"{r['build_shapes_s']:.2f} | {r['build_shapes_vs_parse']:.1f} | "
+            f"{r['ttl_rdflib_s']:.2f} | {r['ttl_ours_s']:.3f} | {r['ttl_speedup']:.0f} | "
             f"{r['queries_rdflib_s']:.2f} | {r['queries_ours_s']:.3f} | "
-            f"{r['query_speedup']:.0f} | {r['peak_bytes_per_triple']:.0f} |"
+            f"{r['query_speedup']:.0f} | "
+            f"{r['rss_build']:.0f} / {r['rss_shapes']:.0f} / {r['rss_rdflib']:.0f} |",
+            flush=True,
         )
         for note in r["notes"]:
-            print(f"  note ({r['articles']} articles): {note}")
+            print(f"  note ({r['articles']} articles): {note}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
 
 
 if __name__ == "__main__":

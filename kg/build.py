@@ -160,11 +160,11 @@ class Build:
 
     @functools.cached_property
     def triples(self) -> list[str]:
-        """The union of all graphs: sorted, distinct N-Triples lines (with newline)."""
+        """The union of all graphs: sorted, distinct N-Triples lines (without newline)."""
         lines: set[str] = set()
         for graph in self.graphs.values():
             lines.update(graph)
-        return sorted(line + "\n" for line in lines)
+        return sorted(lines)
 
     @property
     def triple_count(self) -> int:
@@ -172,19 +172,17 @@ class Build:
 
     def ntriples(self) -> bytes:
         """The union as sorted N-Triples: byte-stable for the same facts."""
-        return "".join(self.triples).encode()
+        return ("\n".join(self.triples) + "\n").encode() if self.triples else b""
 
     def nquads(self) -> bytes:
         """Every graph as sorted N-Quads: byte-stable for the same facts."""
-        lines = [
-            f"{line[:-2]} {graph} .\n" for graph, lines in self.graphs.items() for line in lines
-        ]
+        lines = [f"{line[:-2]} {graph} ." for graph, lines in self.graphs.items() for line in lines]
         lines.sort()
-        return "".join(lines).encode()
+        return ("\n".join(lines) + "\n").encode() if lines else b""
 
     def count(self, rdf_class: URIRef) -> int:
         """Distinct subjects typed ``rdf_class`` in the union."""
-        suffix = f" {_RDF_TYPE} <{rdf_class}> .\n"
+        suffix = f" {_RDF_TYPE} <{rdf_class}> ."
         return sum(1 for line in self.triples if line.endswith(suffix))
 
     def store(self) -> Any:
