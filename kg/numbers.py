@@ -1,0 +1,665 @@
+"""Metric mentions in Chinese news text: numbers that measure something, with what they count.
+
+A reporter writes ``其中工业企业205家``, ``13.43亿元``, ``300多名``, ``近800名``, ``增长2.4%``,
+``百分之十`` or ``两百多名``; the same text is full of numbers that measure nothing: dates and
+times (``2月11日``, ``16:39``), ordinals and list markers (``第一``, ``一是``), phone numbers,
+names that contain numerals (``“1+N”``, ``“三安全”``, ``十四五``, ``4号线``), the indefinite
+article ``一`` (``一支支``, ``一个个``, ``一份告知书``) and idioms (``一起``, ``统一``, ``一线``).
+:func:`find_metrics` keeps a number only when it is followed by a unit (or a scale, or a
+percent sign) and no rule says it is something else, and reads around it the scale, the
+qualifier (``余`` more-than, ``约`` approximately, ``力争`` target, ``预计`` forecast ...), the
+kind (level, growth rate, ratio), the indicator in the article's words and the period.
+
+The vocabularies (units, qualifier words, period words, ...) are data, in
+``ontology/extract/numbers.yaml``; this module holds the rules only.
+
+**Nothing is invented.** A mention's ``value`` is checked with the fact loader's own test
+(:func:`kg.facts.number_in_text`) against the clause it will be quoted with; a number the
+check cannot find there is dropped. So an article whose digits were lost (``已复工企业累计家``)
+yields no number at all, and a Chinese numeral with a scale inside it (``三万``) is given as
+the whole number (``30000``, no scale), the way the check reads it.
+
+The text is expected normalized (:func:`kg.text.normalize`: simplified, pinyin inserts
+removed); offsets are into that string, and the caller maps them back to the raw article.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from kg.facts import number_in_text
+from kg.ontology import resource_dir
+
+if TYPE_CHECKING:
+    import jieba.posseg
+
+__all__ = ["MetricMention", "find_metrics", "parse_chinese_number", "vocabulary"]
+
+
+@dataclass(frozen=True)
+class MetricMention:
+    """One number that measures something, with its parts, as found in a text.
+
+    ``start``/``end`` delimit the clause to quote (it contains the number, its unit and the
+    indicator, and the period when the sentence states one before it); ``number_start`` and
+    ``number_end`` the number itself (Arabic, fullwidth or Chinese numerals, without the
+    scale). ``value`` is the exact decimal as written before the scale, in ASCII digits.
+    ``qualifier`` and ``kind`` are concept notations of ``ontology/kg.ttl``.
+    """
+
+    start: int
+    end: int
+    value: str
+    scale: str | None
+    unit: str | None
+    qualifier: str | None
+    kind: str
+    indicator: str | None
+    ref_period: str | None
+    number_start: int
+    number_end: int
+
+
+# ---------------------------------------------------------------- vocabulary (data file)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The word lists of ``ontology/extract/numbers.yaml``, ready for scanning."""
+
+    measures: frozenset[str]
+    durations: frozenset[str]
+    classifiers: frozenset[str]
+    units: tuple[str, ...]  # all units, longest first
+    not_units: tuple[str, ...]
+    max_years: int
+    qualifiers_after: dict[str, str]
+    qualifiers_before: dict[str, str]
+    modals: dict[str, str]
+    achieved: tuple[str, ...]
+    thresholds: tuple[str, ...]
+    growth_words: tuple[str, ...]
+    growth_reached: tuple[str, ...]
+    ratio_words: tuple[str, ...]
+    ordinal_before: tuple[str, ...]
+    date_after: tuple[str, ...]
+    duration_period_after: tuple[str, ...]
+    duration_period_before: tuple[str, ...]
+    glue: frozenset[str]
+    verbs: frozenset[str]
+    phase_units: frozenset[str]
+    period_openers: tuple[str, ...]
+    period: re.Pattern[str]
+    quotes: tuple[tuple[str, str], ...]
+    max_name_quote: int
+
+
+def _longest_first(words: Any) -> tuple[str, ...]:
+    """Alternatives must be tried longest first (平方米 before 米, 约为 before 约)."""
+    return tuple(sorted({str(w) for w in words}, key=lambda w: (-len(w), w)))
+
+
+@functools.cache
+def vocabulary() -> Vocabulary:
+    """Read ``numbers.yaml`` once, from a checkout or an installed wheel alike."""
+    path = resource_dir("ontology") / "extract" / "numbers.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    units = data["units"]
+    periods = data["periods"]
+    alternatives = [re.escape(w) for w in _longest_first(periods["words"])]
+    period = re.compile("|".join([*periods["patterns"], *alternatives]))
+    return Vocabulary(
+        measures=frozenset(units["measures"]),
+        durations=frozenset(units["durations"]),
+        classifiers=frozenset(units["classifiers"]),
+        units=_longest_first([*units["measures"], *units["durations"], *units["classifiers"]]),
+        not_units=_longest_first(data["not_units"]),
+        max_years=int(data["max_years"]),
+        qualifiers_after=dict(data["qualifiers_after"]),
+        qualifiers_before=dict(data["qualifiers_before"]),
+        modals=dict(data["modals"]),
+        achieved=_longest_first(data["achieved"]),
+        thresholds=_longest_first(data["thresholds"]),
+        growth_words=_longest_first(data["growth_words"]),
+        growth_reached=_longest_first(data["growth_reached"]),
+        ratio_words=_longest_first(data["ratio_words"]),
+        ordinal_before=_longest_first(data["ordinal_before"]),
+        date_after=_longest_first(data["date_after"]),
+        duration_period_after=_longest_first(data["duration_period_after"]),
+        duration_period_before=_longest_first(data["duration_period_before"]),
+        glue=frozenset(data["glue"]),
+        verbs=frozenset(data["verbs"]),
+        phase_units=frozenset(data["phase_units"]),
+        period_openers=_longest_first(periods["openers"]),
+        period=period,
+        quotes=tuple((pair[0], pair[1]) for pair in data["quotes"]),
+        max_name_quote=int(data["max_name_quote"]),
+    )
+
+
+# ---------------------------------------------------------------- Chinese numerals
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_SMALL = {"十": 10, "百": 100, "千": 1000}
+_BIG = {"万": 10_000, "亿": 100_000_000}
+
+
+def parse_chinese_number(s: str) -> Decimal | None:
+    """The value of a Chinese numeral, or None when ``s`` is not a well-formed number.
+
+    Well-formed means how a number is written, not any run of numeral characters: two
+    digits in a row are a range or a name (``五六个``, ``五一``, ``十四五``), not a number;
+    a unit needs a digit before it (``百余家`` says no exact number), except ``十``.
+    A digit after a unit abbreviates the next place (``一万二`` is 12000).
+
+    >>> [parse_chinese_number(s) for s in ["两百", "三十五", "一万二", "十", "一百零五", "三点五"]]
+    [Decimal('200'), Decimal('35'), Decimal('12000'), Decimal('10'), Decimal('105'), Decimal('3.5')]
+    >>> [parse_chinese_number(s) for s in ["五一", "十四五", "百", "万一", "五六", "二〇二〇"]]
+    [None, None, None, None, None, None]
+    """
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        head = parse_chinese_number(whole)
+        if head is None or not frac or any(c not in _DIGITS or c == "两" for c in frac):
+            return None
+        return Decimal(f"{head}.{''.join(str(_DIGITS[c]) for c in frac)}")
+    if not s:
+        return None
+    total = 0  # sections closed by 亿
+    section = 0  # the part below 亿, closed by 万
+    group = 0  # the part below 万
+    digit: int | None = None
+    last_unit = 0  # the last unit written, for abbreviations (一万二) and order checks
+    zero = False  # a 零 was written since the last unit
+    previous = ""
+    for c in s:
+        if c in _DIGITS:
+            if previous in _DIGITS and not (previous in "零〇" and c not in "零〇"):
+                return None  # two digits in a row: a range, a name or a year
+            if c in "零〇":
+                zero = True
+            digit = _DIGITS[c]
+        elif c in _SMALL:
+            unit = _SMALL[c]
+            if digit is None:
+                if c != "十" or previous in _SMALL:
+                    return None
+                digit = 1  # 十五, 二百十
+            if group and unit >= _smallest(group):
+                return None  # units must fall: 十百 is no number
+            group += digit * unit
+            digit, last_unit, zero = None, unit, False
+        elif c in _BIG:
+            if previous == "" or (previous in _BIG and c == "万"):
+                return None
+            group += digit or 0
+            if c == "万":
+                if section:
+                    return None
+                section = group * 10_000
+            else:
+                total = (total + section + group) * 100_000_000
+                section = 0
+            group, digit, last_unit, zero = 0, None, _BIG[c], False
+        else:
+            return None
+        previous = c
+    if digit is not None:
+        if last_unit >= 100 and not zero and previous in _DIGITS and previous not in "零〇":
+            digit *= last_unit // 10  # 一万二, 三千五, 两百五
+        group += digit
+    return Decimal(total + section + group)
+
+
+def _smallest(group: int) -> int:
+    """The smallest place written so far in a group below 万 (for 三千五百: 100)."""
+    for unit in (10, 100, 1000):
+        if group % (unit * 10):
+            return unit
+    return 10_000
+
+
+# ---------------------------------------------------------------- scanning
+
+_NUMBER = re.compile(
+    r"(?P<pct>百分之)?(?:(?P<ar>[0-9０-９]+(?:[.．][0-9０-９]+)?)"
+    r"|(?P<cn>[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?))"
+)
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_ASCII_GLUE = re.compile(r"[0-9０-９A-Za-zＡ-Ｚａ-ｚ.．+＋\-－/／:：#＃_@]")
+_GROUPED = re.compile(r"[,，][0-9]{3}(?![0-9])")
+_CLAUSE_END = "，,。；;！？!?\n：:"
+_SENTENCE_END = "。；;！？!?\n"
+_SEGMENT_END = "、()（）[]【】"
+_NUMERAL_CHARS = frozenset("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千")
+_STRIP = " \t\u3000“”‘’\"'「」『』"
+_MAX_CLAUSE = 80
+_MAX_INDICATOR_TOKENS = 7
+_NOUNISH = ("n", "vn", "j", "an", "b", "eng")
+
+
+@dataclass
+class _Number:
+    """A number being read: where it is and what has been found after it."""
+
+    start: int  # where the match starts (百分之 included)
+    end: int  # after the number, its scale, its unit and trailing qualifiers
+    number_start: int  # the numeral itself
+    number_end: int
+    candidates: list[tuple[str, str | None]]  # (value, scale) readings, preferred first
+    chinese: bool
+    unit: str | None = None
+    qualifier: str | None = None
+    unit_start: int = 0
+    big: bool = False  # the 四大工程 pattern (a count without a unit)
+
+
+def find_metrics(text: str) -> list[MetricMention]:
+    """Metric mentions in normalized (simplified) text, in order.
+
+    >>> [(m.value, m.scale, m.unit, m.qualifier, m.kind) for m in find_metrics(
+    ...     "预计一季度完成规模工业总产值13.43亿元,同比增长2.4%,招募了300多名志愿者。")]
+    [('13.43', '亿', '元', 'forecast', 'level'), ('2.4', None, '%', 'forecast', 'growth-rate'), \
+('300', None, '名', 'more-than', 'level')]
+    >>> [m.value for m in find_metrics("2月11日起,第一批一支支队伍到岗,电话0571-88888888。")]
+    []
+    """
+    vocab = vocabulary()
+    names = _name_spans(text, vocab)
+    found: list[MetricMention] = []
+    for match in _NUMBER.finditer(text):
+        number = _read_number(text, match, vocab)
+        if number is None or any(a <= number.start < b for a, b in names):
+            continue
+        mention = _mention(text, number, vocab, found)
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+def _name_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """Short quoted phrases (“1+N”, “5项关键事”, 《1818黄金眼》): names, not measures.
+
+    A quote with clause punctuation inside, or a long one, is someone's speech and is read
+    like the rest of the text.
+    """
+    spans = []
+    for opening, closing in vocab.quotes:
+        for m in re.finditer(rf"{re.escape(opening)}([^{re.escape(opening + closing)}\n]*)"
+                             rf"{re.escape(closing)}", text):  # fmt: skip
+            inner = m.group(1)
+            if len(inner) <= vocab.max_name_quote and not any(c in inner for c in _CLAUSE_END):
+                spans.append((m.start(), m.end()))
+    return spans
+
+
+def _read_number(text: str, match: re.Match[str], vocab: Vocabulary) -> _Number | None:
+    """Read a candidate number and what follows it; None if it is not a measure."""
+    start, end = match.start(), match.end()
+    pct = match.group("pct") is not None
+    arabic = match.group("ar")
+    num_start = match.start("ar") if arabic is not None else match.start("cn")
+    before = text[max(0, start - 4) : start]
+    if any(before.endswith(w) for w in vocab.ordinal_before):
+        return None  # 第一, 初三, 周五, 每10人
+    if arabic is not None:
+        if start and _ASCII_GLUE.match(text[start - 1]):
+            return None  # part of a code, a date or a phone number: 0571-8888, 2020/3/2, G20
+        if end < len(text) and _ASCII_GLUE.match(text[end]):
+            return None  # 1+N, 4G, 16:39, 2019-05-30
+        grouped_tail = start > 1 and text[start - 1] in ",，" and text[start - 2].isdigit()
+        if _GROUPED.match(text, end) or (grouped_tail and len(arabic) == 3):
+            return None  # 1,700: thousands separators would make the quote say another number
+        value = arabic.translate(_FULLWIDTH)
+        candidates: list[tuple[str, str | None]] = [(value, None)]
+        chinese = False
+    else:
+        run = match.group("cn")
+        full = parse_chinese_number(run)
+        if full is None:
+            return None
+        candidates = []
+        if run[-1] in _BIG and len(run) > 1:
+            head = parse_chinese_number(run[:-1])
+            if head is not None and run[-2] not in _BIG:
+                candidates.append((_plain(head), run[-1]))
+        candidates.append((_plain(full), None))
+        chinese = True
+    number = _Number(start, end, num_start, end, candidates, chinese)
+    pos = end
+    # 余/多 may stand before the scale (53余万元) and after it (4万多个)
+    for _ in range(2):
+        if pos < len(text) and text[pos] in "余多" and text[pos] in vocab.qualifiers_after:
+            number.qualifier = vocab.qualifiers_after[text[pos]]
+            pos += 1
+        elif pos < len(text) and text[pos] in _BIG and number.candidates[0][1] is None:
+            number.candidates = [(v, text[pos]) for v, _ in number.candidates]
+            pos += 1
+    number.unit_start = pos
+    if pct:
+        number.unit = "%"
+    elif pos < len(text) and text[pos] in "%％":
+        number.unit = text[pos]
+        pos += 1
+    else:
+        unit, more = _unit_at(text, pos, vocab)
+        if unit is not None:
+            number.unit = unit
+            if more:
+                number.qualifier = "more-than"
+            pos += len(unit) + more
+    pos = _trailing_qualifier(text, pos, number, vocab)
+    if pos is None:
+        return None
+    number.end = pos
+    if not _is_measure(text, number, vocab):
+        return None
+    return number
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal as plain digits (no exponent): 30000, 3.5."""
+    return format(value, "f")
+
+
+def _unit_at(text: str, pos: int, vocab: Vocabulary) -> tuple[str | None, int]:
+    """The unit written at ``pos`` and whether 多/余 sits inside it (一个多月: 个月, +1)."""
+    rest = text[pos : pos + 8]
+    if rest[:1] == "个" and rest[1:2] in ("多", "余"):
+        for unit in vocab.units:
+            if unit.startswith("个") and len(unit) > 1 and rest[2:].startswith(unit[1:]):
+                return unit, 1
+    for unit in vocab.units:
+        if rest.startswith(unit):
+            if any(len(w) > len(unit) and rest.startswith(w) for w in vocab.not_units):
+                return None, 0  # 周年, 期间, 人员: another word starts here
+            return unit, 0
+    return None, 0
+
+
+def _trailing_qualifier(text: str, pos: int, number: _Number, vocab: Vocabulary) -> int | None:
+    """Read 左右, 以上, 多 after the unit; None when 以上 makes a threshold (50万以上企业)."""
+    rest = text[pos : pos + 4]
+    for word in vocab.thresholds:
+        if rest.startswith(word):
+            after = text[pos + len(word) : pos + len(word) + 1]
+            if after and (_is_cjk(after) or after.isalnum()):
+                return None  # a category bound, not a measure
+    for word in _longest_first(vocab.qualifiers_after):
+        if rest.startswith(word) and (len(word) > 1 or number.unit is not None):
+            number.qualifier = number.qualifier or vocab.qualifiers_after[word]
+            return pos + len(word)
+    return pos
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+
+def _is_measure(text: str, number: _Number, vocab: Vocabulary) -> bool:
+    """The exclusions: dates, ordinals, durations used as periods, names and idioms."""
+    value = Decimal(number.candidates[-1][0])  # the whole number
+    scaled = number.candidates[0][1] is not None
+    num_start = number.number_start
+    after = text[number.number_end : number.number_end + 3]
+    run = text[num_start : number.number_end]
+    unit = number.unit
+    if unit == "年" and (value >= vocab.max_years or scaled):
+        return False  # 2020年 is a date
+    if unit is None and not scaled:
+        if any(after.startswith(w) for w in vocab.date_after):
+            return False  # 2月11日, 16时, 4号线
+        # 四大工程, 十大方面: a count of named things; 一大 is an article
+        if not (number.chinese and after[:1] == "大" and 2 <= value < 100):
+            return False
+        number.big = True
+        follows, _ = _unit_at(text, number.number_end + 1, vocab)
+        if follows in vocab.classifiers:
+            number.unit = follows
+            number.end = number.number_end + 1 + len(follows)
+        else:
+            number.end = number.number_end + 1
+        return True
+    if number.chinese and (unit in vocab.classifiers or unit in vocab.durations):
+        if run == "一" and number.qualifier != "more-than":
+            return False  # 一个, 一支支, 一份: the indefinite article, not a count
+        if run == "二" or unit in vocab.phase_units:
+            return False  # 二期, 三期工程: counting says 两; these name a phase
+    unit_end = number.unit_start + len(unit or "")
+    if unit and unit in vocab.classifiers:
+        nxt = text[unit_end : unit_end + 1]
+        if nxt and ((number.chinese and nxt in _NUMERAL_CHARS) or nxt == unit[-1]):
+            return False  # 八个一 (a slogan), 一个个 (an idiom)
+    if unit in vocab.durations:
+        tail = text[number.end : number.end + 4]
+        head = text[max(0, num_start - 4) : num_start]
+        if any(tail.startswith(w) for w in vocab.duration_period_after) or any(
+            head.endswith(w) for w in vocab.duration_period_before
+        ):
+            return False  # 两天的时间, 三天内: a time frame, the period of another number
+    return not (number.chinese and unit == "个" and _slogan(text, unit_end))
+
+
+def _slogan(text: str, pos: int) -> bool:
+    """四个到位, 两个维护: a Chinese count followed by a verb or adjective is a slogan."""
+    words = [w for w in _tagger().cut(text[pos : pos + 6]) if w.word.strip()]
+    return bool(words) and words[0].flag[:1] in ("v", "a", "d") and words[0].flag != "vn"
+
+
+# ---------------------------------------------------------------- the mention around a number
+
+
+def _mention(
+    text: str, number: _Number, vocab: Vocabulary, found: list[MetricMention]
+) -> MetricMention | None:
+    """Clause, qualifier, kind, indicator and period of a number; None if unverifiable."""
+    num_start = number.start
+    q_start = num_start
+    qualifier = number.qualifier
+    head = text[max(0, num_start - 3) : num_start]
+    for word in _longest_first(vocab.qualifiers_before):
+        if head.endswith(word) and not (word == "近" and head.endswith("最近")):
+            q_start = num_start - len(word)
+            qualifier = qualifier or vocab.qualifiers_before[word]
+            break
+    start, end = _clause(text, q_start, number.end)
+    sentence_start = max(text.rfind(c, 0, q_start) for c in _SENTENCE_END) + 1
+    # a plan or a prediction anywhere before the number in its sentence
+    modal = None
+    for word, notation in vocab.modals.items():
+        at = text.rfind(word, sentence_start, q_start)
+        if at >= 0 and (modal is None or at > modal[0]):
+            modal = (at, notation)
+    if modal is not None and not any(
+        w in text[modal[0] : q_start] for w in vocab.achieved
+    ):  # 预计..., 招募了300多名: what is done is no longer planned
+        qualifier = modal[1]
+    # the period: the nearest period words before the number in its sentence
+    ref_period = None
+    for m in vocab.period.finditer(text, sentence_start, q_start):
+        if m.end() > q_start or not m.group().strip():
+            continue
+        if m.start() >= start or (end - m.start() <= _MAX_CLAUSE and _opens(text, m, vocab)):
+            ref_period = m.group()
+            period_start = m.start()
+    if ref_period is not None:
+        start = min(start, period_start)
+    kind = _kind(text, number, start, num_start, vocab)
+    indicator = _indicator(text, number, start, end, q_start, vocab, found)
+    quoted = text[start:end]
+    for value, scale in number.candidates:
+        if number_in_text(value, quoted):
+            return MetricMention(
+                start=start,
+                end=end,
+                value=value,
+                scale=scale,
+                unit=number.unit,
+                qualifier=qualifier,
+                kind=kind,
+                indicator=indicator,
+                ref_period=ref_period,
+                number_start=number.number_start,
+                number_end=number.number_end,
+            )
+    return None
+
+
+def _opens(text: str, period: re.Match[str], vocab: Vocabulary) -> bool:
+    """Whether period words open their clause (截至目前, ...; 早在2月11日, ...): then they
+    frame the clauses that follow; elsewhere (摸清近期出行记录) they belong to their own."""
+    left = max(text.rfind(c, 0, period.start()) for c in _CLAUSE_END) + 1
+    lead = text[left : period.start()].strip(_STRIP)
+    return not lead or lead in vocab.period_openers
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``[start, end)``: between commas, full stops, colons, line ends;
+    quote marks and spaces at its edges are left out, a long clause is cut to its list item."""
+    left = max(text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
+    right = min((i for c in _CLAUSE_END if (i := text.find(c, end)) >= 0), default=len(text))
+    if right - left > _MAX_CLAUSE:
+        left = max(left, max(text.rfind(c, 0, start) for c in _SEGMENT_END + " ") + 1)
+        right = min(
+            (i for c in _SEGMENT_END + " " if (i := text.find(c, end, right)) >= 0),
+            default=right,
+        )
+    while left < start and text[left] in _STRIP:
+        left += 1
+    while right > end and text[right - 1] in _STRIP:
+        right -= 1
+    for opening, closing in ("()", "（）", "“”"):
+        part = text[left:right]
+        if part.endswith(closing) and opening not in part and right - 1 >= end:
+            right -= 1
+        part = text[left:right]
+        if part.startswith(opening) and closing not in part and left + 1 <= start:
+            left += 1
+    return left, right
+
+
+def _kind(text: str, number: _Number, start: int, num_start: int, vocab: Vocabulary) -> str:
+    """growth-rate for a percentage after 增长/下降/增幅..., ratio for other percentages."""
+    if number.unit not in ("%", "％", "百分点", "个百分点", "倍"):
+        return "level"
+    prefix = text[start:num_start]
+    best: tuple[int, str] | None = None
+    for word in vocab.growth_words:
+        at = prefix.rfind(word)
+        reached = prefix[at + len(word) :].startswith(vocab.growth_reached)
+        if at >= 0 and not reached and (best is None or at + len(word) > best[0]):
+            best = (at + len(word), "growth-rate")
+    for word in vocab.ratio_words:
+        at = prefix.rfind(word)
+        if at >= 0 and (best is None or at + len(word) > best[0]):
+            best = (at + len(word), "ratio")
+    if best is not None:
+        return best[1]
+    return "growth-rate" if "百分点" in number.unit else "ratio"
+
+
+# ---------------------------------------------------------------- indicators
+
+
+@functools.cache
+def _tagger() -> jieba.posseg.POSTokenizer:
+    """A private jieba tokenizer, so nothing global changes for other users of jieba."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+
+
+def _nounish(word: str, flag: str) -> bool:
+    """Can this word head or extend a noun phrase? jieba tags 率 of 复工率 a verb."""
+    return flag.startswith(_NOUNISH) or word.endswith("率")
+
+
+def _verb(word: str, vocab: Vocabulary) -> bool:
+    """One of the verbs that end an indicator, alone or at the start of a word (响应号召)."""
+    return word in vocab.verbs or any(word.startswith(v) for v in vocab.verbs if len(v) > 1)
+
+
+def _indicator(
+    text: str,
+    number: _Number,
+    start: int,
+    end: int,
+    q_start: int,
+    vocab: Vocabulary,
+    found: list[MetricMention],
+) -> str | None:
+    """What the number counts, in the article's words.
+
+    A counter usually precedes the thing counted (13名小区党员, 35个网格); a unit of
+    measurement follows the thing measured (工作站面积约为300平方米, 复工率均达到了100%).
+    A list item with no words of its own (13.43亿元、5.23亿元) shares its neighbour's.
+    """
+    left = max([start] + [text.rfind(c, start, q_start) + 1 for c in _SEGMENT_END])
+    earlier = [m for m in found if start <= m.number_start and m.end > left]
+    if earlier:
+        left = max(left, max(m.number_end for m in earlier))
+    right = min([end] + [i for c in _SEGMENT_END if (i := text.find(c, number.end, end)) >= 0])
+    digit = re.search(r"[0-9０-９]", text[number.end : right])
+    if digit:
+        right = number.end + digit.start()
+    after = _after_phrase(text[number.end : right], vocab)
+    before = _before_phrase(text[left:q_start], vocab)
+    counted = number.big or number.unit in vocab.classifiers
+    indicator = (after or before) if counted else (before or after)
+    if indicator is None and found and found[-1].start == start and found[-1].end == end:
+        return found[-1].indicator  # a list item sharing its clause: 13.43亿元、5.23亿元
+    return indicator
+
+
+def _after_phrase(segment: str, vocab: Vocabulary) -> str | None:
+    """The noun phrase right after a counter: 村民小组 in 村民小组进行组级自主整治."""
+    words = [(w.word, w.flag) for w in _tagger().cut(segment)]
+    if words and words[0][0] == "的":
+        words = words[1:]
+    taken: list[tuple[str, str]] = []
+    for word, flag in words[:_MAX_INDICATOR_TOKENS]:
+        ok = _nounish(word, flag) or flag in ("a", "v", "vd", "nr")
+        if not ok or _verb(word, vocab) or word in vocab.glue:
+            break
+        taken.append((word, flag))
+    while taken and not _nounish(*taken[-1]):
+        taken.pop()  # a phrase ends with its head noun
+    return "".join(w for w, _ in taken) or None
+
+
+def _before_phrase(segment: str, vocab: Vocabulary) -> str | None:
+    """The noun phrase before a number, past the glue: 小区 in 湖墅共有小区31个.
+
+    A growth word right before the number is kept with it (总产值同比增长2.4%); the adverbs
+    between (同比分别增长) are dropped.
+    """
+    words = [(w.word, w.flag) for w in _tagger().cut(segment)]
+    taken: list[tuple[str, str]] = []
+    growth = False
+    for word, flag in reversed(words):
+        skippable = word in vocab.glue or flag[:1] in ("d", "u", "y")
+        if skippable and (not taken or (growth and len(taken) == 1)):
+            continue
+        if not taken and word in vocab.growth_words:
+            taken.append((word, "n"))
+            growth = True
+            continue
+        if skippable or _verb(word, vocab):
+            break
+        if _nounish(word, flag) or (taken and flag in ("v", "a", "nr") and len(word) > 1):
+            taken.append((word, flag))
+            if len(taken) >= _MAX_INDICATOR_TOKENS:
+                break
+            continue
+        break
+    return "".join(w for w, _ in reversed(taken)) or None
