@@ -2,6 +2,7 @@
 
 ``kg extract ARTICLE.txt`` writes what this module finds as a facts file in the project's
 format (``docs/facts.md``): places, officials and other people with their posts, enterprises,
+organizations (public bodies, service centres, institutes),
 initiatives and metrics, each with the quote it was read from. The draft is meant to be
 *corrected*, so it errs on the side of being checkable: every quote is located in the article
 the way the loader locates it (with ``occurrence`` where needed), every label is in its quote,
@@ -71,6 +72,14 @@ class Lexicon:
     industry_words: tuple[str, ...]
     not_names: frozenset[str]
     common_word_frequency: int
+    numbered_units: tuple[str, ...]
+    list_connectors: tuple[str, ...]
+    org_suffixes: dict[str, bool]
+    weak_org_suffixes: tuple[str, ...]
+    community_kinds: frozenset[str]
+    place_verbs: frozenset[str]
+    function_words: frozenset[str]
+    branch_suffixes: tuple[str, ...]
     heads: tuple[str, ...]
     triggers: tuple[str, ...]
     fillers: tuple[str, ...]
@@ -110,6 +119,14 @@ def lexicon() -> Lexicon:
         industry_words=_longest_first(orgs["industry_words"]),
         not_names=frozenset(orgs["not_names"]),
         common_word_frequency=int(orgs["common_word_frequency"]),
+        numbered_units=_longest_first(orgs["numbered_units"]),
+        list_connectors=_longest_first(orgs["list_connectors"]),
+        org_suffixes={k: bool(v) for k, v in orgs["organization_suffixes"].items()},
+        weak_org_suffixes=_longest_first(orgs["weak_organization_suffixes"]),
+        community_kinds=frozenset(orgs["community_kinds"]),
+        place_verbs=frozenset(orgs["place_verbs"]),
+        function_words=frozenset(orgs["function_words"]),
+        branch_suffixes=_longest_first(orgs["branch_suffixes"]),
         heads=_longest_first(inits["heads"]),
         triggers=_longest_first(inits["triggers"]),
         fillers=_longest_first(inits["fillers"]),
@@ -157,6 +174,20 @@ _NAME_FLAGS = frozenset(
     {"n", "nr", "nrfg", "nrt", "ns", "nt", "nz", "j", "ng", "g", "vn", "m", "eng", "an", "s", "b"}
 )
 _NOT_GIVEN = frozenset("的了是在和与及等也都就还把被将对为以于之其这那个们各该每")
+# One-character function words and the tags of function words: such a token never joins a
+# name, while any other one-character token may (卖 of 卖鱼桥社区, 弄 of 贾家弄新村: jieba cuts
+# rare names into single characters and tags them as it can).
+_FUNCTION = _NOT_GIVEN | frozenset("由从向到给让使或但而并且又再很更最太才已曾共同属")
+_FUNCTION_FLAGS = frozenset(
+    {"p", "c", "u", "uj", "ul", "uz", "uv", "ud", "ug", "r", "x", "m", "q", "y", "e", "o", "zg"}
+)
+# Tags of proper names (and abbreviations such as 浙大).
+_PROPER_FLAGS = frozenset({"nr", "ns", "nz", "nrt", "nrfg", "nt", "j"})
+# Characters no name contains: where jieba glued one to a noun (地由), the name starts after it.
+_NEVER_IN_NAMES = frozenset("由把被的了")
+# A time word (tag t) may begin a name (未来研创园) unless it points at a moment or a period
+# (今年, 目前, 近日, 春节期间): those begin a clause, not a name.
+_DEICTIC = frozenset("今明去昨前后近目当现此年月日时期季节初底末旬晚早")
 _STREET = frozenset("路街道巷弄桥湾")
 _ADMIN_TYPES = frozenset({"Province", "City", "District", "Subdistrict"})
 _LEVEL_TYPE = {
@@ -173,6 +204,16 @@ class _Token:
     end: int
     word: str
     flag: str
+
+
+def _glue(tok: _Token) -> bool:
+    """A one-character token that may be part of a name: not a function word."""
+    return (
+        len(tok.word) == 1
+        and _CJK.match(tok.word) is not None
+        and tok.word not in _FUNCTION
+        and tok.flag not in _FUNCTION_FLAGS
+    )
 
 
 class _Doc:
@@ -217,19 +258,51 @@ class _Doc:
         max_len: int = 14,
         taken: Sequence[bool] | None = None,
         flags: frozenset[str] = _NAME_FLAGS,
+        glue: bool = False,
+        timeword: bool = False,
+        words: frozenset[str] = frozenset(),
     ) -> int:
         """Start of the name that ends at ``pos``: the run of name-like tokens before it.
 
-        A token cut by ``pos`` (大 of 大酒店 when the suffix is 酒店) counts by its tag.
+        A token cut by ``pos`` (大 of 大酒店 when the suffix is 酒店) counts by its tag. With
+        ``glue``, one-character tokens that are not function words join the name whatever
+        their tags when they reach the edge of the phrase (卖鱼桥社区 after punctuation,
+        东便社区 after 张槎) or are street and direction words (贾家弄新村); after another word
+        they are a verb taking the place as its object (领导下村, 组团联村: no name). With
+        ``timeword``, a time word that is not deictic joins too (未来研创园, not 今年).
         """
         start = pos
         k = self.token_at(pos - 1) if pos > 0 else -1
         not_names = lexicon().not_names
+        glued = -1  # tokens down to this index are accepted as glue
         while k >= 0:
             tok = self.tokens[k]
             piece = self.text[tok.start : min(tok.end, pos)]
+            name_like = (
+                tok.flag in flags
+                or tok.word in words
+                or k >= glued >= 0
+                or (timeword and tok.flag == "t" and not any(c in _DEICTIC for c in piece))
+            )
+            if not name_like and glue and _glue(tok):
+                if tok.word in _STREET or tok.word in "东西南北":
+                    name_like = True
+                else:
+                    j = k
+                    while j > 0 and _glue(self.tokens[j - 1]):
+                        j -= 1
+                    before = self.tokens[j - 1] if j > 0 else None
+                    if self._edge(j - 1, taken) or (
+                        before is not None and before.flag in _PROPER_FLAGS
+                    ):  # 浙大超重力实验室: between two names, a character is part of one
+                        glued, name_like = j, True
+            if glue and name_like and any(c in _NEVER_IN_NAMES for c in piece):
+                cut = max(piece.rfind(c) for c in _NEVER_IN_NAMES) + 1
+                if cut < len(piece):  # 地由|综合: jieba glued a preposition to a noun
+                    start = tok.start + cut
+                break
             if (
-                tok.flag not in flags
+                not name_like
                 or piece in not_names
                 or not _CJK.search(piece)
                 or pos - tok.start > max_len
@@ -240,6 +313,21 @@ class _Doc:
             start = tok.start
             k -= 1
         return start
+
+    def _edge(self, k: int, taken: Sequence[bool] | None) -> bool:
+        """Whether token ``k`` ends a phrase before a name: none (start of text), punctuation,
+        a function word, a verb of two or more characters, or a name already taken."""
+        if k < 0:
+            return True
+        tok = self.tokens[k]
+        return (
+            not _CJK.search(tok.word)
+            or tok.word in _FUNCTION
+            or tok.flag in _FUNCTION_FLAGS
+            or (tok.flag == "v" and len(tok.word) >= 2)
+            or (taken is not None and any(taken[tok.start : tok.end]))
+            or not self.clean(tok.start, tok.end)
+        )
 
     def clause(self, start: int, end: int, reach: int = 24) -> tuple[int, int]:
         """The clause around a span, at most ``reach`` characters each side: the quote."""
@@ -460,34 +548,121 @@ def _places(doc: _Doc) -> list[_Mention]:
         found.append(_Mention(s, m.end(), "Subdistrict", t[s : m.end()]))
         for k in range(s, m.end()):
             taken[k] = True
+    # a subdistrict goes by its name without 街道 (张槎 for 张槎街道, as 广东 for 广东省) when
+    # that name is no common word; 张槎东便社区 then reads as 东便社区 in 张槎
+    subs = {m.label: m.codes for m in found if m.type == "Subdistrict"}
+    for full, codes in sorted(subs.items()):
+        stem = full.removesuffix("街道")
+        if len(stem) < 2 or _frequency(stem) >= lexicon().common_word_frequency:
+            continue
+        for m in re.finditer(re.escape(stem), t):
+            s, e = m.span()
+            if any(taken[s:e]) or s not in doc.bounds or not doc.clean(s, e):
+                continue
+            if e < len(t) and (t[e] in _STREET or t[e] in "区市县镇乡"):
+                continue  # 阜新路, 阜新市: another place
+            if e < len(t) and e not in doc.bounds and _CJK.match(t[e]):
+                continue  # the word goes on
+            found.append(_Mention(s, e, "Subdistrict", full, stem, codes))
+            for k in range(s, e):
+                taken[k] = True
     return found
 
 
+# What may follow the 村 of a village name: its organs and people (莲塘村村委会, X村村民).
+# Any other 村 right after it makes 村村, "every village" (大喇叭村村响), unless a second
+# village follows (大富村村头村).
+_VILLAGE_FOLLOWERS = ("村委", "村民", "村两委", "村党", "村干部", "村集体", "村级")
+# 村 followed by one of these is a word of its own (美丽村社, 村居, 村镇, 村庄, 村落).
+_VILLAGE_WORD_TAILS = frozenset("社居镇庄落寨")
+_COMMUNITY_WORDS = re.compile("新村社区|新村小区|社区|小区|新村|片区|村")
+
+
 def _communities(doc: _Doc, taken: list[bool]) -> list[_Mention]:
-    """X社区 and X村 (Community), X小区 and X新村 (Place): the word 社区/村 must stand on its
-    own (a dictionary word such as 城中村 is not a name) after a name-like stem."""
+    """X社区 and X村 (Community), X小区, X新村 and X片区 (Place).
+
+    The stem is the run of name-like tokens before the word, with one-character tokens glued
+    in (卖鱼桥社区, 贾家弄新村: jieba cuts rare names into characters); it stops at a function
+    word, a longer verb, punctuation or a name already found (张槎 of 张槎东便社区). A stem that
+    names a kind (城中村, 机关社区, 兄弟村) is no name. Longest word first: 仓基新村社区 is a
+    community, and in 贾家弄新村小区 the estate is 贾家弄新村. Villages written back to back
+    (大富村村头村村尾村) are each a village.
+    """
+    lex = lexicon()
     t = doc.text
-    found = []
-    for m in re.finditer("社区|村|小区|新村", t):
-        s0, e = m.span()
-        if s0 not in doc.bounds or any(taken[s0:e]):
-            continue
-        village = m.group() == "村"
-        s = doc.walk_back(
-            s0, max_len=3 if village else 6, taken=taken, flags=_NAME_FLAGS | {"a"}
-        )  # 幸福社区, 大富村: an adjective may name a community
-        stem = t[s:s0]
-        if len(stem) < 2 or stem in lexicon().not_names or not doc.clean(s, e):
-            continue
-        names = doc.tokens[doc.token_at(s)].flag in ("ns", "nr", "nz")
-        if village and _frequency(stem) >= 100 and not names:
-            continue  # 兄弟村, 喇叭村: a common word before 村 is not a village name
-        kind = "Community" if m.group() in ("社区", "村") else "Place"
-        if kind == "Place" and not _proper(doc, s, s0):
-            continue
+    found: list[_Mention] = []
+
+    def claim(s: int, e: int, kind: str) -> None:
         found.append(_Mention(s, e, kind, t[s:e]))
         for k in range(s, e):
             taken[k] = True
+
+    def kind_word(stem: str) -> bool:
+        return stem in lex.not_names or any(stem.endswith(k) for k in lex.community_kinds)
+
+    for m in _COMMUNITY_WORDS.finditer(t):
+        word = m.group()
+        s0, e = m.span()
+        if any(taken[s0:e]) or not doc.clean(s0, e):
+            continue
+        village = word == "村"
+        start = s0
+        if s0 not in doc.bounds and word != "片区":  # jieba has no 片区: 莲大|片|区 is cut anyway
+            tok = doc.tokens[doc.token_at(s0)]
+            # 唐村 of 弼唐村: a rare word ending in 村 holds the end of a village name
+            if not (
+                village
+                and tok.end == e
+                and tok.flag in _NAME_FLAGS
+                and _frequency(tok.word) < 100
+                and "村" not in tok.word[:-1]
+                and not any(taken[tok.start : s0])
+            ):
+                continue
+            start = tok.start
+        if s0 > 0 and t[s0 - 1] in lex.place_verbs and (village or word == "社区"):
+            continue  # 巡村, 驻村, 进社区: a verb and its object
+        if village and e < len(t):
+            if t[e] in _VILLAGE_WORD_TAILS and e not in doc.bounds:
+                continue  # 美丽村社: 村社 is a word
+            if (
+                t[e] == "村"
+                and not t[e:].startswith(_VILLAGE_FOLLOWERS)
+                and not (e + 2 < len(t) and t[e + 2] == "村")
+            ):
+                continue  # 大喇叭村村响: 村村 is "every village"
+        reach = 3 - (s0 - start) if word == "片区" or village else 6
+        s = doc.walk_back(
+            start, max_len=reach, taken=taken, flags=_NAME_FLAGS | {"a"}, glue=True
+        )  # 幸福社区, 大富村: an adjective may name a community
+        stem = t[s:s0]
+        if len(stem) < 2 or kind_word(stem) or not doc.clean(s, e):
+            continue
+        if any(c in "0123456789一二两三四五六七八九十百个" for c in stem):
+            continue  # 2个精品小区, 十个村: a count, not a name
+        names = doc.tokens[doc.token_at(s)].flag in ("ns", "nr", "nz")
+        if village and _frequency(stem) >= 100 and not names:
+            continue  # 兄弟村, 喇叭村: a common word before 村 is not a village name
+        kind = "Community" if village or word.endswith("社区") else "Place"
+        if kind == "Place" and word != "片区" and not _proper(doc, s, s0):
+            continue
+        end = e - 2 if word == "新村小区" else e
+        claim(s, end, kind)
+        if word == "新村小区":
+            taken[end] = taken[end + 1] = True
+        while village:  # 大富村村头村村尾村
+            nxt = t[end : end + 3]
+            if (
+                len(nxt) < 3
+                or nxt[2] != "村"
+                or any(c in _FUNCTION or not _CJK.match(c) for c in nxt[:2])
+                or kind_word(nxt[:2])
+                or any(taken[end : end + 3])
+                or not doc.clean(end, end + 3)
+            ):
+                break
+            claim(end, end + 3, "Community")
+            end += 3
     return found
 
 
@@ -501,7 +676,7 @@ def _proper(doc: _Doc, start: int, end: int) -> bool:
     while k < len(doc.tokens) and doc.tokens[k].start < end:
         tok = doc.tokens[k]
         if (
-            tok.flag in ("nr", "ns", "nz", "nrt")
+            tok.flag in ("nr", "ns", "nz", "nrt", "nrfg")
             or _frequency(tok.word) < lex.common_word_frequency
         ):
             return True
@@ -509,15 +684,21 @@ def _proper(doc: _Doc, start: int, end: int) -> bool:
     return False
 
 
+_NUMERALS = "一二三四五六七八九十"
+
+
 def _enterprises(doc: _Doc, taken: list[bool]) -> list[_Mention]:
-    """Names with an organization suffix, brand + industry word, the other items of a list
-    one of them is in (炬华科技、利尔达、恒生科技园), and later short forms of a full name."""
+    """Names with an organization suffix, brand + industry word, brand + numbered unit
+    (中建十四局), the other items of a list one of them is in (炬华科技、利尔达、恒生科技园;
+    绿地一期、二期,以及壹向大厦), and short forms written before the full name."""
     lex = lexicon()
     t = doc.text
     found: list[_Mention] = []
 
-    def claim(s: int, e: int) -> None:
-        found.append(_Mention(s, e, "Enterprise", t[s:e]))
+    def claim(s: int, e: int, label: str | None = None) -> None:
+        written = t[s:e]
+        alt = written if label is not None and label != written else None
+        found.append(_Mention(s, e, "Enterprise", label or written, alt))
         for k in range(s, e):
             taken[k] = True
 
@@ -529,7 +710,7 @@ def _enterprises(doc: _Doc, taken: list[bool]) -> list[_Mention]:
                     continue
                 if e not in doc.bounds and e < len(t) and _CJK.match(t[e]):
                     continue  # 科技园 of 科技园区: the word goes on
-                s = doc.walk_back(s0, max_len=20, taken=taken)
+                s = doc.walk_back(s0, max_len=20, taken=taken, timeword=strong)
                 # a leading place name belongs to the enterprise (青岛市 of 青岛市...公司)
                 stem = t[s:s0]
                 if len(stem) < 2 or any(stem.startswith(w) for w in lex.not_names):
@@ -557,32 +738,102 @@ def _enterprises(doc: _Doc, taken: list[bool]) -> list[_Mention]:
                     continue
                 claim(s, e)
                 break
-    # the other items of an enumeration with an enterprise in it are enterprises too
+    # a brand and a numbered unit: 中建十四局, 中铁八局 (government bureaus have no numbers)
+    units = "|".join(map(re.escape, lex.numbered_units))
+    for m in re.finditer(rf"[{_NUMERALS}]{{1,3}}(?:{units})", t):
+        s0, e = m.span()
+        if any(taken[s0:e]) or s0 not in doc.bounds or s0 == 0 or not doc.clean(s0, e):
+            continue
+        if e < len(t) and e not in doc.bounds and _CJK.match(t[e]):
+            continue
+        brand = doc.tokens[doc.token_at(s0 - 1)]
+        if (
+            not 2 <= len(brand.word) <= 3
+            or brand.flag not in _NAME_FLAGS
+            or not all(_CJK.match(c) for c in brand.word)
+            or brand.word in lex.not_names
+            or any(c in _NOT_GIVEN for c in brand.word)
+            or any(taken[brand.start : s0])
+            or not doc.clean(brand.start, s0)
+        ):
+            continue
+        claim(brand.start, e)
+    # the other items of an enumeration with an enterprise in it are enterprises too; an item
+    # that is only a numbered unit continues the name before it (中建十四局、十八局: 中建十八局)
     suffixes = set(lex.strong_suffixes + lex.weak_suffixes + lex.industry_words)
-    for m in list(found):
-        for s, e in _list_items(doc, m.start, m.end):
-            if any(taken[s:e]) or not 2 <= e - s <= 8 or not doc.clean(s, e):
+    i = 0
+    while i < len(found):
+        m = found[i]
+        i += 1
+        items = _list_items(doc, m.start, m.end)
+        labels = {(m.start, m.end): m.label}
+        for s, e in items:
+            if (s, e) in labels or any(taken[s:e]) or not doc.clean(s, e):
                 continue
-            if t[s:e] in suffixes or t[s] in "一二两三四五六七八九十0123456789":
-                continue  # 十八局, 二期: a part of the previous name, not a name
-            claim(s, e)
+            if t[s] in _NUMERALS + "0123456789":
+                prev = [lab for (_, pe), lab in labels.items() if pe <= s]
+                named = re.fullmatch(
+                    rf"(.{{2,}}?)[{_NUMERALS}]+(.{{1,2}})", prev[-1] if prev else ""
+                )
+                if named is None:
+                    continue  # 二期 alone: no name to continue
+                unit = re.compile(rf"[{_NUMERALS}]+{re.escape(named.group(2))}").match(t, s, e)
+                if unit is None or unit.end() not in doc.bounds:
+                    continue
+                e = unit.end()
+                claim(s, e, named.group(1) + t[s:e])
+            elif 2 <= e - s <= 8 and t[s:e] not in suffixes:
+                claim(s, e)
+            else:
+                continue
+            labels[(s, e)] = found[-1].label
+    # a short form written before the full name (纤纳光电 ... 杭州纤纳光电科技有限公司) is that
+    # enterprise, not another one
+    for k, m in enumerate(found):
+        if m.alt is not None:
+            continue
+        for full in found:
+            if full is not m and full.alt is None and m.label in _aliases(full.label):
+                found[k] = _Mention(m.start, m.end, "Enterprise", full.label, m.label)
+                break
     return found
 
 
 _LIST_STOP = frozenset("、，,。；;：:“”「」()（）\n")
 
 
+def _connector(doc: _Doc, pos: int, forward: bool) -> int | None:
+    """Where the next item starts (``forward``) or the previous one ends, when a list goes on
+    at ``pos``: 、 or a connector word (以及, 及, after an optional comma); else None."""
+    t = doc.text
+    if forward:
+        if pos < len(t) and t[pos] == "、":
+            return pos + 1
+        at = pos + 1 if pos < len(t) and t[pos] in ",，" else pos
+        for word in lexicon().list_connectors:
+            if t.startswith(word, at) and at in doc.bounds and at + len(word) in doc.bounds:
+                return at + len(word)
+        return None
+    if pos > 0 and t[pos - 1] == "、":
+        return pos - 1
+    for word in lexicon().list_connectors:
+        at = pos - len(word)
+        if at >= 0 and t.startswith(word, at) and at in doc.bounds and pos in doc.bounds:
+            return at - 1 if at > 0 and t[at - 1] in ",，" else at
+    return None
+
+
 def _list_items(doc: _Doc, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the other items of a 、-list that ``start:end`` is an item of.
+    """Spans of the items of a list that ``start:end`` is an item of, in text order.
 
     An item runs to the next delimiter; words that cannot be part of a name are dropped
     from its outer end (以及 壹向大厦, 相应在 炬华科技, 恒生科技园 建立).
     """
     t = doc.text
-    items = []
+    after = []
     pos = end
-    while pos < len(t) and t[pos] == "、":
-        s = e = pos + 1
+    while (s := _connector(doc, pos, True)) is not None:
+        e = s
         while e < len(t) and e - s < 10 and t[e] not in _LIST_STOP:
             k = doc.token_at(e)
             if e in doc.bounds and doc.tokens[k].flag not in _NAME_FLAGS:
@@ -590,11 +841,11 @@ def _list_items(doc: _Doc, start: int, end: int) -> list[tuple[int, int]]:
             e += 1
         if e == s or (e < len(t) and t[e] not in _LIST_STOP and e not in doc.bounds):
             break
-        items.append((s, e))
+        after.append((s, e))
         pos = e
+    before = []
     pos = start
-    while pos > 0 and t[pos - 1] == "、":
-        e = pos - 1
+    while (e := _connector(doc, pos, False)) is not None:
         s = e
         while s > 0 and e - s < 10 and t[s - 1] not in _LIST_STOP:
             s -= 1
@@ -605,9 +856,9 @@ def _list_items(doc: _Doc, start: int, end: int) -> list[tuple[int, int]]:
             s = tok.end if s in doc.bounds else s + 1
         if s >= e:
             break
-        items.append((s, e))
+        before.append((s, e))
         pos = s
-    return items
+    return [*reversed(before), (start, end), *after]
 
 
 def _aliases(name: str) -> list[str]:
@@ -635,6 +886,88 @@ def _aliases(name: str) -> list[str]:
         else:
             break
     return [a for a in dict.fromkeys(out) if a != name]
+
+
+# ---------------------------------------------------------------- organizations
+
+
+def _organizations(doc: _Doc, taken: list[bool], places: Sequence[_Mention]) -> list[_Mention]:
+    """Bodies with a name of their own: X + an organization suffix (综合行政执法中队,
+    市场监督管理所, 浙大超重力实验室), or a weak suffix (中心, 总部) after a proper stem or
+    right after a place, which then begins the name (阜新路街道人社中心); a branch written
+    after the name belongs to it (浙一医院余杭院区); and short forms made of characters of
+    the full name in order (市监所 for 市场监督管理所). Run after places, enterprises and
+    initiatives, so what they took is not read again."""
+    lex = lexicon()
+    t = doc.text
+    found: list[_Mention] = []
+    place_at = {m.end: m for m in places if m.type in _ADMIN_TYPES}
+
+    def claim(s: int, e: int, label: str | None = None) -> None:
+        written = t[s:e]
+        alt = written if label is not None and label != written else None
+        found.append(_Mention(s, e, "Organization", label or written, alt))
+        for k in range(s, e):
+            taken[k] = True
+
+    strong = _longest_first(lex.org_suffixes)
+    for weak, suffixes in ((False, strong), (True, lex.weak_org_suffixes)):
+        for suffix in suffixes:
+            for m in re.finditer(re.escape(suffix), t):
+                s0, e = m.span()
+                if any(taken[s0:e]) or not doc.clean(s0, e):
+                    continue
+                if e not in doc.bounds and e < len(t) and _CJK.match(t[e]):
+                    continue  # 中心工作: the word goes on
+                s = doc.walk_back(
+                    s0, max_len=12, taken=taken, glue=True, timeword=True, words=lex.function_words
+                )
+                stem = t[s:s0]
+                place = place_at.get(s)
+                if len(stem) < 2 or any(stem.startswith(w) for w in lex.not_names):
+                    continue
+                if weak and place is None and not _proper(doc, s, s0):
+                    continue  # 城市中心, 企业总部: no name
+                start = place.start if place is not None else s
+                branch = re.compile(
+                    rf"[\u4e00-\u9fff]{{2,3}}?(?:{'|'.join(lex.branch_suffixes)})"
+                ).match(t, e)
+                if (
+                    branch is not None
+                    and not any(taken[e : branch.end()])
+                    and doc.clean(e, branch.end())
+                ):
+                    e = branch.end()  # 浙一医院 余杭院区
+                claim(start, e)
+    # short forms: the first and last characters of the name and some in between, in order
+    for full in list(found):
+        name = full.label
+        if len(name) < 5:
+            continue
+        pattern = rf"{re.escape(name[0])}[\u4e00-\u9fff]{{1,2}}{re.escape(name[-1])}"
+        for m in re.finditer(pattern, t):
+            s, e = m.span()
+            short = m.group()
+            if any(taken[s:e]) or not doc.clean(s, e) or not _subsequence(short, name):
+                continue
+            if s > 0 and _CJK.match(t[s - 1]) and not doc._edge(doc.token_at(s - 1), taken):
+                continue
+            if _frequency(short) >= lex.common_word_frequency:
+                continue
+            claim(s, e, name)
+    return found
+
+
+def _subsequence(short: str, name: str) -> bool:
+    """Whether ``short`` is made of characters of ``name`` in order (市监所, 市场监督管理所)."""
+    it = iter(name)
+    return all(c in it for c in short)
+
+
+def _public(org: _Mention) -> bool:
+    """Whether an organization is part of government, by its suffix (see organizations.yaml)."""
+    lex = lexicon()
+    return any(org.label.endswith(sfx) and public for sfx, public in lex.org_suffixes.items())
 
 
 # ---------------------------------------------------------------- initiatives
@@ -786,6 +1119,8 @@ def _official(organ: str, position: str, where: _Mention | None) -> bool:
         return False
     if o is True or p is True:
         return True
+    if where is not None and where.type == "Organization":
+        return _public(where)  # 派出所所长 yes, 医院主任 no
     return where is not None and where.type in _ADMIN_TYPES | {"Community"}
 
 
@@ -899,6 +1234,7 @@ def extract(article_path: Path, article_id: str | None = None) -> Draft:
             taken[k] = True
     communities = _communities(doc, taken)
     initiatives = _initiatives(doc, taken)
+    organizations = _organizations(doc, taken, places)
     aliases: list[tuple[_Mention, _Mention]] = []  # (alias mention, full-name mention)
     for full in list(enterprises):
         for alias in _aliases(full.label):
@@ -910,7 +1246,7 @@ def extract(article_path: Path, article_id: str | None = None) -> Draft:
                 for k in range(s, e):
                     taken[k] = True
     mentions = sorted(
-        places + communities + enterprises + initiatives + [a for a, _ in aliases],
+        places + communities + enterprises + organizations + initiatives + [a for a, _ in aliases],
         key=lambda m: (m.start, m.end),
     )
 
@@ -927,8 +1263,13 @@ def extract(article_path: Path, article_id: str | None = None) -> Draft:
         if m.type == "Subdistrict":
             sub_ids[m.label] = e
     _link_parents(doc, b, places, codes)
-    for m in sorted(communities + enterprises + initiatives, key=lambda m: (m.start, m.end)):
-        b.entity(m)
+    others = communities + enterprises + organizations + initiatives
+    for m in sorted(others, key=lambda m: (m.start, m.end)):
+        e = b.entity(m)
+        shown = doc.shown[m.start : m.end]
+        if m.alt is not None and shown != e.label and shown not in e.alt_labels:
+            e.alt_labels.append(shown)  # 市监所 of 市场监督管理所, written after it
+    _locate(doc, b, places, communities + organizations)
     for alias, full in aliases:
         e = b.by_key[("Enterprise", full.label)]
         shown = doc.shown[alias.start : alias.end]
@@ -989,6 +1330,28 @@ def _link_parents(
         q, occ = b.quote(parent.start, child.end)
         entity.quote, entity.occurrence = q, occ
         entity.props = {"partOf": parent_entity.id, **entity.props}
+
+
+def _locate(
+    doc: _Doc, b: _Builder, places: Sequence[_Mention], mentions: Sequence[_Mention]
+) -> None:
+    """Where a community, estate or body is, when its name is written right after a place
+    or begins with it (张槎古灶村: partOf 张槎街道; 锦南街道水岸阳光小区, 阜新路街道人社中心:
+    locatedIn); the quote then shows both."""
+    by_end = {m.end: m for m in places if m.type in _ADMIN_TYPES}
+    by_start = {m.start: m for m in places if m.type in _ADMIN_TYPES}
+    for m in sorted(mentions, key=lambda m: m.start):
+        place = by_end.get(m.start) or (by_start.get(m.start) if m.type == "Organization" else None)
+        entity = _entity_of(b, m)
+        if place is None or entity is None or (place.start, place.end) == (m.start, m.end):
+            continue
+        area = _entity_of(b, place)
+        key = "partOf" if m.type == "Community" else "locatedIn"
+        if area is None or key in entity.props:
+            continue
+        q, occ = b.quote(min(place.start, m.start), max(place.end, m.end))
+        entity.quote, entity.occurrence = q, occ
+        entity.props[key] = area.id
 
 
 def _organizers(

@@ -144,6 +144,111 @@ def test_invented_drafts_build(tmp_path: Path) -> None:
     _build(tmp_path, {"900": draft.to_yaml()})
 
 
+# ---------------------------------------------------------------- enterprises, organizations,
+# communities: the rules of kg.extract on sentences invented for them
+
+
+@pytest.mark.parametrize(
+    ("body", "type_", "label"),
+    [
+        # a strong suffix after a non-deictic time word at the start of a clause
+        ("去年,未来软件园内多家企业投产。", "Enterprise", "未来软件园"),
+        # brand + numbered unit, and an item that only repeats the unit
+        ("工地由中铁三局、五局承建。", "Enterprise", "中铁三局"),
+        ("工地由中铁三局、五局承建。", "Enterprise", "中铁五局"),
+        # a list that goes on after 以及
+        ("园区里,星港一期、二期,以及金汇大厦都已复工。", "Enterprise", "星港一期"),
+        ("园区里,星港一期、二期,以及金汇大厦都已复工。", "Enterprise", "星港二期"),
+        # organizations: suffix, function words inside, a place before a weak suffix
+        ("道路巡查由城市管理执法中队负责。", "Organization", "城市管理执法中队"),
+        ("食品安全由市场监督管理所负责。", "Organization", "市场监督管理所"),
+        ("闲林街道社保中心已为企业发放补贴。", "Organization", "闲林街道社保中心"),
+        ("对接浙二医院滨江院区的保障工作。", "Organization", "浙二医院滨江院区"),
+        # communities: a single character glued at the clause start, a subdistrict before
+        ("；吃虾湾社区志愿者王小明坚守岗位。", "Community", "吃虾湾社区"),
+        ("闲林街道召开会议。闲林东岳社区灯火通明。", "Community", "东岳社区"),
+        ("由于杏林村与石塘村桥头村同属一片，大家联防。", "Community", "桥头村"),
+        ("联防联治莫唐村通过封闭管理守住防线。", "Community", "莫唐村"),
+        ("同属山湖片区，大家共同防控。", "Place", "山湖片区"),
+        ("重点打造李家弄新村等精品小区。", "Place", "李家弄新村"),
+        ("高标准建成德胜新村社区活动站点。", "Community", "德胜新村社区"),
+    ],
+)
+def test_finds_names(tmp_path: Path, body: str, type_: str, label: str) -> None:
+    assert label in _labels(_draft(tmp_path, body), type_)
+
+
+@pytest.mark.parametrize(
+    ("body", "type_", "label"),
+    [
+        ("今年星河科技园新增企业十家。", "Enterprise", "今年星河科技园"),  # 今年 is deictic
+        ("吃虾湾社区志愿者坚守岗位。", "Community", "虾湾社区"),  # the whole name is taken
+        ("全面打造“美丽村社”示范。", "Community", "美丽村"),  # 村社 is a word
+        ("大家积极协同兄弟村共同防控。", "Community", "兄弟村"),  # a kind, not a name
+        ("意味着城边村城中村遍布。", "Community", "城边村"),
+        ("机关社区干部提前上班值守。", "Community", "机关社区"),  # 机关 and 社区
+        ("用大喇叭村村响的办法宣传。", "Community", "大喇叭村"),  # 村村: every village
+        ("主要领导下村布置工作。", "Community", "领导下村"),  # 下村: goes to the villages
+        ("街道组团联村团长接到电话。", "Community", "组团联村"),
+        ("干部每天巡村入户。", "Community", "干部每天巡村"),
+        ("以政治建设促进中心工作。", "Organization", "促进中心"),  # no name before 中心
+        ("企业总部经济发展很快。", "Organization", "企业总部"),  # 企业 is no name
+    ],
+)
+def test_does_not_find_names(tmp_path: Path, body: str, type_: str, label: str) -> None:
+    assert label not in _labels(_draft(tmp_path, body), type_)
+
+
+def test_short_form_before_full_name_is_one_enterprise(tmp_path: Path) -> None:
+    body = "星澜光电创始人赵一鸣介绍，杭州星澜光电科技有限公司已复工。"
+    draft = _draft(tmp_path, body)
+    enterprises = [e for e in draft.entities if e.type == "Enterprise"]
+    assert [e.label for e in enterprises] == ["杭州星澜光电科技有限公司"]
+    assert enterprises[0].alt_labels == ["星澜光电"]
+    person = _by_label(draft, "赵一鸣")
+    post = next(e for e in draft.entities if e.id == person.props["holds"][0])
+    assert post.props["postIn"] == enterprises[0].id
+    _build(tmp_path, {"900": draft.to_yaml()})
+
+
+def test_elliptical_list_item_keeps_what_is_written(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "工地由中铁三局、五局承建。")
+    assert _by_label(draft, "中铁五局").alt_labels == ["五局"]
+    _build(tmp_path, {"900": draft.to_yaml()})
+
+
+def test_organization_short_form_is_an_alt_label(tmp_path: Path) -> None:
+    body = "食品安全由市场监督管理所负责。街道组织执法中队、市监所等部门巡查。"
+    draft = _draft(tmp_path, body)
+    org = _by_label(draft, "市场监督管理所")
+    assert org.type == "Organization"
+    assert org.alt_labels == ["市监所"]
+    assert "市监所" not in _labels(draft, "Organization")
+
+
+def test_place_before_a_name_locates_it(tmp_path: Path) -> None:
+    body = "闲林街道社保中心已为企业发放补贴。闲林东岳社区灯火通明。"
+    draft = _draft(tmp_path, body)
+    sub = _by_label(draft, "闲林街道")
+    assert _by_label(draft, "闲林街道社保中心").props["locatedIn"] == sub.id
+    assert _by_label(draft, "东岳社区").props["partOf"] == sub.id
+    assert "闲林" in sub.alt_labels  # the subdistrict without 街道
+    _build(tmp_path, {"900": draft.to_yaml()})
+
+
+def test_post_in_public_organization_makes_an_official(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "城西派出所所长王海峰说，治安平稳。")
+    person = _by_label(draft, "王海峰")
+    assert person.type == "Official"
+    post = next(e for e in draft.entities if e.id == person.props["holds"][0])
+    assert post.props["postIn"] == _by_label(draft, "城西派出所").id
+
+
+def test_post_in_hospital_is_not_official(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "城西人民医院主任王海峰说，病床充足。")
+    assert _by_label(draft, "王海峰").type == "Person"
+
+
 # ---------------------------------------------------------------- metrics
 
 
