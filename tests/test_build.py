@@ -132,3 +132,34 @@ def test_reference_records_match_the_official_table(seed_build):
             child = gazetteer.lookup(str(ev).rsplit("/", 1)[-1])
             parent = union.value(st, RDF.object)
             assert str(union.value(parent, KG.divisionCode)) == child.parent
+
+
+def test_loading_in_two_processes_gives_the_same_build_and_the_same_errors(
+    monkeypatch, seed_build, tmp_path
+):
+    """Large corpora read their fact files in two processes; nothing may differ."""
+    import shutil
+
+    import pytest
+
+    import kg.facts
+    from tests.test_cli import DATA
+
+    monkeypatch.setattr(kg.facts, "PARALLEL_FROM_FILES", 1)
+    assert build(DATA).nquads() == seed_build.nquads()
+    broken = tmp_path / "data"
+    shutil.copytree(DATA, broken)
+    for name in ("000.yaml", "003.yaml"):
+        path = broken / "facts" / name
+        lines = path.read_text("utf-8").splitlines(keepends=True)
+        at = next(i for i, line in enumerate(lines) if line.strip().startswith("quote: "))
+        lines[at] = lines[at].replace("quote: ", "quote: 不在文中", 1)
+        path.write_text("".join(lines), "utf-8")
+    errors = []
+    for threshold in (1, 10**9):
+        monkeypatch.setattr(kg.facts, "PARALLEL_FROM_FILES", threshold)
+        with pytest.raises(kg.facts.FactError) as caught:
+            build(broken)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1]
+    assert errors[0].count("quote not found") == 2
