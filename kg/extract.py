@@ -80,7 +80,14 @@ class Lexicon:
     place_verbs: frozenset[str]
     function_words: frozenset[str]
     branch_suffixes: tuple[str, ...]
+    object_verbs: frozenset[str]
     heads: tuple[str, ...]
+    team_heads: tuple[str, ...]
+    means: tuple[str, ...]
+    generic_prefixes: tuple[str, ...]
+    list_tails: tuple[str, ...]
+    lead_verbs: tuple[str, ...]
+    serve_verbs: tuple[str, ...]
     triggers: tuple[str, ...]
     fillers: tuple[str, ...]
     quoted_heads: tuple[str, ...]
@@ -127,7 +134,14 @@ def lexicon() -> Lexicon:
         place_verbs=frozenset(orgs["place_verbs"]),
         function_words=frozenset(orgs["function_words"]),
         branch_suffixes=_longest_first(orgs["branch_suffixes"]),
+        object_verbs=frozenset(orgs["object_verbs"]),
         heads=_longest_first(inits["heads"]),
+        team_heads=_longest_first(inits["team_heads"]),
+        means=_longest_first(inits["means"]),
+        generic_prefixes=_longest_first(inits["generic_prefixes"]),
+        list_tails=_longest_first(inits["list_tails"]),
+        lead_verbs=_longest_first(inits["lead_verbs"]),
+        serve_verbs=_longest_first(inits["serve_verbs"]),
         triggers=_longest_first(inits["triggers"]),
         fillers=_longest_first(inits["fillers"]),
         quoted_heads=_longest_first(inits["quoted_heads"]),
@@ -368,6 +382,7 @@ class _Mention:
     label: str
     alt: str | None = None
     codes: tuple[str, ...] = ()
+    whole: str | None = None  # an initiative: the label of the one it is a part of
 
 
 @dataclass
@@ -393,6 +408,7 @@ class Draft:
     title: str
     entities: list[DraftEntity] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)  # relations quoted on their own
 
     def to_yaml(self) -> str:
         """The draft as a facts file; deterministic (same draft, same bytes)."""
@@ -424,7 +440,12 @@ class Draft:
             if e.note:
                 out.append(f"    note: {_scalar(e.note)}")
         out.append("")
-        out.append("facts: []")
+        out.append("facts:" if self.facts else "facts: []")
+        for fact in self.facts:
+            out.append(f"  - subject: {_scalar(fact['subject'])}")
+            for key in ("predicate", "object", "quote", "occurrence"):
+                if fact.get(key) is not None:
+                    out.append(f"    {key}: {_scalar(fact[key])}")
         if self.skipped:
             out.append("")
             out.append("# Found but not written (no place or organization to attach it to):")
@@ -687,6 +708,25 @@ def _proper(doc: _Doc, start: int, end: int) -> bool:
 _NUMERALS = "一二三四五六七八九十"
 
 
+def _drop_object_verb(doc: _Doc, s: int, s0: int) -> int:
+    """Where a name walked back to ``s`` really starts: a verb of ``object_verbs`` that takes
+    the name as its object (服务 山湖大厦, 助力 海天集团) is left out when two characters or more
+    follow it, and a verbal noun opening the phrase (jieba's ``vn``) when a rare word or a
+    tagged name follows it."""
+    k = doc.token_at(s)
+    if doc.tokens[k].start != s:
+        return s
+    first = True
+    while k < len(doc.tokens) and doc.tokens[k].end <= s0 - 2:
+        tok = doc.tokens[k]
+        if tok.word in lexicon().object_verbs:  # 街道助力海天集团: after its subject too
+            return tok.end
+        if first and tok.flag == "vn" and doc._edge(k - 1, None) and _proper(doc, tok.end, s0):
+            return tok.end
+        first, k = False, k + 1
+    return s
+
+
 def _enterprises(doc: _Doc, taken: list[bool]) -> list[_Mention]:
     """Names with an organization suffix, brand + industry word, brand + numbered unit
     (中建十四局), the other items of a list one of them is in (炬华科技、利尔达、恒生科技园;
@@ -711,6 +751,7 @@ def _enterprises(doc: _Doc, taken: list[bool]) -> list[_Mention]:
                 if e not in doc.bounds and e < len(t) and _CJK.match(t[e]):
                     continue  # 科技园 of 科技园区: the word goes on
                 s = doc.walk_back(s0, max_len=20, taken=taken, timeword=strong)
+                s = _drop_object_verb(doc, s, s0)  # 服务|山湖大厦: the verb is not the name
                 # a leading place name belongs to the enterprise (青岛市 of 青岛市...公司)
                 stem = t[s:s0]
                 if len(stem) < 2 or any(stem.startswith(w) for w in lex.not_names):
@@ -973,69 +1014,249 @@ def _public(org: _Mention) -> bool:
 # ---------------------------------------------------------------- initiatives
 
 
+# A quoted formula (“1+N”, “网格化+大数据”, “预约+上门”): parts joined by +.
+_FORMULA = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]{1,8}(?:[+＋][0-9A-Za-z\u4e00-\u9fff]{1,8})+")
+# A numbered slogan begins with a numeral (“三紧盯”, “一园十员”, “五张推进表”).
+_NUMBERED = re.compile(r"[一二三四五六七八九十两百0-9]")
+
+
 def _initiatives(doc: _Doc, taken: list[bool]) -> list[_Mention]:
-    """Quoted names of mechanisms (“楼长制”) and named bodies set up by a trigger verb
-    (成立...工作专班, 建立...机制), with the other items of their 、-lists."""
+    """Initiatives: quoted names of mechanisms (“楼长制”), formulas (“1+N”) and numbered
+    slogans after a verb of means (通过“三紧盯”); named bodies set up by a trigger verb
+    (成立...工作专班, 建立...机制) with the other items of their 、-lists; lists of measures
+    (以A、B、C等三方面工作); teams named by their kind anywhere (党员先锋队); and headings
+    that are a name alone on their line (楼宇经济提升行动。)."""
     lex = lexicon()
     t = doc.text
     found: list[_Mention] = []
+    lead_in = lex.triggers + tuple(tr + f for tr in lex.triggers for f in lex.fillers)
 
-    def claim(s: int, e: int) -> None:
+    def claim(s: int, e: int, place_first: bool = False) -> bool:
+        """Take ``s:e`` as an initiative; a generic word before the name (街道 of 街道三方治理
+        综合体) is left out; with ``place_first``, a place already found may begin the name
+        (莲大片区临时党组织)."""
+        for word in lex.generic_prefixes:
+            if t.startswith(word, s) and e - s - len(word) >= 3 and s + len(word) in doc.bounds:
+                nxt = doc.tokens[doc.token_at(s + len(word))]
+                if nxt.flag not in ("v", "vn"):  # 社区治理提升行动: 社区治理 is one noun
+                    s += len(word)
+                break
+        p = s
+        while place_first and p < e and taken[p]:
+            p += 1
+        if p - s == 1 or e - p < 2 or any(taken[p:e]):
+            return False
         label = t[s:e]
         if label in lex.not_initiatives or not doc.clean(s, e):
-            return
+            return False
         found.append(_Mention(s, e, "Initiative", label))
         for k in range(s, e):
             taken[k] = True
+        return True
 
     for opening, closing in lex.quote_marks:
         pattern = re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{2,20})"
         for m in re.finditer(pattern + re.escape(closing), t):
             s, e = m.span(1)
             name = m.group(1)
-            if any(c in _CLAUSE_STOP or c == "、" for c in name) or any(taken[s:e]):
-                continue
-            if not _CJK.search(name) or re.fullmatch(r"[\d.%]+", name):
-                continue
+            if any(taken[s:e]) and not taken[s]:
+                continue  # a place may begin the name (“湖墅老墙门”), nothing else be in it
+            book = opening == "《"
             after = t[m.end() : m.end() + 5]
             before = t[max(0, m.start() - 6) : m.start()]
+            led = not book and (
+                before.endswith(lead_in)
+                or (_NUMBERED.match(name) is not None and before.endswith(lex.means))
+            )
+            if "、" in name and led and not any(c in _CLAUSE_STOP for c in name):
+                pieces, at = [], s  # 坚持“一企一策、一事一议”: each one is a name
+                for piece in name.split("、"):
+                    pieces.append((at, at + len(piece)))
+                    at += len(piece) + 1
+                if all(2 <= b - a <= 8 and _CJK.search(t[a:b]) for a, b in pieces):
+                    for a, b in pieces:
+                        claim(a, b)
+                continue
+            if any(c in _CLAUSE_STOP or c == "、" for c in name):
+                continue
+            formula = not book and _FORMULA.fullmatch(name) is not None
+            if not formula and (not _CJK.search(name) or re.fullmatch(r"[\d.%]+", name)):
+                continue
             if before.endswith("的") and not after.startswith(lex.context_heads):
                 continue  # 成为...的“加油站”: a figure of speech
+            clause = t[doc.clause(m.start(), m.start(), reach=40)[0] : m.start()]
             if (
                 name.endswith(lex.quoted_heads)
-                or (opening != "《" and after.startswith(lex.context_heads))
-                or (
-                    opening != "《"
-                    and before.endswith(
-                        lex.triggers + tuple(tr + f for tr in lex.triggers for f in lex.fillers)
-                    )
-                )
-            ):
-                claim(s, e)
+                or formula
+                or led
+                or (not book and after.startswith(lex.context_heads))
+                or (not book and after.startswith("等") and after[1:].startswith(lex.list_tails))
+                or (not book and before.endswith("等") and any(w in clause for w in lex.triggers))
+            ):  # ...等“五张推进表”: the last item of what a trigger verb made
+                claim(s, e, place_first=True)
     triggers = "|".join(map(re.escape, lex.triggers))
     fillers = "|".join(map(re.escape, lex.fillers))
     heads = "|".join(map(re.escape, lex.heads))
-    body = r"[^\s，,。；;！!？?：:、“”「」《》()（）的]{2,16}?"
+    body = r"[^\s，,。；;！!？?：:、“”「」《》()（）的]{0,16}?"
     pattern = re.compile(rf"(?:{triggers})(?:{fillers})?({body}(?:{heads}))")
     for m in pattern.finditer(t):
         s, e = m.span(1)
-        if any(taken[s:e]):
-            continue
+        if e < len(t) and e not in doc.bounds and _CJK.match(t[e]):
+            continue  # 巡查组织: the head goes on into another word
+        k = doc.token_at(m.start())
+        if (
+            doc.tokens[k].flag != "v"
+            and k > 0
+            and doc.tokens[k - 1].flag.startswith("n")
+            and _CJK.match(doc.tokens[k - 1].word)
+        ):
+            continue  # 队伍建设...工程: a noun before makes the trigger a noun of the name
         head = next(h for h in lex.heads if t[s:e].endswith(h))
         filler = next((f for f in lex.fillers if t[s:e].startswith(f)), "")
         if filler and e - s - len(filler) >= len(head):
             s += len(filler)  # 成立多个功能组: the name is 功能组
-        elif e - s - len(head) < 2:
+        elif e - s - len(head) < (1 if head == "长制" else 2) and len(head) < 3:
+            continue  # 建立机制: a head of two characters alone names nothing (楼长制 does)
+        if not claim(s, e, place_first=True):
             continue
-        claim(s, e)
         pos = e
         while pos < len(t) and t[pos] == "、":
             nxt = re.compile(rf"{body}{re.escape(head)}").match(t, pos + 1)
-            if nxt is None or any(taken[nxt.start() : nxt.end()]):
+            if nxt is None or nxt.end() - nxt.start() < len(head) + 2:
                 break
-            claim(nxt.start(), nxt.end())
+            if not claim(nxt.start(), nxt.end()):
+                break
             pos = nxt.end()
+    _measure_lists(doc, taken, claim)
+    _teams(doc, taken, claim)
+    _parts(doc, taken, claim, found)
+    _headings(doc, taken, claim)
     return found
+
+
+def _measure_lists(doc: _Doc, taken: list[bool], claim: Any) -> None:
+    """The items of a list of measures that a trigger or a verb of means introduces and a
+    word of measures closes: 以保物资供应、保政策兑现、保宣传到位等三方面工作, 开展“大树小巨人”、
+    楼宇补贴、“一企一策”等政策. Each item is a name of four to ten characters."""
+    lex = lexicon()
+    t = doc.text
+    tails = "|".join(map(re.escape, lex.list_tails))
+    item = r"[^、，,。；;：:\s]{2,16}"
+    count = r"[一二三四五六七八九十两多]+"
+    pattern = re.compile(
+        rf"((?:{item}、)+{item})等(?:{count}(?:方面|项)工作|(?:{count}(?:方面|项|大|个))?(?:{tails}))"
+    )
+    openers = _longest_first(lex.triggers + lex.means)
+    for m in pattern.finditer(t):
+        s0 = m.start(1)
+        first = m.group(1).split("、")[0]
+        cut = max((first.rfind(w) + len(w) for w in openers if w in first), default=-1)
+        if cut < 0:
+            continue
+        at = s0 + cut
+        for piece in t[at : m.end(1)].split("、"):
+            a, b = at, at + len(piece)
+            at = b + 1
+            while a < b and t[a] in "“「":
+                a += 1
+            while b > a and t[b - 1] in "”」":
+                b -= 1
+            if 4 <= b - a <= 10 and all(_CJK.match(c) for c in t[a:b]) and not any(taken[a:b]):
+                claim(a, b)
+
+
+def _teams(doc: _Doc, taken: list[bool], claim: Any) -> None:
+    """Teams and posts named by their kind, wherever they are written (一支党员先锋队,
+    复工复产服务队提供..., 认领居家隔离服务岗): the kind word and the words of two or more
+    characters before it that describe it (nouns; verbs only in a run of verbs, 复工复产)."""
+    lex = lexicon()
+    t = doc.text
+    for head in lex.team_heads:
+        for m in re.finditer(re.escape(head), t):
+            s0, e = m.span()
+            if any(taken[s0:e]) or s0 not in doc.bounds or not doc.clean(s0, e):
+                continue
+            if e < len(t) and e not in doc.bounds and _CJK.match(t[e]):
+                continue  # 服务队伍: another word
+            s, k = s0, doc.token_at(s0) - 1
+            while k >= 0:
+                tok = doc.tokens[k]
+                nxt = doc.tokens[k + 1]
+                verbal = tok.flag in ("v", "vn") and nxt.flag in ("v", "vn")
+                if (
+                    len(tok.word) < 2
+                    or not all(_CJK.match(c) for c in tok.word)
+                    or any(taken[tok.start : tok.end])
+                    or tok.word in lex.triggers
+                    or tok.word.endswith("有")
+                    or tok.word in lex.not_names
+                    or not (verbal or (tok.flag in _NAME_FLAGS and tok.flag not in ("m", "b")))
+                    or s0 - tok.start > 8
+                ):
+                    break
+                s, k = tok.start, k - 1
+            if t[s:s0] in lex.generic_prefixes:
+                continue  # 街道服务队: the subdistrict's team, no name
+            if s0 - s >= 2 or len(head) >= 4:
+                claim(s, e)
+
+
+def _parts(doc: _Doc, taken: list[bool], claim: Any, found: list[_Mention]) -> None:
+    """The parts of a numbered initiative (“三紧盯”, “三大提升行动”, 四大...工程, “三项创新”):
+    as many phrases as it counts, after it, each opening a sentence or a line and named by
+    its last word (紧盯重点企业。, 楼宇经济提升行动。, 营商环境优化行动。, 队伍创新,...)."""
+    from kg.numbers import parse_chinese_number
+
+    lex = lexicon()
+    t = doc.text
+    segment = re.compile(
+        r"(?m)(?:^|(?<=[。；;！!？?]))[ \t\u3000]*"
+        r"([^\n。；;，,！!？?：:“”「」、]{3,14})(?=[。，,；;]|$)"
+    )
+    for whole in list(found):
+        numbered = re.fullmatch(r"([一二三四五六七八九十两]+)(?:项|大|个|张)?(.{2,8})", whole.label)
+        if numbered is None:
+            continue
+        count = parse_chinese_number(numbered.group(1))
+        core = numbered.group(2)
+        last = min((h for h in lex.heads if core.endswith(h)), key=len, default=core)
+        if count is None or not 2 <= count <= 10:
+            continue
+        parts = []
+        for m in segment.finditer(t, whole.end, min(len(t), whole.end + 2000)):
+            s, e = m.span(1)
+            name = t[s:e]
+            if name == core or not (name.startswith(core) or name.endswith((core, last))):
+                continue
+            parts.append((s, e))
+            if len(parts) == count:
+                break
+        if len(parts) < count:
+            continue  # “三服务” and one phrase ending in 服务: no enumeration
+        for s, e in parts:
+            if claim(s, e):
+                found[-1].whole = whole.label
+
+
+def _headings(doc: _Doc, taken: list[bool], claim: Any) -> None:
+    """A name alone on its line, or alone in the first sentence of its paragraph, that ends
+    with an initiative head: a heading (经济发展高质量提升工程; 楼宇经济提升行动。...)."""
+    lex = lexicon()
+    t = doc.text
+    line = r"(?m)^[ \t\u3000]*([^\n。；;，,！!？?：:“”「」()（）、]{4,16})(?=。|$)"
+    for m in re.finditer(line, t):
+        s, e = m.span(1)
+        name = t[s:e]
+        if not name.endswith(lex.heads) or any(
+            tok.word in lex.triggers and tok.flag == "v"
+            for tok in doc.tokens[doc.token_at(s) : doc.token_at(e - 1) + 1]
+        ):  # 计划开展四大...工程 is a sentence; 队伍建设...工程 (建设 a noun here) a name
+            continue
+        if any(taken[s:e]) or not all(_CJK.match(c) for c in name):
+            continue
+        if any(c in _NOT_GIVEN for c in name):
+            continue  # 完成了十个小区的改造工程: a sentence, not a name
+        claim(s, e)
 
 
 # ---------------------------------------------------------------- people and posts
@@ -1137,6 +1358,7 @@ class _Builder:
         self.by_key: dict[tuple[str, str], DraftEntity] = {}
         self.counters: dict[str, int] = {}
         self.skipped: list[str] = []
+        self.facts: list[dict[str, Any]] = []
 
     def quote(self, start: int, end: int) -> tuple[str, int | None]:
         """A quote covering the span, located exactly as the loader will locate it."""
@@ -1277,9 +1499,11 @@ def extract(article_path: Path, article_id: str | None = None) -> Draft:
             e.alt_labels.append(shown)
     _organizers(doc, b, initiatives, places)
     _people(doc, b, mentions)
+    _initiative_links(doc, b, initiatives, places + communities, enterprises)
     _metrics(doc, b, places)
     draft.entities = b.entities
     draft.skipped = b.skipped
+    draft.facts = b.facts
     return draft
 
 
@@ -1357,21 +1581,111 @@ def _locate(
 def _organizers(
     doc: _Doc, b: _Builder, initiatives: Sequence[_Mention], places: Sequence[_Mention]
 ) -> None:
-    """``organizedBy`` a subdistrict named earlier in the same sentence (锦南街道便成立...专班)."""
+    """``organizedBy`` a subdistrict named earlier in the same sentence (锦南街道便成立...专班),
+    or the article's only subdistrict when the sentence says 街道 alone (街道发布“楼宇十条”)."""
     subs = sorted((m for m in places if m.type == "Subdistrict"), key=lambda m: m.start)
+    if len({m.label for m in subs}) == 1:
+        named = [(m.start, m.end) for m in places]
+        for hit in re.finditer("街道", doc.text):
+            if not any(a <= hit.start() < z for a, z in named) and doc.clean(*hit.span()):
+                subs.append(_Mention(hit.start(), hit.end(), "Subdistrict", subs[0].label))
+        subs.sort(key=lambda m: m.start)
     for m in initiatives:
         e = _entity_of(b, m)
         if e is None or "organizedBy" in e.props:
             continue
         start = doc.sentence_start(m.start)
         before = [s for s in subs if start <= s.start and s.end <= m.start]
-        if not before or m.start - before[-1].start > 60:
+        if not before or m.start - before[-1].start > 120:
             continue
         sub = _entity_of(b, before[-1])
         if sub is None:
             continue
         e.quote, e.occurrence = b.quote(before[-1].start, m.end)
         e.props["organizedBy"] = sub.id
+
+
+def _initiative_links(
+    doc: _Doc,
+    b: _Builder,
+    initiatives: Sequence[_Mention],
+    places: Sequence[_Mention],
+    enterprises: Sequence[_Mention],
+) -> None:
+    """Relations of initiatives that the text states next to them: ``partOfInitiative`` for
+    the parts of a numbered one; ``takesPlaceIn`` a place that begins the name (莲大片区临时
+    党组织), follows 在 or is followed by 有 earlier in the sentence (古灶村有一支党员先锋队);
+    ``leads`` for 由 + a person + 牵头 in the sentence, or a post in the initiative (“阳光议事亭”
+    亭长程建); ``serves`` for 服务 + enterprises after it in the sentence (服务山湖大厦等企业)."""
+    lex = lexicon()
+    t = doc.text
+
+    def fact(subject: str, predicate: str, obj: str, start: int, end: int) -> None:
+        quoted(subject, predicate, obj, *b.quote(start, end))
+
+    def quoted(subject: str, predicate: str, obj: str, q: str, occ: int | None) -> None:
+        new = {"subject": subject, "predicate": predicate, "object": obj, "quote": q}
+        if occ is not None:
+            new["occurrence"] = occ
+        if not any((f["subject"], f["predicate"], f["object"]) == (subject, predicate, obj)
+                   for f in b.facts):  # fmt: skip
+            b.facts.append(new)
+
+    ordered = sorted(initiatives, key=lambda m: m.start)
+    for m in ordered:
+        e = _entity_of(b, m)
+        if e is None:
+            continue
+        whole = b.by_key.get(("Initiative", m.whole)) if m.whole else None
+        if whole is not None and whole.id != e.id:
+            e.props.setdefault("partOfInitiative", whole.id)
+        sentence = doc.sentence_start(m.start)
+        for p in places:
+            area = _entity_of(b, p)
+            if area is None or p.end > m.end or p.start < sentence:
+                continue
+            if p.start == m.start and p.end < m.end:  # the name begins with the place
+                if p.type not in _ADMIN_TYPES:  # 湖墅老墙门: a subdistrict's, not a place's
+                    e.props.setdefault("takesPlaceIn", area.id)
+            elif p.end <= m.start and (
+                t[max(0, p.start - 1) : p.start] == "在" or t.startswith("有", p.end)
+            ):
+                fact(e.id, "takesPlaceIn", area.id, p.start - (t[p.start - 1] == "在"), m.end)
+        end = sentence
+        while end < len(t) and t[end] not in _SENTENCE_STOP:
+            end += 1
+        for served in enterprises:
+            if not m.end <= served.start < end:
+                continue
+            between = t[m.end : served.start]
+            verb = next((v for v in lex.serve_verbs if between.endswith(v)), None)
+            if verb is None or any(
+                o.end <= served.start and o.start >= m.end for o in ordered if o is not m
+            ):
+                continue  # another initiative stands between: it is the one that serves
+            target = _entity_of(b, served) or b.by_key.get(("Enterprise", served.label))
+            if target is not None:
+                fact(e.id, "serves", target.id, m.start, served.end)
+    people = [x for x in b.entities if x.type in ("Official", "Person") and x.label]
+    for person in people:
+        verbs = "|".join(map(re.escape, lex.lead_verbs))
+        for hit in re.finditer(rf"由{re.escape(person.label)}(?:{verbs})", t):
+            start = doc.sentence_start(hit.start())
+            end = hit.end()
+            while end < len(t) and t[end] not in _SENTENCE_STOP:
+                end += 1
+            before = [m for m in ordered if start <= m.start and m.end <= hit.start()]
+            after = [m for m in ordered if hit.end() <= m.start and m.end <= end]
+            led = before[-1] if before else (after[0] if after else None)
+            target = _entity_of(b, led) if led is not None else None
+            if target is not None:
+                fact(person.id, "leads", target.id, min(led.start, hit.start()),
+                     max(led.end, hit.end()))  # fmt: skip
+        posts = person.props.get("holds", [])
+        for post in (x for x in b.entities if x.type == "Post" and x.id in posts):
+            run = next((x for x in b.entities if x.id == post.props.get("postIn")), None)
+            if run is not None and run.type == "Initiative":  # “阳光议事亭”亭长程建
+                quoted(person.id, "leads", run.id, post.quote, post.occurrence)
 
 
 def _people(doc: _Doc, b: _Builder, mentions: Sequence[_Mention]) -> None:
@@ -1471,17 +1785,29 @@ def _find_metrics(text_: str) -> list[Any]:
     return list(find_metrics(text_))
 
 
+def _find_missing_values(text_: str) -> list[Any]:
+    """:func:`kg.numbers.find_missing_values`, or nothing while that module is not installed."""
+    try:
+        from kg.numbers import find_missing_values  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # pragma: no cover - the module ships with the project
+        return []
+    return list(find_missing_values(text_))
+
+
 def _metrics(doc: _Doc, b: _Builder, places: Sequence[_Mention]) -> None:
     """Metrics found by :mod:`kg.numbers`, about the subdistrict named before them in the
     paragraph (or the article's only subdistrict); a number that the loader cannot find in
-    the quote is dropped, never guessed."""
+    the quote is dropped, never guessed. In an article that lost its digits, no number is
+    trusted: the places where numbers are missing are drafted with ``valueMissing: true``."""
     subs = sorted((m for m in places if m.type == "Subdistrict"), key=lambda m: m.start)
     labels = {m.label for m in subs}
     lost = len(_LOST_DIGITS.findall(doc.text))
     if lost >= 2:
+        drafted = _missing_metrics(doc, b, subs)
         b.skipped.append(
-            f"no metrics: the article lost its digits ({lost} dates like 月日 without numbers); "
-            "record its numbers with valueMissing: true by hand"
+            f"no metric values: the article lost its digits ({lost} dates like 月日 without "
+            f"numbers); {drafted} metrics drafted with valueMissing: true: restore their "
+            "numbers from the source, add the ones missed"
         )
         return
     for mm in _find_metrics(doc.text):
@@ -1512,6 +1838,41 @@ def _metrics(doc: _Doc, b: _Builder, places: Sequence[_Mention]) -> None:
         b.entities.append(
             DraftEntity(id=b.new_id("metric"), type="Metric", quote=q, occurrence=occ, props=props)
         )
+
+
+def _missing_metrics(doc: _Doc, b: _Builder, subs: Sequence[_Mention]) -> int:
+    """Metrics whose number the article lost (张槎已复工企业累计家), found by
+    :func:`kg.numbers.find_missing_values`: ``valueMissing: true`` and never a value, for a
+    person to restore. Returns how many were drafted."""
+    labels = {m.label for m in subs}
+    drafted = 0
+    for mm in _find_missing_values(doc.text):
+        if not doc.clean(mm.start, mm.end):
+            continue
+        para = doc.text.rfind("\n", 0, mm.start) + 1
+        near = [s for s in subs if para <= s.start < mm.at]
+        area = near[-1] if near else (subs[0] if len(labels) == 1 else None)
+        area_entity = _entity_of(b, area) if area is not None else None
+        what = doc.shown[mm.start : mm.end]
+        if area_entity is None:
+            b.skipped.append(f"missing number in {what!r}: no unambiguous subdistrict")
+            continue
+        q, occ = b.quote(mm.start, mm.end)
+        words = doc.shown[max(mm.start, mm.at - 12) : mm.at].strip(" ，,、:：")
+        props: dict[str, Any] = {"indicator": mm.indicator or words or what}
+        props["valueMissing"] = True
+        for key in ("scale", "unit", "qualifier", "kind"):
+            value = getattr(mm, key, None)
+            if value:
+                props[key] = value
+        props["refArea"] = area_entity.id
+        if mm.ref_period:
+            props["refPeriod"] = mm.ref_period
+        b.entities.append(
+            DraftEntity(id=b.new_id("metric"), type="Metric", quote=q, occurrence=occ, props=props)
+        )
+        drafted += 1
+    return drafted
 
 
 # A date with its numbers gone (截至月日时, 自月初起): the scrape dropped the article's digits,

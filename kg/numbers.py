@@ -17,7 +17,9 @@ The vocabularies (units, qualifier words, period words, ...) are data, in
 (:func:`kg.facts.number_in_text`) against the clause it will be quoted with; a number the
 check cannot find there is dropped. So an article whose digits were lost (``已复工企业累计家``)
 yields no number at all, and a Chinese numeral with a scale inside it (``三万``) is given as
-the whole number (``30000``, no scale), the way the check reads it.
+the whole number (``30000``, no scale), the way the check reads it. For such an article
+:func:`find_missing_values` finds where the numbers were (``累计家``, ``筹到万个口罩``,
+``复工率已达。``): units standing with no number, for a person to restore.
 
 The text is expected normalized (:func:`kg.text.normalize`: simplified, pinyin inserts
 removed); offsets are into that string, and the caller maps them back to the raw article.
@@ -40,7 +42,14 @@ from kg.ontology import resource_dir
 if TYPE_CHECKING:
     import jieba.posseg
 
-__all__ = ["MetricMention", "find_metrics", "parse_chinese_number", "vocabulary"]
+__all__ = [
+    "MetricMention",
+    "MissingMention",
+    "find_metrics",
+    "find_missing_values",
+    "parse_chinese_number",
+    "vocabulary",
+]
 
 
 @dataclass(frozen=True)
@@ -663,3 +672,489 @@ def _before_phrase(segment: str, vocab: Vocabulary) -> str | None:
             continue
         break
     return "".join(w for w, _ in reversed(taken)) or None
+
+
+# ---------------------------------------------------------------- numbers that were lost
+
+
+@dataclass(frozen=True)
+class MissingMention:
+    """A place where the article lost a number: its unit stands, its digits are gone.
+
+    ``start``/``end`` delimit the clause to quote (as for :class:`MetricMention`); ``at`` is
+    where the number should stand and ``cue_start``/``cue_end`` the words that show it is
+    missing (the scale and unit of ``万个口罩``, ``%``, the ratio word of ``复工率已达。``).
+    There is no value: a person restores it from the source.
+    """
+
+    start: int
+    end: int
+    at: int
+    cue_start: int
+    cue_end: int
+    scale: str | None
+    unit: str | None
+    qualifier: str | None
+    kind: str
+    indicator: str | None
+    ref_period: str | None
+
+
+@dataclass(frozen=True)
+class _MissingWords:
+    """The ``missing_values`` word lists of ``numbers.yaml``."""
+
+    before: tuple[str, ...]
+    not_after: tuple[str, ...]
+    collectives: frozenset[str]
+    people: frozenset[str]
+    tail_words: frozenset[str]
+    trigger_exceptions: dict[str, frozenset[str]]
+    word_heads: frozenset[str]
+    word_tails: frozenset[str]
+    complements: frozenset[str]
+    min_word_freq: int
+    ratio_words: tuple[str, ...]
+    ratio_glue: tuple[str, ...]
+    growth_ends: tuple[str, ...]
+    conjunctions: tuple[str, ...]
+
+
+@functools.cache
+def _missing_words() -> _MissingWords:
+    path = resource_dir("ontology") / "extract" / "numbers.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))["missing_values"]
+    vocab = vocabulary()
+    return _MissingWords(
+        before=_longest_first([*data["before"], *vocab.verbs]),
+        not_after=_longest_first(data["not_after"]),
+        collectives=frozenset(data["collectives"]),
+        people=frozenset(data["people"]),
+        tail_words=frozenset(data["tail_words"]),
+        trigger_exceptions={k: frozenset(v) for k, v in data["trigger_exceptions"].items()},
+        word_heads=frozenset(data["word_heads"]),
+        word_tails=frozenset(data["word_tails"]),
+        complements=frozenset(data["complements"]),
+        min_word_freq=int(data["min_word_freq"]),
+        ratio_words=_longest_first(data["ratio_words"]),
+        ratio_glue=_longest_first(data["ratio_glue"]),
+        growth_ends=_longest_first(data["growth_ends"]),
+        conjunctions=_longest_first(data["conjunctions"]),
+    )
+
+
+_NOUN_FLAGS = frozenset({"n", "vn", "nz", "j", "nt", "an"})
+_GROWTH_RATIOS = ("增幅", "降幅", "增速")
+
+
+@dataclass(frozen=True)
+class _Tok:
+    start: int
+    end: int
+    word: str
+    flag: str
+
+
+class _Tokens:
+    """The text cut by jieba's dictionary alone (no guessing of new words, which would glue
+    a unit to its neighbours where the digits are gone: 电用辆), indexed by character."""
+
+    def __init__(self, text: str):
+        self.toks: list[_Tok] = []
+        at = 0
+        for w in _tagger().cut(text, HMM=False):
+            self.toks.append(_Tok(at, at + len(w.word), w.word, w.flag))
+            at += len(w.word)
+        self.index = [0] * (len(text) + 1)
+        for i, t in enumerate(self.toks):
+            for k in range(t.start, t.end):
+                self.index[k] = i
+        self.index[len(text)] = len(self.toks)
+        self.boundaries = {t.start for t in self.toks} | {len(text)}
+
+    def ending_at(self, pos: int) -> _Tok | None:
+        """The token that ends right before ``pos``, if one does."""
+        if pos <= 0 or pos not in self.boundaries:
+            return None
+        return self.toks[self.index[pos - 1]]
+
+    def starting_at(self, pos: int) -> _Tok | None:
+        if pos >= len(self.index) - 1 or pos not in self.boundaries:
+            return None
+        return self.toks[self.index[pos]]
+
+    def whole(self, start: int, end: int, min_freq: int) -> bool:
+        """No word crosses the edges of ``[start, end)`` (企业家, 一家人, 用人单位), nor a
+        common word its end (个人, 人员, 家门口; a rare one may be read wrong: 家规限上企业)."""
+        freq = _tagger().tokenizer.FREQ
+        for t in self.toks[self.index[start] : self.index[end - 1] + 1]:
+            if t.start < start or (t.end > end and freq.get(t.word, 0) >= min_freq):
+                return False
+        return True
+
+
+def find_missing_values(text: str) -> list[MissingMention]:
+    """Numbers an article lost, in order: units standing where no number is written.
+
+    Meant for an article whose digits were dropped (``已复工企业累计家``, ``有着年党龄``,
+    ``筹到万个口罩``, ``复工率已达。``); a unit after a word that takes a number, a scale or a
+    percent sign with nothing before it, a counter between a noun and the end of its
+    clause, or a ratio that ends its clause shows the hole. Unit words without a number
+    (``一家人``, ``个人``, ``家门口``, ``人员``, ``万一``, ``这家企业``, ``多个``) are none.
+
+    >>> [(m.scale, m.unit, m.qualifier, m.indicator) for m in find_missing_values(
+    ...     "张槎已复工企业累计家，调配近万个口罩，帮助一家人。")]
+    [(None, '家', None, '复工企业'), ('万', '个', 'nearly', '口罩')]
+    """
+    vocab = vocabulary()
+    words = _missing_words()
+    tokens = _Tokens(text)
+    names = _name_spans(text, vocab)
+    holes: list[tuple[int, int, int, str | None, str | None, str | None]] = []
+    pos = 0
+    while pos < len(text):
+        hole = _hole_at(text, pos, tokens, vocab, words, holes)
+        if hole is None or any(a <= pos < b for a, b in names):
+            pos += 1
+            continue
+        holes.append(hole)
+        pos = hole[2]
+    holes += _ratio_holes(text, tokens, vocab, words)
+    holes.sort()
+    found: list[MissingMention] = []
+    for i, hole in enumerate(holes):
+        following = holes[i + 1][0] if i + 1 < len(holes) else len(text)
+        found.append(_missing_mention(text, hole, following, vocab, found))
+    return found
+
+
+def _hole_at(
+    text: str,
+    h: int,
+    tokens: _Tokens,
+    vocab: Vocabulary,
+    words: _MissingWords,
+    holes: list[tuple[int, int, int, str | None, str | None, str | None]],
+) -> tuple[int, int, int, str | None, str | None, str | None] | None:
+    """(at, cue start, cue end, scale, unit, qualifier) of a hole before ``h``, or None."""
+    prev = text[h - 1] if h else ""
+    if prev and (prev in _NUMERAL_CHARS or prev in "万亿" or _ASCII_GLUE.match(prev)):
+        return None  # a number is written here
+    head = text[max(0, h - 4) : h]
+    if any(
+        head.endswith(w) and h - len(w) in tokens.boundaries
+        for w in (*words.not_after, *vocab.ordinal_before)
+    ):
+        return None  # 几个, 这家, 每人, 第...: no number was ever there
+    if text.startswith("百分之", h):
+        nxt = text[h + 3 : h + 4]
+        if nxt and (nxt in _NUMERAL_CHARS or nxt.isdigit()):
+            return None
+        return h, h, h + 3, None, "%", None
+    q = h
+    scale: str | None = None
+    more: str | None = None
+    while q < len(text):  # 万个, 近万个, 余项, 万余人, 余万元
+        if text[q] in "万亿" and scale is None:
+            scale = text[q]
+        elif text[q] in "余多" and more is None:
+            more = text[q]
+        else:
+            break
+        q += 1
+    qualifier = "more-than" if more else None
+    unit: str | None
+    if q < len(text) and text[q] in "%％":
+        unit, end = text[q], q + 1
+    else:
+        unit, inside = _unit_at(text, q, vocab)
+        if unit is None:
+            return _scale_alone(text, h, q, scale, more, tokens, vocab, words)
+        end = q + len(unit) + inside
+        if inside:
+            qualifier = "more-than"
+    hole = (h, h, end, scale, unit, qualifier)
+    word = tokens.toks[tokens.index[h]]
+    if word.start < h and word.end == end and word.word in words.tail_words:
+        after = text[end : end + 1]
+        return hole if not after or after in _CLAUSE_END + _SEGMENT_END else None
+    if not tokens.whole(h, end, words.min_word_freq):
+        return None  # part of a word: 个人, 人员, 家门口, 企业家, 万元户
+    if unit in vocab.classifiers and end < len(text) and text[end] == unit[-1]:
+        return None  # 个个, 家家: reduplication means every one
+    if scale is not None and unit in vocab.measures:
+        nxt = tokens.starting_at(end)
+        if nxt is not None and (nxt.flag[:1] == "n" or nxt.flag in _NOUN_FLAGS):
+            return None  # 亿元楼宇, 万元户: a category named by its size
+    if scale is not None or unit in ("%", "％"):
+        return hole  # 万个口罩, 增长%: a scale or a percent sign always stands after a number
+    if unit in words.word_heads and not _word_follows(text, end, tokens):
+        return None  # 人社中心, 组级, 张槎: the unit begins another word
+    if more == "余" and text[h] == "余":
+        return hole  # 问题余项: 余 (more than) always follows a number
+    before = tokens.ending_at(h)
+    noun_before = (
+        before is not None
+        and (before.flag in _NOUN_FLAGS or before.flag == "ns")
+        and len(before.word) >= 2
+        and unit not in words.word_tails
+    )
+    counted = unit in vocab.classifiers
+    clause_end = end == len(text) or text[end] in _CLAUSE_END
+    if more:  # 多个 is "several", unless its list lost numbers or it ends the clause
+        if _continues_hole(text, h, tokens, words, holes) or (noun_before and clause_end):
+            return hole  # 万个口罩和多把测温枪, 解决问题多个；
+        return None
+    trigger = _after_trigger(text, h, tokens, words)
+    if trigger is not None and not (unit in words.complements and trigger in vocab.verbs):
+        return hole  # 累计家, 有着年党龄, 对于家纳税大户, 成立了个临时党支部
+    if unit == "年":
+        return None  # 年 is a date or a word elsewhere
+    if (
+        before is not None
+        and before.word[-1:] in words.collectives
+        and len(before.word) == 2
+        and (before.word[0] in _NUMERAL_CHARS or before.word[0] == "首")
+        and unit in words.people
+    ):
+        return hole  # 一支人的党员先锋队, 首批名复工人员
+    if counted and _clause_start(text, h) and _noun_follows(text, end, tokens, modified=True):
+        return hole  # ，名党员干部冲锋在一线, ，个无职党员领岗领责, 、名居民
+    if noun_before and counted and clause_end:
+        return hole  # 党员志愿者人。 设岗数量个，
+    if (
+        noun_before
+        and unit not in vocab.measures
+        and unit not in words.word_heads
+        and _noun_follows(text, end, tokens)
+    ):
+        return hole  # 党员小时轮岗站岗, 名市机关干部名区机关干部
+    return None
+
+
+def _scale_alone(
+    text: str,
+    h: int,
+    q: int,
+    scale: str | None,
+    more: str | None,
+    tokens: _Tokens,
+    vocab: Vocabulary,
+    words: _MissingWords,
+) -> tuple[int, int, int, str | None, str | None, str | None] | None:
+    """计划投资万左右: a scale with no unit, after a verb, before 左右/以上 or the clause end."""
+    if scale is None or text[h] not in "万亿":
+        return None
+    rest = text[q : q + 2]
+    tail = next((w for w in _longest_first(vocab.qualifiers_after) if rest.startswith(w)), "")
+    if not tail and not (q == len(text) or text[q] in _CLAUSE_END):
+        return None
+    before = tokens.ending_at(h)
+    verb = before is not None and before.flag[:1] == "v"
+    if not verb and _after_trigger(text, h, tokens, words) is None:
+        return None
+    qualifier = "more-than" if more else vocab.qualifiers_after.get(tail)
+    return h, h, q + len(tail), scale, None, qualifier
+
+
+def _after_trigger(text: str, h: int, tokens: _Tokens, words: _MissingWords) -> str | None:
+    """The word that takes a number and ends right before ``h`` (累计, 有着, 对于, 成立了,
+    筹到), made of whole tokens (没有人 is no 有 + 人); None if there is none."""
+    vocab = vocabulary()
+    unit, _ = _unit_at(text, h, vocab)
+    ends = [h]
+    if h and text[h - 1] in "了为" and h - 1 in tokens.boundaries:
+        ends.append(h - 1)  # 了 and 为 after a verb: 成立了个, 划分为个 (not 和了个)
+    for pos in ends:
+        for word in words.before:
+            at = pos - len(word)
+            if not text.startswith(word, at) or at not in tokens.boundaries:
+                continue
+            if pos < h and word not in vocab.verbs:
+                continue
+            if unit in words.trigger_exceptions.get(word, ()):
+                continue  # 等人, 等方面: and others, in such respects
+            return word
+    return None
+
+
+def _word_follows(text: str, end: int, tokens: _Tokens) -> bool:
+    """After the unit: the end of the clause, 的, or a word of two characters or more."""
+    if end >= len(text) or text[end] in _CLAUSE_END or text[end] == "的":
+        return True
+    first = tokens.starting_at(end)
+    return first is not None and len(first.word) >= 2
+
+
+def _clause_start(text: str, h: int) -> bool:
+    """Nothing but quote marks between ``h`` and the start of its clause or list item."""
+    left = text[max(0, h - 3) : h].rstrip(_STRIP)
+    return not left or left[-1] in _CLAUSE_END or left[-1] == "、"
+
+
+def _noun_follows(text: str, end: int, tokens: _Tokens, modified: bool = False) -> bool:
+    """A common noun (not a name) comes next: 名党员干部, 名市机关干部, 个农村临时党支部;
+    ``modified`` allows a two-character modifier before it (个无职党员)."""
+    first = tokens.starting_at(end)
+    if first is None:
+        return False
+    second = tokens.starting_at(first.end)
+    noun_second = second is not None and second.flag in _NOUN_FLAGS and len(second.word) >= 2
+    if first.flag not in _NOUN_FLAGS:
+        return modified and first.flag in ("v", "a", "b") and len(first.word) == 2 and noun_second
+    return len(first.word) >= 2 or noun_second
+
+
+def _continues_hole(
+    text: str,
+    h: int,
+    tokens: _Tokens,
+    words: _MissingWords,
+    holes: list[tuple[int, int, int, str | None, str | None, str | None]],
+) -> bool:
+    """筹到万个口罩和多把测温枪: a list item after a conjunction, in a clause whose previous
+    item lost its number, lost its number too."""
+    if not holes:
+        return False
+    left = max(text.rfind(c, 0, h) for c in _CLAUSE_END) + 1
+    if holes[-1][0] < left:
+        return False
+    return any(
+        text.startswith(w, h - len(w)) and h - len(w) in tokens.boundaries
+        for w in words.conjunctions
+    )
+
+
+def _ratio_holes(
+    text: str, tokens: _Tokens, vocab: Vocabulary, words: _MissingWords
+) -> list[tuple[int, int, int, str | None, str | None, str | None]]:
+    """Ratios and growth rates that end their clause with no percentage: 返岗率已达。,
+    复工率。 (a clause of its own), 同比增长，."""
+    out = []
+    taken: set[int] = set()
+    for word in (*words.ratio_words, *words.growth_ends):
+        for m in re.finditer(re.escape(word), text):
+            if m.start() in taken:
+                continue
+            end = m.end()
+            glue = next((g for g in words.ratio_glue if text.startswith(g, end)), "")
+            stop = end + len(glue)
+            if stop < len(text) and text[stop] not in _CLAUSE_END:
+                continue
+            bare = not glue and word not in words.growth_ends
+            if bare and not _bare_ratio(text, m.start(), end, tokens, vocab, words):
+                continue
+            taken.add(m.start())
+            out.append((stop, m.start(), end, None, None, None))
+    return out
+
+
+def _bare_ratio(
+    text: str, start: int, end: int, tokens: _Tokens, vocab: Vocabulary, words: _MissingWords
+) -> bool:
+    """复工率。 as a clause of its own is a ratio that lost its number; 提高工作效率。 is not
+    (a common word, or a verb in the clause)."""
+    if not tokens.whole(start, end, words.min_word_freq):
+        return False
+    left = max(text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
+    clause = [
+        t
+        for t in tokens.toks[tokens.index[left] : tokens.index[start]]
+        if t.start >= left and t.word.strip(_STRIP)
+    ]
+    if not clause or len(clause) > 4:
+        return False
+    return not any(
+        _verb(t.word, vocab) or t.word in vocab.growth_words or t.flag in ("p", "d", "r")
+        for t in clause
+    )
+
+
+def _missing_mention(
+    text: str,
+    hole: tuple[int, int, int, str | None, str | None, str | None],
+    following: int,
+    vocab: Vocabulary,
+    found: list[MissingMention],
+) -> MissingMention:
+    """Clause, qualifier, kind, indicator and period of a hole."""
+    at, cue_start, cue_end, scale, unit, qualifier = hole
+    ratio = unit is None and scale is None  # 复工率已达。 (投资万左右 has a scale and no unit)
+    q_start = min(at, cue_start)
+    if not ratio:
+        head = text[max(0, at - 3) : at]
+        for word in _longest_first(vocab.qualifiers_before):
+            if head.endswith(word) and not (word == "近" and head.endswith("最近")):
+                q_start = at - len(word)
+                qualifier = qualifier or vocab.qualifiers_before[word]
+                break
+        rest = text[cue_end : cue_end + 2]
+        for word in _longest_first(vocab.qualifiers_after):
+            if rest.startswith(word) and len(word) > 1:
+                qualifier = qualifier or vocab.qualifiers_after[word]
+                cue_end += len(word)
+                break
+    start, end = _clause(text, q_start, max(at, cue_end))
+    sentence_start = max(text.rfind(c, 0, q_start) for c in _SENTENCE_END) + 1
+    modal = None
+    for word, notation in vocab.modals.items():
+        found_at = text.rfind(word, sentence_start, q_start)
+        if found_at >= 0 and (modal is None or found_at > modal[0]):
+            modal = (found_at, notation)
+    if modal is not None and not any(w in text[modal[0] : q_start] for w in vocab.achieved):
+        qualifier = modal[1]
+    ref_period = None
+    period_start = start
+    for m in vocab.period.finditer(text, sentence_start, q_start):
+        if m.end() > q_start or not m.group().strip():
+            continue
+        if m.start() >= start or (end - m.start() <= _MAX_CLAUSE and _opens(text, m, vocab)):
+            ref_period, period_start = m.group(), m.start()
+    if ref_period is not None:
+        start = min(start, period_start)
+    # the indicator: between the previous hole in the clause and the next one
+    left = max([start] + [text.rfind(c, start, q_start) + 1 for c in _SEGMENT_END])
+    if found and found[-1].cue_end > left and found[-1].cue_end <= q_start:
+        left = found[-1].cue_end
+    right = min([end, max(following, cue_end)]
+                + [i for c in _SEGMENT_END if (i := text.find(c, cue_end, end)) >= 0])  # fmt: skip
+    if ratio:
+        indicator = _ratio_phrase(text[left:cue_end], vocab)
+        growth = (*_GROWTH_RATIOS, *_missing_words().growth_ends)
+        kind = "growth-rate" if any(text.startswith(w, cue_start) for w in growth) else "ratio"
+    else:
+        after = _after_phrase(text[cue_end:right], vocab)
+        if after is None and unit in vocab.classifiers:
+            first = next(iter(_tagger().cut(text[cue_end:right])), None)
+            if first is not None and len(first.word) >= 2 and first.flag[:1] in ("n", "v"):
+                after = first.word  # 用辆包车: jieba reads 包车 as a verb
+        before = _before_phrase(text[left:q_start], vocab)
+        indicator = (after or before) if unit in vocab.classifiers else (before or after)
+        number = _Number(at, cue_end, at, at, [], False, unit=unit)
+        kind = _kind(text, number, start, at, vocab)
+    return MissingMention(
+        start=start,
+        end=end,
+        at=at,
+        cue_start=cue_start,
+        cue_end=cue_end,
+        scale=scale,
+        unit=unit,
+        qualifier=qualifier,
+        kind=kind,
+        indicator=indicator,
+        ref_period=ref_period,
+    )
+
+
+def _ratio_phrase(segment: str, vocab: Vocabulary) -> str | None:
+    """The ratio named before its lost percentage, verbs included: 员工返岗率, 复工率."""
+    words = [(w.word, w.flag) for w in _tagger().cut(segment)]
+    while words and (words[-1][0] in vocab.glue or words[-1][1][:1] in ("d", "u")):
+        words.pop()  # 已达, 为
+    taken: list[str] = []
+    for word, flag in reversed(words):
+        if flag[:1] in ("x", "m", "q", "r", "p", "c", "d", "u") or len(taken) >= 4:
+            break
+        taken.append(word)
+    return "".join(reversed(taken)) or None
