@@ -193,7 +193,7 @@ def write_store(result: Any, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        store = result.load_into(ox_store(staging / "store"))
+        store = result.load_into(ox_store(staging / "store"), bulk=True)
         store.flush()
         store.optimize()
         del store

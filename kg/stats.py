@@ -9,17 +9,27 @@ from rich.table import Table
 
 
 def class_counts(result: Any) -> dict[str, int]:
-    """Entities per class, then facts (statements), evidence quotes, articles and triples."""
-    graph = result.graph
-    counts: dict[str, int] = dict(sorted(Counter(t for _, t in graph.nodes(data="type")).items()))
-    counts["facts (statements)"] = _statements(result)
-    counts["evidence quotes"] = len(
-        {
-            (e["article"], e["start"], e["end"])
-            for _, ev in graph.nodes(data="evidence")
-            for e in ev or []
-        }
-    )
+    """Entities per class (most specific), then facts (statements), evidence quotes,
+    articles and triples.
+
+    Counted from the build's triples, so that the summary of a million-triple build
+    needs no networkx graph.
+    """
+    from kg.ontology import KG, entity_classes, superclasses
+
+    classes = entity_classes()
+    by_iri = {f"<{iri}>": name for name, iri in classes.items()}
+    depth = {name: len(superclasses(iri)) for name, iri in classes.items()}
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    most_specific: dict[str, str] = {}
+    for line in result.triples:
+        subject, predicate, rest = line.split(" ", 2)
+        name = by_iri.get(rest[:-2]) if predicate == rdf_type else None
+        if name and depth[name] > depth.get(most_specific.get(subject, ""), -1):
+            most_specific[subject] = name
+    counts: dict[str, int] = dict(sorted(Counter(most_specific.values()).items()))
+    counts["facts (statements)"] = result.count(KG.Statement)
+    counts["evidence quotes"] = result.count(KG.Evidence)
     counts["articles"] = len(result.corpus.files)
     counts["triples"] = result.triple_count
     return counts
