@@ -1814,7 +1814,7 @@ def _metrics(doc: _Doc, b: _Builder, places: Sequence[_Mention]) -> None:
         if not doc.clean(mm.start, mm.end) or not doc.clean(mm.number_start, mm.number_end):
             continue
         para = doc.text.rfind("\n", 0, mm.start) + 1
-        near = [s for s in subs if para <= s.start < mm.start]
+        near = [s for s in subs if para <= s.start < mm.number_start]  # named before the number
         area = near[-1] if near else (subs[0] if len(labels) == 1 else None)
         area_entity = _entity_of(b, area) if area is not None else None
         what = doc.shown[mm.start : mm.end]

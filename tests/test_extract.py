@@ -551,3 +551,17 @@ def test_seed_004_value_missing_metrics(seed_drafts: dict[str, str]) -> None:
 def test_seed_004_draft_deterministic(seed_drafts: dict[str, str]) -> None:
     p = next(p for p in SEEDS if p.name.startswith("004"))
     assert ex.extract_article(p).encode() == seed_drafts["004"].encode()
+
+
+def test_metric_area_is_the_subdistrict_named_before_the_number_in_its_clause(
+    tmp_path: Path,
+) -> None:
+    """A period phrase may open the quote before the subdistrict is named; the subdistrict
+    still comes before the number, so the metric is about it."""
+    draft = _draft(
+        tmp_path,
+        "余杭区仓前街道与良渚街道开展工作交流。\n截至目前,良渚街道党员志愿者3458名。",
+    )
+    metrics = [e for e in draft.entities if e.type == "Metric"]
+    assert [m.props["value"] for m in metrics] == ["3458"]
+    assert _by_label(draft, "良渚街道").id == metrics[0].props["refArea"]
