@@ -1,8 +1,9 @@
 """Jiedao KG: a knowledge graph of China's subdistricts, every fact tied to its source sentence.
 
 The public API is small: :func:`build` turns ``data/`` into a validated :class:`Build`
-(an rdflib Dataset and a networkx MultiDiGraph with the same IRIs), :func:`query` runs
-safe SPARQL over a build or an exported file, and :mod:`kg.export` writes RDF atomically.
+(its triples, with an Oxigraph store, an rdflib Dataset and a networkx MultiDiGraph made
+from them on demand), :func:`query` runs safe SPARQL over a build, an exported file or an
+on-disk store, and :mod:`kg.export` writes RDF atomically.
 """
 
 from kg.build import Build, build

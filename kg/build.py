@@ -1,4 +1,5 @@
-"""Turn a validated corpus of facts into an RDF dataset and a networkx graph with the same IRIs.
+"""Turn a validated corpus of facts into RDF (one named graph per article) and, on demand,
+a networkx graph with the same IRIs.
 
 Every fact becomes two things (the Wikidata "truthy plus statement" pattern):
 
@@ -136,12 +137,6 @@ def _entity(entity_id: str) -> str:
 
 def _iri(node: Node) -> str:
     return f"<{node}>"
-
-
-def _split_line(line: str) -> tuple[str, str, str]:
-    """Subject, predicate and object of one N-Triples line written by the builder."""
-    s, p, rest = line.split(" ", 2)
-    return s, p, rest[:-2]
 
 
 class Build:

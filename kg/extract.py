@@ -1813,12 +1813,9 @@ def _metrics(doc: _Doc, b: _Builder, places: Sequence[_Mention]) -> None:
     for mm in _find_metrics(doc.text):
         if not doc.clean(mm.start, mm.end) or not doc.clean(mm.number_start, mm.number_end):
             continue
-        para = doc.text.rfind("\n", 0, mm.start) + 1
-        near = [s for s in subs if para <= s.start < mm.number_start]  # named before the number
-        area = near[-1] if near else (subs[0] if len(labels) == 1 else None)
-        area_entity = _entity_of(b, area) if area is not None else None
+        area = _metric_area(doc, b, subs, labels, mm.start, mm.number_start)
         what = doc.shown[mm.start : mm.end]
-        if area_entity is None:
+        if area is None:
             b.skipped.append(f"metric {mm.value} in {what!r}: no unambiguous subdistrict")
             continue
         q, occ = b.quote(mm.start, mm.end)
@@ -1826,18 +1823,41 @@ def _metrics(doc: _Doc, b: _Builder, places: Sequence[_Mention]) -> None:
         if not number_in_text(str(mm.value), doc.raw[s:e]):
             b.skipped.append(f"metric {mm.value} in {what!r}: number not in the quote")
             continue
-        props: dict[str, Any] = {"indicator": mm.indicator or _indicator(doc, mm)}
-        props["value"] = str(mm.value)
-        for key in ("scale", "unit", "qualifier", "kind"):
-            value = getattr(mm, key, None)
-            if value:
-                props[key] = value
-        props["refArea"] = area_entity.id
-        if mm.ref_period:
-            props["refPeriod"] = mm.ref_period
-        b.entities.append(
-            DraftEntity(id=b.new_id("metric"), type="Metric", quote=q, occurrence=occ, props=props)
+        indicator = mm.indicator or _indicator(doc, mm)
+        _add_metric(b, mm, q, occ, area, {"indicator": indicator, "value": str(mm.value)})
+
+
+def _metric_area(
+    doc: _Doc,
+    b: _Builder,
+    subs: Sequence[_Mention],
+    labels: set[str],
+    start: int,
+    anchor: int,
+) -> DraftEntity | None:
+    """The subdistrict a number is about: the last one named in its paragraph before the
+    number (``anchor``), else the article's only one; None when that is not clear."""
+    para = doc.text.rfind("\n", 0, start) + 1
+    near = [s for s in subs if para <= s.start < anchor]
+    area = near[-1] if near else (subs[0] if len(labels) == 1 else None)
+    return _entity_of(b, area) if area is not None else None
+
+
+def _add_metric(
+    b: _Builder, mm: Any, quote: str, occurrence: int | None, area: DraftEntity, props: dict
+) -> None:
+    for key in ("scale", "unit", "qualifier", "kind"):
+        value = getattr(mm, key, None)
+        if value:
+            props[key] = value
+    props["refArea"] = area.id
+    if mm.ref_period:
+        props["refPeriod"] = mm.ref_period
+    b.entities.append(
+        DraftEntity(
+            id=b.new_id("metric"), type="Metric", quote=quote, occurrence=occurrence, props=props
         )
+    )
 
 
 def _missing_metrics(doc: _Doc, b: _Builder, subs: Sequence[_Mention]) -> int:
@@ -1849,28 +1869,15 @@ def _missing_metrics(doc: _Doc, b: _Builder, subs: Sequence[_Mention]) -> int:
     for mm in _find_missing_values(doc.text):
         if not doc.clean(mm.start, mm.end):
             continue
-        para = doc.text.rfind("\n", 0, mm.start) + 1
-        near = [s for s in subs if para <= s.start < mm.at]
-        area = near[-1] if near else (subs[0] if len(labels) == 1 else None)
-        area_entity = _entity_of(b, area) if area is not None else None
+        area = _metric_area(doc, b, subs, labels, mm.start, mm.at)
         what = doc.shown[mm.start : mm.end]
-        if area_entity is None:
+        if area is None:
             b.skipped.append(f"missing number in {what!r}: no unambiguous subdistrict")
             continue
         q, occ = b.quote(mm.start, mm.end)
         words = doc.shown[max(mm.start, mm.at - 12) : mm.at].strip(" ，,、:：")
-        props: dict[str, Any] = {"indicator": mm.indicator or words or what}
-        props["valueMissing"] = True
-        for key in ("scale", "unit", "qualifier", "kind"):
-            value = getattr(mm, key, None)
-            if value:
-                props[key] = value
-        props["refArea"] = area_entity.id
-        if mm.ref_period:
-            props["refPeriod"] = mm.ref_period
-        b.entities.append(
-            DraftEntity(id=b.new_id("metric"), type="Metric", quote=q, occurrence=occ, props=props)
-        )
+        props = {"indicator": mm.indicator or words or what, "valueMissing": True}
+        _add_metric(b, mm, q, occ, area, props)
         drafted += 1
     return drafted
 

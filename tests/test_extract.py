@@ -8,7 +8,6 @@ draft loads and builds as it is, and the same article always gives the same byte
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import yaml
 
 import kg
 from kg import extract as ex
+from kg.numbers import MetricMention
 from kg.text import locate, normalize, read_article
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -252,30 +252,15 @@ def test_post_in_hospital_is_not_official(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- metrics
 
 
-@dataclass(frozen=True)
-class _Mention:
-    """The shape of kg.numbers.MetricMention, for tests that must not depend on that module."""
-
-    start: int
-    end: int
-    value: str
-    scale: str | None
-    unit: str | None
-    qualifier: str | None
-    kind: str
-    indicator: str | None
-    ref_period: str | None
-    number_start: int
-    number_end: int
-
-
 def _stub_metrics(values: list[str]):
-    def find(text: str) -> list[_Mention]:
+    def find(text: str) -> list[MetricMention]:
         out = []
         for value in values:
             at = text.find("共有企业")
             end = text.find("。", at)
-            out.append(_Mention(at, end, value, None, "家", None, "level", "企业", None, at, end))
+            out.append(
+                MetricMention(at, end, value, None, "家", None, "level", "企业", None, at, end)
+            )
         return out
 
     return find
