@@ -26,6 +26,10 @@ from kg.query import QueryError
 from kg.text import ArticleError
 from kg.validate import ShapeError
 
+VIEWER_MAX_NODES = 20_000
+"""The viewer draws 10 k nodes in about 2 s (bench/README.md); far beyond that a browser
+struggles and a map of everything is unreadable anyway."""
+
 EXPECTED_ERRORS = (FactError, ShapeError, QueryError, EndpointError, ArticleError)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -120,7 +124,12 @@ PASSWORD = click.option(
     show_default=True,
     help="Folder for kg.ttl, kg.trig, kg.html.",
 )
-@click.option("--html/--no-html", default=True, show_default=True, help="Write the viewer.")
+@click.option(
+    "--html/--no-html",
+    default=None,
+    help=f"Write the viewer (default: when the graph has at most {VIEWER_MAX_NODES:,} "
+    "entities; a larger map is not readable: use 'kg viz --subdistrict').",
+)
 @click.option(
     "--shapes/--no-shapes",
     default=True,
@@ -133,13 +142,14 @@ PASSWORD = click.option(
     default=None,
     help="Also write an on-disk Oxigraph store here, for 'kg query --store' without rebuilding.",
 )
-def build(data: Path, out: Path, html: bool, shapes: bool, store: Path | None) -> None:
+def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | None) -> None:
     """Build the graph from DATA and write Turtle, TriG and the HTML viewer into OUT."""
     from concurrent.futures import ThreadPoolExecutor
 
     from kg import export as ex
     from kg.build import check_build_shapes
 
+    notes: list[str] = []
     with ProgressBars() as progress:
         result = _load_build_quietly(data, progress)
         with ThreadPoolExecutor(max_workers=1) as pool:
@@ -150,6 +160,14 @@ def build(data: Path, out: Path, html: bool, shapes: bool, store: Path | None) -
             for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
                 progress(f"writing {name}", 0, 1)
                 outputs[out / name] = ex.serialize_build(result, fmt)
+            entities = _entity_count(result)
+            if html is None:
+                html = entities <= VIEWER_MAX_NODES
+                if not html:
+                    notes.append(
+                        f"no kg.html: {entities:,} entities are too many for one map; draw "
+                        "one subdistrict with 'kg viz --subdistrict NAME' (or pass --html)"
+                    )
             if html:
                 from kg.viz import render
 
@@ -168,6 +186,15 @@ def build(data: Path, out: Path, html: bool, shapes: bool, store: Path | None) -
         click.echo(f"wrote {store} (Oxigraph store, {result.triple_count:,} triples)")
     for path, payload in outputs.items():
         click.echo(f"wrote {path} ({len(payload):,} bytes)")
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+
+
+def _entity_count(result: Any) -> int:
+    from kg.stats import class_counts
+
+    counts = class_counts(result)
+    return sum(n for name, n in counts.items() if name[:1].isupper())
 
 
 def _load_build_quietly(data: Path, progress: ProgressBars) -> Any:

@@ -162,3 +162,14 @@ def test_library_build_reports_progress_for_every_fact_file():
     files = len(list((DATA / "facts").glob("*.yaml")))
     assert [done for _, done, _ in reading] == list(range(1, files + 1))
     assert seen[-1] == ("checking SHACL shapes", 1, 1)
+
+
+def test_a_graph_too_large_for_one_map_gets_no_viewer_unless_asked(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "VIEWER_MAX_NODES", 100)
+    out = tmp_path / "out"
+    code, _, err = run(["build", "--data", str(DATA), "--out", str(out)], capsys)
+    assert code == 0
+    assert not (out / "kg.html").exists() and (out / "kg.ttl").exists()
+    assert "note: no kg.html: " in err and "kg viz --subdistrict" in err
+    code, _, _ = run(["build", "--data", str(DATA), "--out", str(out), "--html"], capsys)
+    assert code == 0 and (out / "kg.html").exists()
