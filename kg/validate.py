@@ -180,12 +180,31 @@ def violations(
                 for v in result
                 if f"<{v[0]}>" in subjects
             ]
+    own = shape_messages()
     out = set()
     for focus, path, message in found:
+        message = own.get(path or "", message)
         node = compact(focus) + (f" {compact(path)}" if path else "")
         prefix = f"{where[focus]}: " if where and focus in where else ""
         out.add(f"{prefix}shape violation: {node}: {message}")
     return sorted(out)
+
+
+@functools.cache
+def shape_messages() -> dict[str, str]:
+    """Our ``sh:message`` for each property path that has exactly one.
+
+    rudof reports some components in its own words ("OR not satisfied") even where the
+    shape has a message; the message says what to do, so it is used when it is unique.
+    """
+    from kg.ontology import shapes_graph
+
+    shapes = shapes_graph()
+    messages: dict[str, set[str]] = defaultdict(set)
+    for prop, path in shapes.subject_objects(SH.path):
+        for message in shapes.objects(prop, SH.message):
+            messages[str(path)].add(" ".join(str(message).split()))
+    return {path: next(iter(found)) for path, found in messages.items() if len(found) == 1}
 
 
 def check_shapes(data: Graph | bytes | str, where: Mapping[str, object] | None = None) -> None:
