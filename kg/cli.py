@@ -151,7 +151,7 @@ def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | 
 
     notes: list[str] = []
     with ProgressBars() as progress:
-        result = _load_build_quietly(data, progress)
+        result = _build_without_shapes(data, progress)
         with ThreadPoolExecutor(max_workers=1) as pool:
             # rudof releases the GIL: the shapes are checked while the files are rendered,
             # and nothing is written unless they hold.
@@ -160,7 +160,10 @@ def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | 
             for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
                 progress(f"writing {name}", 0, 1)
                 outputs[out / name] = ex.serialize_build(result, fmt)
-            entities = _entity_count(result)
+            from kg.stats import class_counts
+
+            counts = class_counts(result)
+            entities = sum(n for name, n in counts.items() if name[:1].isupper())  # classes
             if html is None:
                 html = entities <= VIEWER_MAX_NODES
                 if not html:
@@ -181,7 +184,7 @@ def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | 
             write_store(result, store)
         for path, payload in outputs.items():  # all rendered first: a failure writes nothing
             ex.write_bytes(path, payload)
-    _print_summary(result)
+    _print_summary(counts)
     if store is not None:
         click.echo(f"wrote {store} (Oxigraph store, {result.triple_count:,} triples)")
     for path, payload in outputs.items():
@@ -190,14 +193,7 @@ def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | 
         click.echo(f"note: {note}", err=True)
 
 
-def _entity_count(result: Any) -> int:
-    from kg.stats import class_counts
-
-    counts = class_counts(result)
-    return sum(n for name, n in counts.items() if name[:1].isupper())
-
-
-def _load_build_quietly(data: Path, progress: ProgressBars) -> Any:
+def _build_without_shapes(data: Path, progress: ProgressBars) -> Any:
     from kg.build import build_corpus
     from kg.facts import load_corpus
 
@@ -233,10 +229,7 @@ def write_store(result: Any, target: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _print_summary(result: Any) -> None:
-    from kg.stats import class_counts
-
-    counts = class_counts(result)
+def _print_summary(counts: dict[str, int]) -> None:
     table = Table(title="Jiedao KG build", show_edge=False)
     table.add_column("what")
     table.add_column("count", justify="right")
