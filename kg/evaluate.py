@@ -44,9 +44,19 @@ match when their names share one, so ``复工专班`` finds ``疫情防控企业
 * ``Person (any)``: Official and Person together, ignoring which is which (the line
   between them is a judgement); ``Official`` and ``Person`` are also scored strictly.
 * ``Relation``: every entity-valued property and fact (``holds``, ``partOf``,
-  ``organizedBy``, ``refArea``, ...) as subject names, predicate, object names; stated
-  twice (a property and a fact) it counts once. :attr:`Report.relations` splits it by
-  predicate.
+  ``organizedBy``, ``refArea``, ...) as subject, predicate, object; stated twice (a
+  property and a fact) it counts once. Relations are scored *after* entity alignment: the
+  one-to-one pairs the entity rows found in the article (every class row, ``Metric (value
+  missing)`` included; not ``Person (any)``, which pairs the same people again) map each
+  matched draft entity to its gold entity. A draft relation then matches a gold one with
+  the same predicate when its subject and its object each are *aligned* to the gold one's
+  or, if not aligned at all, share a name with it as entities do. So a relation is judged
+  on the entities the rows already accepted, even when their names differ (a value-missing
+  metric, named only by its free-worded indicator, found by its quote; a label the gold has
+  as an altLabel), an entity aligned elsewhere cannot match by a shared name, and a draft
+  entity the rows did not pair (a duplicate, or one filed under another class) still
+  counts by name. The matching of relations is one to one as well. :attr:`Report.relations`
+  splits the row by predicate.
 
 **Scores.** ``precision = tp / (tp + fp)``, ``recall = tp / (tp + fn)``, ``F1`` their
 harmonic mean. With a zero denominator precision (nothing predicted) and recall (nothing
@@ -67,7 +77,7 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -375,11 +385,20 @@ def _metric_shown(entity: Entity) -> str:
 
 @dataclass(frozen=True)
 class _Item:
-    """What is compared of one entity or relation: components that must each agree."""
+    """What is compared of one entity or relation: components that must each agree.
+
+    ``ids`` are the entity ids behind it (the entity's own; a relation's subject and
+    object), so matched entities can be aligned and relations judged on that alignment.
+    """
 
     keys: tuple[frozenset[str], ...]
     shown: str
     quote: str = ""
+    ids: tuple[str, ...] = ()
+
+
+Compatible = Callable[[_Item, _Item], bool]
+"""Whether a gold item (first) and a draft item (second) may be paired."""
 
 
 def _agree(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -388,6 +407,29 @@ def _agree(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def _compatible(a: _Item, b: _Item) -> bool:
     return all(_agree(x, y) for x, y in zip(a.keys, b.keys, strict=True))
+
+
+def _relation_compatible(aligned: dict[str, str]) -> Compatible:
+    """Gold and draft relations agree on the predicate and on each end: an aligned draft
+    entity must be the gold one it was aligned to (names are then beside the point, and
+    a shared name with another gold entity must not count twice); an unaligned one must
+    share a name with it, as before alignment."""
+
+    def compatible(gold: _Item, pred: _Item) -> bool:
+        if not _agree(gold.keys[0], pred.keys[0]):
+            return False
+        for gold_id, pred_id, gold_names, pred_names in zip(
+            gold.ids, pred.ids, gold.keys[1:], pred.keys[1:], strict=True
+        ):
+            target = aligned.get(pred_id)
+            if target is None:
+                if not _agree(gold_names, pred_names):
+                    return False
+            elif target != gold_id:
+                return False
+        return True
+
+    return compatible
 
 
 def _compatible_missing(a: _Item, b: _Item) -> bool:
@@ -457,24 +499,27 @@ class _Side:
         for e in f.entities:
             names = self.entity_names(e)
             shown = self.shown(e)
+            ids = (e.id,)
             if e.type == "Metric":
                 if metric_key(e) is None and _first(e, "valueMissing") is True:
                     unit = clean(str(_first(e, "unit") or ""))
                     indicator = clean(str(_first(e, "indicator") or ""))
                     keys = (frozenset({unit}), frozenset({indicator} - {""}))
-                    rows[METRIC_MISSING].append(_Item(keys, shown, clean(e.quote.text)))
+                    quote = clean(e.quote.text)
+                    rows[METRIC_MISSING].append(_Item(keys, shown, quote, ids))
                 else:
-                    rows["Metric"].append(_Item((names,), shown))
+                    rows["Metric"].append(_Item((names,), shown, ids=ids))
                 continue
             if e.type == "Post":
                 holders = [h for h in self.holders.get(e.id, []) if h.article == e.article]
                 held = frozenset().union(*(self.entity_names(h) for h in holders))
                 who = ", ".join(self.shown(h) for h in holders)
-                rows["Post"].append(_Item((names, held), f"{shown} ({who or 'no holder'})"))
+                shown = f"{shown} ({who or 'no holder'})"
+                rows["Post"].append(_Item((names, held), shown, ids=ids))
                 continue
-            rows[e.type].append(_Item((names,), shown))
+            rows[e.type].append(_Item((names,), shown, ids=ids))
             if e.type in ("Official", "Person"):
-                rows[PERSON_ANY].append(_Item((names,), f"{shown} ({e.type})"))
+                rows[PERSON_ANY].append(_Item((names,), f"{shown} ({e.type})", ids=ids))
         return rows
 
     def relations(self, f: FactFile) -> dict[str, list[_Item]]:
@@ -493,7 +538,7 @@ class _Side:
         for s, p, o in dict.fromkeys(triples):
             keys = (frozenset({p}), self.names(s), self.names(o))
             shown = f"{self._shown_id(s)} {p} {self._shown_id(o)}"
-            out[p].append(_Item(keys, shown))
+            out[p].append(_Item(keys, shown, ids=(s, o)))
         return out
 
     def _shown_id(self, entity_id: str) -> str:
@@ -505,12 +550,25 @@ class _Side:
 
 
 def _match(
-    gold: list[_Item], pred: list[_Item], compatible: Callable[[_Item, _Item], bool]
+    gold: list[_Item], pred: list[_Item], compatible: Compatible
 ) -> tuple[list[int], list[int]]:
-    """Maximum one-to-one matching; returns the unmatched gold and pred indexes.
+    """Maximum one-to-one matching; returns the unmatched gold and pred indexes."""
+    pairs = _pairs(gold, pred, compatible)
+    matched_gold = {g for g, _ in pairs}
+    matched_pred = {j for _, j in pairs}
+    return (
+        [i for i in range(len(gold)) if i not in matched_gold],
+        [j for j in range(len(pred)) if j not in matched_pred],
+    )
+
+
+def _pairs(gold: list[_Item], pred: list[_Item], compatible: Compatible) -> list[tuple[int, int]]:
+    """Maximum one-to-one matching as ``(gold index, pred index)`` pairs, by gold index.
 
     Kuhn's augmenting paths, searched breadth-first (no recursion limit on big articles),
-    gold items in file order, so the result is deterministic.
+    gold items in file order, so the result is deterministic. An item matched with its
+    own copy is paired with that copy (the self-evaluation aligns every entity to itself):
+    each gold item tries the draft items in file order and takes the first free one.
     """
     adj = [[j for j, p in enumerate(pred) if compatible(g, p)] for g in gold]
     owner = [-1] * len(pred)
@@ -535,28 +593,53 @@ def _match(
             previous = partner[g]
             owner[j], partner[g] = g, j
             j = previous
-    return [i for i, j in enumerate(partner) if j < 0], [j for j, g in enumerate(owner) if g < 0]
+    return [(g, j) for g, j in enumerate(partner) if j >= 0]
 
 
 def _score_rows(
     gold: dict[str, list[_Item]],
     pred: dict[str, list[_Item]],
     order: Iterable[str],
+    compatible: Mapping[str, Compatible],
     misses: dict[str, list[str]],
     extras: dict[str, list[str]],
-) -> list[Score]:
+) -> tuple[list[Score], dict[str, list[tuple[_Item, _Item]]]]:
+    """Score each row of ``order``, compared as ``compatible[row]`` says; also returns each
+    row's matched ``(gold, draft)`` item pairs, from which the entity rows give the
+    alignment the relations are scored on."""
     scores = []
+    matched: dict[str, list[tuple[_Item, _Item]]] = {}
     for cls in order:
         g, p = gold.get(cls, []), pred.get(cls, [])
-        compatible = _compatible_missing if cls == METRIC_MISSING else _compatible
-        lost, extra = _match(g, p, compatible)
-        tp = len(g) - len(lost)
+        pairs = _pairs(g, p, compatible[cls])
+        matched[cls] = [(g[i], p[j]) for i, j in pairs]
+        found_gold = {i for i, _ in pairs}
+        found_pred = {j for _, j in pairs}
+        lost = [i for i in range(len(g)) if i not in found_gold]
+        extra = [j for j in range(len(p)) if j not in found_pred]
+        tp = len(pairs)
         scores.append(Score.of(cls, tp, len(p) - tp, len(lost)))
         if lost:
             misses[cls] = [g[i].shown for i in lost]
         if extra:
             extras[cls] = [p[j].shown for j in extra]
-    return scores
+    return scores, matched
+
+
+def _alignment(matched: dict[str, list[tuple[_Item, _Item]]]) -> dict[str, str]:
+    """Draft entity id → gold entity id, from the entity rows' matched pairs.
+
+    ``Person (any)`` is left out: it pairs the people of ``Official`` and ``Person`` a
+    second time, possibly differently, and an entity must be aligned once. Should a draft
+    id be defined twice, its first pairing (in row order) stands.
+    """
+    aligned: dict[str, str] = {}
+    for cls, pairs in matched.items():
+        if cls == PERSON_ANY:
+            continue
+        for gold, pred in pairs:
+            aligned.setdefault(pred.ids[0], gold.ids[0])
+    return aligned
 
 
 # ---------------------------------------------------------------- evaluate
@@ -652,6 +735,8 @@ def evaluate(
     entity_order = [*ENTITY_ORDER, *extra_classes]
     row_order = [*entity_order, PERSON_ANY, METRIC_MISSING]
     predicates = sorted(k for k, spec in fact_schema().items() if spec.kind == "entity")
+    # Value-missing metrics have a comparison of their own; every other row shares names.
+    entity_rules = {cls: _compatible for cls in row_order} | {METRIC_MISSING: _compatible_missing}
 
     results: list[ArticleResult] = []
     skipped: list[str] = []
@@ -663,12 +748,20 @@ def evaluate(
         misses: dict[str, list[str]] = {}
         extras: dict[str, list[str]] = {}
         pred_items = pred_side.items(pred_file) if pred_file else {}
-        scores = _score_rows(gold_side.items(gold_file), pred_items, row_order, misses, extras)
+        scores, matched = _score_rows(
+            gold_side.items(gold_file), pred_items, row_order, entity_rules, misses, extras
+        )
+        relation_rules = dict.fromkeys(predicates, _relation_compatible(_alignment(matched)))
         rel_misses: dict[str, list[str]] = {}
         rel_extras: dict[str, list[str]] = {}
         pred_rel = pred_side.relations(pred_file) if pred_file else {}
-        relations = _score_rows(
-            gold_side.relations(gold_file), pred_rel, predicates, rel_misses, rel_extras
+        relations, _ = _score_rows(
+            gold_side.relations(gold_file),
+            pred_rel,
+            predicates,
+            relation_rules,
+            rel_misses,
+            rel_extras,
         )
         relations = [r for r in relations if r.gold or r.pred]
         scores.append(_total(RELATION, relations))

@@ -383,6 +383,7 @@ def test_matching_is_maximal_not_greedy() -> None:
     gold = [item((frozenset({"x", "y"}),), "a"), item((frozenset({"x"}),), "b")]
     pred = [item((frozenset({"x"}),), "x"), item((frozenset({"y"}),), "y")]
     assert ev._match(gold, pred, ev._compatible) == ([], [])
+    assert ev._pairs(gold, pred, ev._compatible) == [(0, 1), (1, 0)]
 
 
 def test_post_needs_its_holder(tmp_path: Path) -> None:
@@ -408,6 +409,93 @@ def test_value_missing_metrics_match_by_quote_or_indicator(tmp_path: Path) -> No
     (tmp_path / "pred" / "t1.yaml").write_text(other_unit, encoding="utf-8")
     report = ev.evaluate(tmp_path / "gold", tmp_path / "pred")
     assert counts(report, "Metric (value missing)") == (0, 1, 1)
+
+
+# ---------------------------------------------------------------- relations after alignment
+
+
+def refarea_counts(report: ev.Report) -> tuple[int, int, int]:
+    score = next(s for s in report.relations if s.cls == "refArea")
+    return score.tp, score.fp, score.fn
+
+
+def test_value_missing_metric_relations_follow_the_alignment(tmp_path: Path) -> None:
+    # A value-missing metric is named by its free-worded indicator; the draft words it
+    # otherwise, the row pairs it by quote, and its refArea must then count as found.
+    gold = GOLD.replace(
+        "    valueMissing: true\n    unit: 名\n",
+        "    valueMissing: true\n    unit: 名\n    refArea: nanjingxilu-jiedao\n",
+    )
+    pred = PRED.replace("    value: 12\n", "    valueMissing: true\n").replace(
+        "    indicator: 党员\n    valueMissing: true\n    unit: 名\n",
+        "    indicator: 参加志愿服务的党员人数\n    valueMissing: true\n    unit: 名\n"
+        "    refArea: s1\n",
+    )
+    report = ev.evaluate(*corpus(tmp_path, {"t1": gold}, {"t1": pred}))
+    assert counts(report, "Metric (value missing)") == (1, 0, 0)
+    assert refarea_counts(report) == (1, 0, 0)
+    assert counts(report, "Relation") == (5, 1, 1)  # only organizedBy 静安区 still wrong
+
+    # The same refArea on a metric the row did not pair (another unit) is not found.
+    (tmp_path / "pred" / "t1.yaml").write_text(
+        pred.replace("    unit: 名\n    refArea: s1\n", "    unit: 人\n    refArea: s1\n"),
+        encoding="utf-8",
+    )
+    report = ev.evaluate(tmp_path / "gold", tmp_path / "pred")
+    assert counts(report, "Metric (value missing)") == (0, 1, 1)
+    assert refarea_counts(report) == (0, 1, 1)
+
+    # And the gold against itself stays perfect, relations included.
+    (tmp_path / "pred" / "t1.yaml").write_text(gold, encoding="utf-8")
+    report = ev.evaluate(tmp_path / "gold", tmp_path / "pred")
+    assert all((s.fp, s.fn) == (0, 0) for s in [*report.scores, *report.relations])
+    assert counts(report, "Relation") == (6, 0, 0)
+
+
+def test_entity_matched_by_alt_label_keeps_its_relations(tmp_path: Path) -> None:
+    # The draft's initiative is labelled with the gold's altLabel and organized by the
+    # right 街道: its row pairs it, and so does its relation.
+    pred = PRED.replace("    organizedBy: d1\n", "    organizedBy: s1\n").replace(
+        "label: “复工专班”", "label: 复工专班\n    altLabels: [复工工作专班]"
+    )
+    report = ev.evaluate(*corpus(tmp_path, {"t1": GOLD}, {"t1": pred}))
+    assert counts(report, "Initiative") == (1, 0, 0)
+    assert counts(report, "Relation") == (5, 0, 0)
+    assert "Relation" not in report.per_article[0].extras
+
+
+def test_aligned_entity_is_not_matched_by_a_name_it_shares(tmp_path: Path) -> None:
+    # The draft adds a 党工委 that also goes by 南京西路街道 and says it organizes the
+    # initiative. The row pairs it with the gold's 党工委, so it is not the 街道 the gold
+    # names, although the two share a name.
+    party = (
+        "  - id: dangongwei\n"
+        "    type: Organization\n"
+        "    label: 南京西路街道党工委\n"
+        "    altLabels: [南京西路街道]\n"
+        "    quote: 南京西路街道党工委\n"
+    )
+    gold = GOLD + party
+    pred = PRED.replace("    organizedBy: d1\n", "    organizedBy: g1\n") + party.replace(
+        "id: dangongwei", "id: g1"
+    )
+    report = ev.evaluate(*corpus(tmp_path, {"t1": gold}, {"t1": pred}))
+    assert counts(report, "Organization") == (1, 0, 0)
+    assert counts(report, "Relation") == (4, 1, 1)
+    assert report.per_article[0].extras["Relation"] == ["“复工专班” organizedBy 南京西路街道党工委"]
+
+
+def test_unaligned_entity_still_matches_by_name(tmp_path: Path) -> None:
+    # The draft files the 街道 under the wrong class, so no row pairs it; its relations
+    # (partOf 静安区, and the post in it) still count by its name.
+    pred = PRED.replace(
+        "    type: Subdistrict\n    label: 南京西路街道\n",
+        "    type: Community\n    label: 南京西路街道\n",
+    ).replace("    organizedBy: d1\n", "    organizedBy: s1\n")
+    report = ev.evaluate(*corpus(tmp_path, {"t1": GOLD}, {"t1": pred}))
+    assert counts(report, "Subdistrict") == (0, 0, 1)
+    assert counts(report, "Community") == (0, 1, 0)
+    assert counts(report, "Relation") == (5, 0, 0)
 
 
 def test_zero_denominators_are_vacuous() -> None:
