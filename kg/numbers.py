@@ -271,6 +271,19 @@ class _Number:
     big: bool = False  # the 四大工程 pattern (a count without a unit)
 
 
+def _modal(text: str, sentence_start: int, at: int, vocab: Any) -> str | None:
+    """``target`` or ``forecast`` when a plan or prediction word (计划, 预计…) stands before
+    the number in its sentence, unless what follows it says it is done (招募了300多名)."""
+    modal = None
+    for word, notation in vocab.modals.items():
+        found_at = text.rfind(word, sentence_start, at)
+        if found_at >= 0 and (modal is None or found_at > modal[0]):
+            modal = (found_at, notation)
+    if modal is None or any(w in text[modal[0] : at] for w in vocab.achieved):
+        return None
+    return modal[1]
+
+
 def find_metrics(text: str) -> list[MetricMention]:
     """Metric mentions in normalized (simplified) text, in order.
 
@@ -481,16 +494,7 @@ def _mention(
             break
     start, end = _clause(text, q_start, number.end)
     sentence_start = max(text.rfind(c, 0, q_start) for c in _SENTENCE_END) + 1
-    # a plan or a prediction anywhere before the number in its sentence
-    modal = None
-    for word, notation in vocab.modals.items():
-        at = text.rfind(word, sentence_start, q_start)
-        if at >= 0 and (modal is None or at > modal[0]):
-            modal = (at, notation)
-    if modal is not None and not any(
-        w in text[modal[0] : q_start] for w in vocab.achieved
-    ):  # 预计..., 招募了300多名: what is done is no longer planned
-        qualifier = modal[1]
+    qualifier = _modal(text, sentence_start, q_start, vocab) or qualifier
     # the period: the nearest period words before the number in its sentence
     ref_period = None
     for m in vocab.period.finditer(text, sentence_start, q_start):
@@ -1096,13 +1100,7 @@ def _missing_mention(
                 break
     start, end = _clause(text, q_start, max(at, cue_end))
     sentence_start = max(text.rfind(c, 0, q_start) for c in _SENTENCE_END) + 1
-    modal = None
-    for word, notation in vocab.modals.items():
-        found_at = text.rfind(word, sentence_start, q_start)
-        if found_at >= 0 and (modal is None or found_at > modal[0]):
-            modal = (found_at, notation)
-    if modal is not None and not any(w in text[modal[0] : q_start] for w in vocab.achieved):
-        qualifier = modal[1]
+    qualifier = _modal(text, sentence_start, q_start, vocab) or qualifier
     ref_period = None
     period_start = start
     for m in vocab.period.finditer(text, sentence_start, q_start):
