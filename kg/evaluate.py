@@ -110,6 +110,7 @@ ENTITY_ORDER = (
     "City",
     "District",
     "Subdistrict",
+    "Town",
     "Community",
     "Place",
     "Role",

@@ -915,6 +915,7 @@ DIVISION_LEVELS = {
     "City": "city",
     "District": "district",
     "Subdistrict": "township",
+    "Town": "township",
 }
 
 

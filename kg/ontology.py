@@ -36,6 +36,7 @@ class KG(DefinedNamespace):
     City: URIRef
     District: URIRef
     Subdistrict: URIRef
+    Town: URIRef
     Community: URIRef
     Place: URIRef
     Role: URIRef
