@@ -366,6 +366,7 @@ class _Builder:
                 "title": article.title,
                 "file": f"articles/{article.file}",
                 "iri": str(article_iri(article.id)),
+                "text": article.text,  # the viewer's "open in article" shows it
             }
 
     def evidence(self, g: str, article_id: str, quote: Quote) -> str:

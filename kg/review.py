@@ -78,6 +78,8 @@ class Checked:
     text: str
     issues: list[Issue] = field(default_factory=list)
     shapes_checked: bool = False
+    spans: dict[str, list[tuple[int, int] | None]] = field(default_factory=dict)
+    """Where each item's quote is in the article (None: not found), by section and index."""
 
     @property
     def ok(self) -> bool:
@@ -89,6 +91,7 @@ class Checked:
             "text": self.text,
             "issues": [i.to_json() for i in self.issues],
             "shapes": self.shapes_checked,
+            "spans": self.spans,
         }
 
 
@@ -298,7 +301,31 @@ class Workspace:
         """Check a candidate exactly as ``kg build`` would, with the rest of the corpus."""
         target = self.fact_path(article_id)
         source = self.candidate(article_id, content, base, sha)
-        return self._check_text(target, source)
+        checked = self._check_text(target, source)
+        checked.spans = self._spans(content)
+        return checked
+
+    def _spans(self, content: dict[str, Any]) -> dict[str, list[tuple[int, int] | None]]:
+        """Each item's quote located as the loader locates it, for the page to mark."""
+        name = content.get("article", {}).get("fields", {}).get("file")
+        try:
+            raw = self.article_text(name)
+        except ReviewError:
+            return {}
+        out: dict[str, list[tuple[int, int] | None]] = {}
+        for section in ("entities", "facts"):
+            found: list[tuple[int, int] | None] = []
+            for item in content.get(section, []):
+                fields = item["fields"]
+                quote, nth = fields.get("quote"), fields.get("occurrence")
+                try:
+                    if not isinstance(quote, str) or not (nth is None or isinstance(nth, int)):
+                        raise text.QuoteError("no quote")
+                    found.append(text.locate(quote, raw, nth))
+                except (text.QuoteError, ValueError):
+                    found.append(None)
+            out[section] = found
+        return out
 
     def _check_text(self, target: Path, source: str) -> Checked:
         from kg.build import build_corpus, check_build_shapes
@@ -606,3 +633,54 @@ def reviewed_header(draft: str, name: str) -> str:
         end += 1
     header = f"# Facts of {name}, reviewed in kg serve from a kg extract draft."
     return "\n".join([header, *lines[end:]])
+
+
+def schema_json() -> dict[str, Any]:
+    """What the review page needs to know of the ontology: classes (with the viewer's
+    colours), fact keys (kind, domain, range, allowed concepts, labels), the key order."""
+    from rdflib import RDFS
+
+    from kg.facts import COMPOSED_LABELS
+    from kg.ontology import concepts, entity_classes, fact_schema, ontology_graph, superclasses
+    from kg.viz import CLASS_STYLE, OTHER_STYLE
+
+    onto = ontology_graph()
+
+    def labels(iri: Any) -> dict[str, str]:
+        out = {}
+        for label in onto.objects(iri, RDFS.label):
+            out[getattr(label, "language", None) or "en"] = str(label)
+        return out
+
+    def short(iri: Any) -> str | None:
+        return None if iri is None else str(iri).rsplit("#", 1)[-1]
+
+    classes = entity_classes()
+    style_of = {**CLASS_STYLE}
+    out_classes = {}
+    for name, iri in classes.items():
+        supers = sorted(
+            short(c) for c in superclasses(iri) if str(c).startswith(str(iri)[: -len(name)])
+        )
+        style = next((style_of[s] for s in [name, *supers] if s in style_of), OTHER_STYLE)
+        out_classes[name] = {
+            "labels": labels(iri),
+            "color": style["color"],
+            "composedLabel": name in COMPOSED_LABELS,
+            "is": supers,
+        }
+    properties = {}
+    for key, spec in fact_schema().items():
+        domain = onto.value(spec.iri, RDFS.domain)
+        properties[key] = {
+            "kind": spec.kind,
+            "range": short(spec.range),
+            "domain": short(domain),
+            "labels": labels(spec.iri),
+            "values": sorted(concepts(spec.range)) if spec.kind == "concept" else None,
+        }
+    return {
+        "classes": out_classes,
+        "properties": properties,
+        "order": factfile.key_order(),
+    }
