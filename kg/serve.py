@@ -399,6 +399,7 @@ def create_app(
         Route("/", server.home),
         *(Route(path, server.page) for path in PAGES),
         Route("/map", server.map),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/assets/{name}", server.asset),
         Route("/api/articles", server.articles),
         Route("/api/articles", server.add_article, methods=["POST"]),

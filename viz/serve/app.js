@@ -514,7 +514,21 @@
   function itemTitle(item) {
     const f = item.fields;
     if (item.section === "facts") return `${f.subject} —${f.predicate}→ ${f.object}`;
-    return `${f.label || f.id} (${f.type})`;
+    return `${f.label || composedLabel(f) || f.id} (${f.type})`;
+  }
+
+  function composedLabel(f) {
+    // as the builder composes them: a post from its place and role, a metric from its number
+    const labelOf = (id) => {
+      const other = entityItems().find((i) => i.fields.id === id);
+      return other ? other.fields.label || "" : "";
+    };
+    if (f.type === "Post") return `${labelOf(f.postIn)}${labelOf(f.role)}`;
+    if (f.type === "Metric") {
+      const value = f.valueMissing ? "（数值缺失）" : ` ${f.value || ""}${f.scale || ""}${f.unit || ""}`;
+      return `${f.indicator || "指标"}${value}`;
+    }
+    return "";
   }
 
   function renderItems() {
