@@ -767,9 +767,14 @@
       });
       if (!hits.length) results.appendChild(el("li", "无结果 · no match", "hint"));
     };
-    input.addEventListener("input", () => { clearTimeout(input.timer); input.timer = setTimeout(run, 150); });
+    input.addEventListener("input", () => {
+      delete item.suggest;
+      clearTimeout(input.timer);
+      input.timer = setTimeout(run, 150);
+    });
     box.append(input, results);
-    if (item.suggest) { input.value = item.suggest; delete item.suggest; setTimeout(run, 0); }
+    // a new entity from a selection: the corpus entities of that name are offered at once
+    if (item.suggest) { input.value = item.suggest; setTimeout(run, 0); }
     return box;
   }
 
