@@ -198,6 +198,17 @@ def test_an_annotator_turns_a_fresh_draft_into_a_built_fact_file(browser, served
     assert person.locator("[data-field=quote]").input_value() == "周明"
     OUT.mkdir(exist_ok=True)
     tab.page.screenshot(path=str(OUT / "serve-review.png"))
+    # the article's source and date, from the words of the article
+    tab.click(".article-card summary")
+    tab.drag_select("临安新闻网")
+    tab.click(".article-card .field:has([data-field=source]) .use-selection")
+    tab.click(".article-card [data-field='published.date']")
+    tab.type("2020-04-15")
+    tab.press("Tab")
+    tab.drag_select("2020-04-15 09:30")
+    before = tab.check_count()
+    tab.click(".article-card .field:has([data-field='published.quote']) .use-selection")
+    tab.checked(before)
     # the rest as drafted, then save
     before = tab.check_count()
     tab.press("A")
@@ -234,6 +245,9 @@ def test_an_annotator_turns_a_fresh_draft_into_a_built_fact_file(browser, served
     assert graph.has_edge(team, str(entity_iri("jinnan-jiedao")), "organizedBy")
     posts = [n for n, d in graph.nodes(data=True) if d.get("label") == "锦南街道党工委书记"]
     assert posts == [str(entity_iri("jinnan-jiedao-dangongwei-shuji"))]
+    assert '<https://schema.org/datePublished> "2020-04-15"' in "\n".join(
+        build(served.data).triples
+    )
     record = {"clicks": tab.clicks, "keys": tab.keys, "seconds": round(seconds, 1)}
     (OUT / "serve-e2e.json").write_text(json.dumps(record) + "\n", "utf-8")
     print(f"end-to-end review: {record}")

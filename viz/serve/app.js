@@ -541,16 +541,15 @@
     ui.save.title = counts.proposed > 0 ? `${counts.proposed} proposals are still undecided`
       : (review.valid ? "write the fact file" : "fix the problems first");
     ui.general.replaceChildren();
-    review.issues.filter((i) => i.section === null || i.index === null && i.section !== "article").forEach((i) => {
+    review.issues.filter((i) => i.section === null || (i.section === "article" && !i.key) ||
+        (i.section !== "article" && i.index === null)).forEach((i) => {
       ui.general.appendChild(el("li", `${i.where}: ${i.message}`, "issue"));
     });
-    review.issues.filter((i) => i.section === "article").forEach((i) => {
-      ui.general.appendChild(el("li", `${i.where}: ${i.message}`, "issue"));
-    });
+    if (review.issues.some((i) => i.section === "article" && i.key)) review.articleOpen = true;
     const focused = document.activeElement && ui.list.contains(document.activeElement)
       ? document.activeElement.dataset.field : null;
     const scroll = ui.list.scrollTop;
-    ui.list.replaceChildren();
+    ui.list.replaceChildren(articleCard());
     let lastType = null;
     const ordered = [...entityItems(), ...review.items.filter((i) => i.section === "facts")];
     ordered.forEach((item) => {
@@ -593,6 +592,54 @@
     box.appendChild(head);
     issues.filter((i) => !i.key).forEach((i) => box.appendChild(el("p", `${i.where}: ${i.message}`, "issue")));
     if (item === review.current && item.status !== "rejected") box.appendChild(editor(item, issues));
+    return box;
+  }
+
+  function articleCard() {
+    // The article's own facts: title and source must be words of the article (the first
+    // place they occur), the publication date is quoted like any fact.
+    const box = el("details", null, "article-card");
+    box.open = Boolean(review.articleOpen);
+    box.addEventListener("toggle", () => { review.articleOpen = box.open; });
+    const a = review.article;
+    box.appendChild(el("summary", `文章 · Article ${a.id || ""} · ${a.title || a.file || ""}`));
+    const issues = review.issues.filter((i) => i.section === "article");
+    const pseudo = { key: "article" };
+    const set = (key, value) => {
+      if (value === "" || value === null) delete a[key]; else a[key] = value;
+      changed();
+    };
+    const published = () => Object.assign({}, a.published || {});
+    const setPublished = (key, value) => {
+      const p = published();
+      if (value === "" || value === null) delete p[key]; else p[key] = value;
+      if (Object.keys(p).length) a.published = p; else delete a.published;
+      changed();
+    };
+    const fromSelection = (apply) => button("用选中文字 · use selection", "use-selection", async () => {
+      const found = await quoteOfSelection();
+      if (found) { window.getSelection().removeAllRanges(); ui.popup.hidden = true; apply(found); }
+    });
+    const title = fieldRow(pseudo, "title", textInput(a.title, (v) => set("title", v.trim())), issues);
+    title.appendChild(fromSelection((f) => set("title", f.quote)));
+    const source = fieldRow(pseudo, "source", textInput(a.source, (v) => set("source", v.trim())), issues);
+    source.appendChild(fromSelection((f) => set("source", f.quote)));
+    const date = textInput(published().date, (v) => setPublished("date", v.trim()));
+    date.placeholder = "YYYY-MM-DD";
+    const dateRow = fieldRow(pseudo, "published.date", date, issues);
+    const quote = fieldRow(pseudo, "published.quote",
+      textInput(published().quote, (v) => setPublished("quote", v.trim())), issues);
+    quote.appendChild(fromSelection((f) => {
+      const p = published();
+      p.quote = f.quote;
+      if (f.occurrence) p.occurrence = f.occurrence; else delete p.occurrence;
+      a.published = p;
+      changed();
+    }));
+    box.append(title, source, dateRow, quote);
+    const shown = ["title", "source", "published.date", "published.quote"];
+    issues.filter((i) => i.key && !shown.includes(i.key))
+      .forEach((i) => box.appendChild(el("p", `${i.where}: ${i.message}`, "issue")));
     return box;
   }
 
