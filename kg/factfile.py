@@ -290,6 +290,10 @@ def _new_map(fields: dict[str, Any], keys: list[str], order: dict[str, list[str]
 def _merge_map(
     node: CommentedMap, fields: dict[str, Any], keys: list[str], order: dict[str, list[str]]
 ) -> None:
+    # the lines after the map's last value (blank lines, the next part's comments) stay
+    # after whatever key is last once keys are added or removed
+    eol, tail = _get_tail(node)
+    _set_tail(node, eol, "")
     for key in [k for k in node if k not in fields]:
         _delete_key(node, key)
     for key, value in fields.items():
@@ -301,6 +305,8 @@ def _merge_map(
                 node[key] = _new_value(value, order)
         else:
             node.insert(_position(node, key, keys), key, _new_value(value, order))
+    if tail:
+        _set_tail(node, _get_tail(node)[0], tail)
 
 
 def _delete_key(node: CommentedMap, key: str) -> None:
@@ -324,6 +330,17 @@ def _delete_key(node: CommentedMap, key: str) -> None:
 # before them. They belong to the item after them (a section header introduces what
 # follows), so they are detached before the list is rearranged and put back in front of
 # the item they preceded.
+
+
+def _pre_comment(seq: CommentedSeq, index: int) -> str:
+    """Comment lines ruamel keeps *before* a list item (after a flow-style value, it puts
+    them there instead of after the previous item), as text with their indentation."""
+    entry = seq.ca.items.get(index)
+    if not entry or not isinstance(entry[1], list):
+        return ""
+    return "".join(
+        " " * token.column + token.value for token in entry[1] if isinstance(token, CommentToken)
+    )
 
 
 def _split(value: str) -> tuple[str, str]:
@@ -411,7 +428,7 @@ def _merge_seq(
         eol, tail = _get_tail(node)
         _set_tail(node, eol, "")
         if i + 1 < len(old):
-            leading[i + 1] = tail
+            leading[i + 1] = tail + _pre_comment(seq, i + 1)
         else:
             after = tail
     kept = {item["ref"] for item in items if item.get("ref") is not None}

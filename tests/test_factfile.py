@@ -225,3 +225,22 @@ def test_fields_at_names_the_item_and_key_of_a_position() -> None:
     assert factfile.field_of(fields, 23, 13) == factfile.Field("entities", 2, "holds")
     assert factfile.field_of(fields, 23, 21) == factfile.Field("entities", 2, "holds")
     assert factfile.field_of(fields, 6, 10) == factfile.Field("article", None, "title")
+
+
+def test_comments_after_a_flow_list_and_blank_lines_after_a_section_stay_in_place() -> None:
+    text = (
+        'article:\n  id: "9"\n  title: 标题\n\nentities:\n'
+        "  # ---- people\n  - id: a\n    holds: [x]\n  # ---- places\n  - id: b\n"
+        "  - id: c\n"
+    )
+
+    def change(content):
+        content["article"]["fields"]["source"] = "来源"
+        content["entities"][0]["fields"]["holds"] = ["y"]
+        del content["entities"][2]
+
+    out = edited(text, change)
+    assert out == (
+        'article:\n  id: "9"\n  title: 标题\n  source: 来源\n\nentities:\n'
+        "  # ---- people\n  - id: a\n    holds: [y]\n  # ---- places\n  - id: b\nfacts: []\n"
+    )

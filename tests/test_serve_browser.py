@@ -167,9 +167,10 @@ def test_an_annotator_turns_a_fresh_draft_into_a_built_fact_file(browser, served
     assert tab.page.locator("#save").is_disabled()  # proposals are undecided
 
     # accept some as drafted
-    tab.click(tab.card("临安区 (District)").locator(".accept"))
     tab.click(tab.card("杭州青禾纺织有限公司 (Enterprise)").locator(".accept"))
-    # the same 锦南街道, 雷新钱, role and post as in article 000: one node each
+    tab.click(tab.card("企业 86家 (Metric)").locator(".accept"))
+    # the same 临安区, 锦南街道, 雷新钱, role and post as in article 000: one node each
+    link(tab, "临安区 (District)", "临安区", "linan-qu")
     link(tab, "锦南街道 (Subdistrict)", "锦南街道", "jinnan-jiedao")
     link(tab, "雷新钱 (Official)", "雷新钱", "lei-xinqian")
     link(tab, "党工委书记 (Role)", "党工委书记", "role-dangongwei-shuji")
@@ -243,6 +244,10 @@ def test_an_annotator_turns_a_fresh_draft_into_a_built_fact_file(browser, served
     team = next(n for n, d in graph.nodes(data=True) if d.get("label") == "稳岗服务队")
     assert graph.nodes[team]["evidence"][0]["quote"] == "街道组建了“稳岗服务队”"
     assert graph.has_edge(team, str(entity_iri("jinnan-jiedao")), "organizedBy")
+    jinnan = str(entity_iri("jinnan-jiedao"))
+    assert [v for _, v, k in graph.out_edges(jinnan, keys=True) if k == "partOf"] == [
+        str(entity_iri("linan-qu"))
+    ]
     posts = [n for n, d in graph.nodes(data=True) if d.get("label") == "锦南街道党工委书记"]
     assert posts == [str(entity_iri("jinnan-jiedao-dangongwei-shuji"))]
     assert '<https://schema.org/datePublished> "2020-04-15"' in "\n".join(
