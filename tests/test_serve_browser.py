@@ -314,6 +314,7 @@ def test_the_map_opens_a_quote_in_the_reader_and_questions_download(browser, ser
     tab = Tab(browser, served.url)
     tab.page.goto(served.url + "/map")
     tab.page.wait_for_function("window.kgReady === true", timeout=60_000)
+    assert tab.page.get_attribute("header a.app-link", "href") == "/reader"
     node = tab.page.evaluate(
         "() => JSON.parse(document.getElementById('kg-data').textContent)"
         ".nodes.find((n) => n.label === '雷新钱').id"

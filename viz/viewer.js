@@ -551,6 +551,11 @@
   // overlay over the map with the embedded text, the quote marked and scrolled to.
   const texts = data.texts || {};
   const reader = document.getElementById("reader");
+  if (data.reader) {  // in kg serve: the way back to its other pages
+    const back = el("a", "阅读 · Reader", "app-link");
+    back.href = data.reader;
+    document.querySelector("header h1").after(back);
+  }
   function openInArticle(e) {
     if (!Number.isInteger(e.start) || !Number.isInteger(e.end)) return null;
     const title = "在文中打开，显示上下文 · open in article, with the text around the quote";
