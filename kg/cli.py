@@ -22,9 +22,19 @@ MAX_QUERY_BYTES = 8 << 20
 
 
 def _fail(message: str) -> None:
+    from kg.present import terminal
+
     for line in message.splitlines() or [message]:
+        line = terminal(line)  # a label in a message must not drive the terminal
         click.echo(f"error: {line}" if not line.startswith("error") else line, err=True)
     raise SystemExit(1)
+
+
+def _warn(problems: Any) -> None:
+    from kg.present import terminal
+
+    for problem in problems:
+        click.echo(f"warning: {terminal(problem)}", err=True)
 
 
 class ProgressBars:
@@ -141,6 +151,7 @@ def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | 
         click.echo(f"wrote {path} ({size:,} bytes)")
     for note in done.notes:
         click.echo(f"note: {note}", err=True)
+    _warn(done.warnings)
 
 
 @cli.command()
@@ -148,6 +159,7 @@ def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | 
 def validate(data: Path) -> None:
     """Check fact files, quotes and SHACL shapes without writing anything."""
     result = _load(data)
+    _warn(result.corpus.warnings)
     entities = sum(1 for _ in result.corpus.entities())
     click.echo(
         f"ok: {len(result.corpus.files)} fact files, {entities} entities, "

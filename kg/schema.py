@@ -327,6 +327,11 @@ def _date_form(value: Any) -> tuple[URIRef, tuple[str, ...]] | None:
     return None
 
 
+def real_date_problem(value: str) -> str | None:
+    """What is wrong with a date or part of one, or ``None`` (see :func:`_date_problem`)."""
+    return _date_problem(value)
+
+
 def _date_problem(value: Any) -> str | None:
     """A date or part of one that exists: no 2020-02-30, no month 13.
 
