@@ -977,6 +977,34 @@ def check_file(f: FactFile) -> list[Problem]:
         problems.extend(_label_problems(entity, raw))
         problems.extend(_metric_problems(entity, raw))
         problems.extend(_division_problems(entity))
+        for key, values in entity.props.items():
+            problems.extend(_date_problems(key, values, entity.quote, raw))
+    for fact in f.facts:
+        problems.extend(_date_problems(fact.predicate.raw, [fact.object], fact.quote, raw))
+    return problems
+
+
+def _date_problems(key: str, values: list[Value], quote: Quote, raw: str) -> list[Problem]:
+    """A date must be written in its quote, as a number must: ``--02-11`` needs a 2 and
+    an 11 in the sentence (``2月11日``, ``二月十一日``), ``2020-04`` a 2020 and a 4."""
+    from kg.ontology import KG
+
+    spec = properties().get(key)
+    if spec is None or spec.range != KG.DateOrPart or quote.span == (0, 0):
+        return []
+    quoted = raw[quote.span[0] : quote.span[1]]
+    problems = []
+    for value in values:
+        parts = [str(int(p)) for p in str(value.raw).lstrip("-").split("-") if p.isdigit()]
+        missing = [p for p in parts if not number_in_text(p, quoted)]
+        if missing:
+            problems.append(
+                Problem(
+                    value.where,
+                    f"the date {value.raw} is not written in the quote ({', '.join(missing)} "
+                    "missing); quote the words that give the date",
+                )
+            )
     return problems
 
 
