@@ -25,7 +25,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -110,7 +110,8 @@ def _answer(form: str, solutions: Any, limit: int | None) -> Any:
     if form == "ASK":
         return bool(solutions)
     if form in ("CONSTRUCT", "DESCRIBE"):
-        triples, truncated = [], False
+        triples: list[tuple[Any, ...]] = []
+        truncated = False
         for triple in solutions:
             if limit is not None and len(triples) >= limit:
                 truncated = True
@@ -378,7 +379,8 @@ def _cached_store(path: Path, mtime: int, size: int, fmt: ox.RdfFormat) -> ox.St
             if fmt == ox.RdfFormat.RDF_XML:
                 _refuse_dtd(handle, path)
                 handle.seek(0)
-            store.bulk_load(BoundedReader(handle, MAX_RDF_BYTES, f"{path}: RDF file"), format=fmt)
+            bounded = BoundedReader(handle, MAX_RDF_BYTES, f"{path}: RDF file")
+            store.bulk_load(cast(IO[bytes], bounded), format=fmt)
     except InputError as exc:
         raise QueryError(str(exc)) from None
     except (SyntaxError, ValueError, OSError) as exc:
