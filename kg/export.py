@@ -80,15 +80,10 @@ def _sorted_prefix_lines(data: bytes) -> bytes:
 
 
 def _jsonld(build: Any) -> bytes:
-    """JSON-LD compacted with a local context (our prefixes): nothing to fetch."""
-    return build.union().serialize(
-        format="json-ld",
-        context=prefixes(),
-        indent=1,
-        sort_keys=True,
-        auto_compact=True,
-        encoding="utf-8",
-    )
+    """JSON-LD with a real context (terms, ``@vocab``, typed values): :mod:`kg.jsonld`."""
+    from kg.jsonld import serialize as jsonld
+
+    return jsonld(build)
 
 
 # ---------------------------------------------------------------- property graph
