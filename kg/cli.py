@@ -174,13 +174,18 @@ def stats(data: Path) -> None:
     "--format", "fmt", default="turtle", show_default=True, type=click.Choice(list(FORMATS))
 )
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or -.")
-def export(data: Path, fmt: str, output: str) -> None:
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="CSV formats: start with the UTF-8 byte-order mark, so Excel shows Chinese.",
+)
+def export(data: Path, fmt: str, output: str, excel: bool) -> None:
     """Export the graph built from DATA: RDF (turtle, trig, json-ld, nt, nquads) or the
     property graph (graphml, gexf for Gephi; csv-nodes, csv-edges for spreadsheets)."""
     from kg.export import serialize
     from kg.publish import write_bytes
 
-    payload = serialize(_load(data), fmt)
+    payload = serialize(_load(data), fmt, excel=excel)
     write_bytes(output, payload)
     if output != "-":
         click.echo(f"wrote {output} ({len(payload):,} bytes)", err=True)
