@@ -180,8 +180,9 @@ def stats(data: Path) -> None:
     help="CSV formats: start with the UTF-8 byte-order mark, so Excel shows Chinese.",
 )
 def export(data: Path, fmt: str, output: str, excel: bool) -> None:
-    """Export the graph built from DATA: RDF (turtle, trig, json-ld, nt, nquads) or the
-    property graph (graphml, gexf for Gephi; csv-nodes, csv-edges for spreadsheets)."""
+    """Export the graph built from DATA: RDF (turtle, trig, json-ld, nt, nquads), the
+    property graph (graphml, gexf for Gephi; csv-nodes, csv-edges for spreadsheets) or
+    the evidence as W3C Web Annotations (web-annotation, for INCEpTION and the like)."""
     from kg.export import serialize
     from kg.publish import write_bytes
 

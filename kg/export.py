@@ -1,5 +1,5 @@
 """The export formats of a build, in one registry: RDF for triple stores, the property
-graph for Gephi, Cytoscape and spreadsheets.
+graph for Gephi, Cytoscape and spreadsheets, the evidence for annotation tools.
 
 ``FORMATS`` maps each format name to what it is (suffix, media type) and the function that
 writes it; ``kg export --format`` offers exactly these names. Every writer is
@@ -262,6 +262,13 @@ def _csv_edges(build: Any, *, excel: bool = False) -> bytes:
     return to_csv(columns, rows, excel=excel).encode("utf-8")
 
 
+def _annotations(build: Any) -> bytes:
+    """The evidence as W3C Web Annotations (:mod:`kg.webannotation`)."""
+    from kg.webannotation import serialize as annotations
+
+    return annotations(build)
+
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
@@ -274,6 +281,13 @@ FORMATS: dict[str, Format] = {
         Format("gexf", "gexf", "application/gexf+xml", _gexf, rdf=False),
         Format("csv-nodes", "nodes.csv", "text/csv", _csv_nodes, rdf=False),
         Format("csv-edges", "edges.csv", "text/csv", _csv_edges, rdf=False),
+        Format(
+            "web-annotation",
+            "annotations.jsonld",
+            'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+            lambda build: _annotations(build),
+            rdf=False,
+        ),
     )
 }
 """Every export format by name, in the order ``kg export --help`` lists them."""
