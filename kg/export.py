@@ -262,6 +262,13 @@ def _csv_edges(build: Any, *, excel: bool = False) -> bytes:
     return to_csv(columns, rows, excel=excel).encode("utf-8")
 
 
+def _void(build: Any) -> bytes:
+    """The VoID/DCAT description of the dataset (:mod:`kg.dataset`), without its files."""
+    from kg.dataset import describe
+
+    return describe(build)
+
+
 def _annotations(build: Any) -> bytes:
     """The evidence as W3C Web Annotations (:mod:`kg.webannotation`)."""
     from kg.webannotation import serialize as annotations
@@ -281,6 +288,7 @@ FORMATS: dict[str, Format] = {
         Format("gexf", "gexf", "application/gexf+xml", _gexf, rdf=False),
         Format("csv-nodes", "nodes.csv", "text/csv", _csv_nodes, rdf=False),
         Format("csv-edges", "edges.csv", "text/csv", _csv_edges, rdf=False),
+        Format("void", "void.ttl", "text/turtle", lambda build: _void(build)),
         Format(
             "web-annotation",
             "annotations.jsonld",
