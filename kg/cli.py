@@ -489,6 +489,57 @@ def serve(data: Path, port: int, host: str, token: str | None) -> None:
         _fail(str(exc))
 
 
+@cli.group()
+def labelstudio() -> None:
+    """Label Studio: pre-annotated tasks from fact files or drafts, and exports back."""
+
+
+@labelstudio.command(name="config")
+def labelstudio_config() -> None:
+    """Print the labelling interface (XML) to paste into the project's settings."""
+    from kg.labelstudio import label_config
+
+    click.echo(label_config(), nl=False)
+
+
+@labelstudio.command(name="tasks")
+@click.argument(
+    "fact_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
+)
+@DATA
+@click.option("-o", "--output", default="-", show_default=True, help="File to write, or -.")
+def labelstudio_tasks(fact_files: tuple[Path, ...], data: Path, output: str) -> None:
+    """Write FACT_FILES (fact files or kg extract drafts) as tasks with predictions."""
+    import json
+
+    from kg.labelstudio import LabelStudioError, tasks
+    from kg.publish import write_bytes
+
+    try:
+        made = tasks(list(fact_files), data / "articles")
+    except LabelStudioError as exc:
+        _fail(str(exc))
+    write_bytes(output, (json.dumps(made, ensure_ascii=False, indent=1) + "\n").encode())
+    if output != "-":
+        click.echo(f"wrote {output} ({len(made)} tasks)", err=True)
+
+
+@labelstudio.command(name="import")
+@click.argument("export", type=click.Path(path_type=Path, dir_okay=False))
+@DATA
+@click.option("--force", is_flag=True, help="Update fact files that exist (comments are kept).")
+def labelstudio_import(export: Path, data: Path, force: bool) -> None:
+    """Turn a Label Studio JSON EXPORT into fact files in DATA/facts, checked first."""
+    from kg.labelstudio import LabelStudioError, import_export
+
+    try:
+        written = import_export(export, data, force=force)
+    except LabelStudioError as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+
+
 @cli.command(name="eval")
 @click.option(
     "--gold",
