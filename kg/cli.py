@@ -244,8 +244,22 @@ def _source(
     return open_store(data)
 
 
+def _complete_query(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of a query: the named queries, then .rq files."""
+    from click.shell_completion import CompletionItem
+
+    from kg.sparql import named_queries
+
+    names = [
+        CompletionItem(q.name, help=q.question)
+        for q in named_queries().values()
+        if q.name.startswith(incomplete)
+    ]
+    return names or [CompletionItem(incomplete, type="file")]
+
+
 @cli.command()
-@click.argument("query_ref", required=False)
+@click.argument("query_ref", required=False, shell_complete=_complete_query)
 @click.option(
     "--data",
     default="out/kg.ttl",
