@@ -4,7 +4,8 @@ The public API is small: :func:`build` turns ``data/`` into a validated :class:`
 (its triples, with an Oxigraph store, an rdflib Dataset and a networkx MultiDiGraph made
 from them on demand), :func:`query` runs safe SPARQL over a build, an exported file, an
 on-disk store or a remote endpoint (:func:`open_store` gives the :class:`Store` itself),
-and :mod:`kg.export` writes every format.
+:func:`tables` gives pandas DataFrames of entities, relations, evidence and metrics, and
+:mod:`kg.export` writes every format.
 
 Importing ``kg`` loads nothing heavy: the names below are imported on first use.
 """
@@ -20,9 +21,11 @@ __all__ = [
     "QueryError",
     "ShapeError",
     "Store",
+    "Tables",
     "build",
     "open_store",
     "query",
+    "tables",
 ]
 
 _HOMES = {
@@ -34,11 +37,14 @@ _HOMES = {
     "Store": "kg.store",
     "open_store": "kg.store",
     "query": "kg.store",
+    "Tables": "kg.frames",
+    "tables": "kg.frames",
 }
 
 if TYPE_CHECKING:
     from kg.builder import Build, build
     from kg.facts import FactError
+    from kg.frames import Tables, tables
     from kg.sparql import QueryError
     from kg.store import Store, open_store, query
     from kg.validate import ShapeError

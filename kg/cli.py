@@ -186,13 +186,19 @@ def stats(data: Path) -> None:
     "--format", "fmt", default="turtle", show_default=True, type=click.Choice(list(FORMATS))
 )
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or -.")
-def export(data: Path, fmt: str, output: str) -> None:
-    """Export the graph built from DATA: RDF (turtle, trig, json-ld, nt, nquads) or the
-    property graph (graphml, gexf for Gephi; csv-nodes, csv-edges for spreadsheets)."""
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="CSV formats: start with the UTF-8 byte-order mark, so Excel shows Chinese.",
+)
+def export(data: Path, fmt: str, output: str, excel: bool) -> None:
+    """Export the graph built from DATA: RDF (turtle, trig, json-ld, nt, nquads), the
+    property graph (graphml, gexf for Gephi; csv-nodes, csv-edges for spreadsheets) or
+    the evidence as W3C Web Annotations (web-annotation, for INCEpTION and the like)."""
     from kg.export import serialize
     from kg.publish import write_bytes
 
-    payload = serialize(_load(data), fmt)
+    payload = serialize(_load(data), fmt, excel=excel)
     write_bytes(output, payload)
     if output != "-":
         click.echo(f"wrote {output} ({len(payload):,} bytes)", err=True)
@@ -250,8 +256,22 @@ def _source(
     return open_store(data)
 
 
+def _complete_query(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of a query: the named queries, then .rq files."""
+    from click.shell_completion import CompletionItem
+
+    from kg.sparql import named_queries
+
+    names = [
+        CompletionItem(q.name, help=q.question)
+        for q in named_queries().values()
+        if q.name.startswith(incomplete)
+    ]
+    return names or [CompletionItem(incomplete, type="file")]
+
+
 @cli.command()
-@click.argument("query_ref", required=False)
+@click.argument("query_ref", required=False, shell_complete=_complete_query)
 @click.option(
     "--data",
     default="out/kg.ttl",
@@ -493,6 +513,57 @@ def serve(data: Path, port: int, host: str, token: str | None) -> None:
         run(data, host=host, port=port, token=token)
     except ServeError as exc:
         _fail(str(exc))
+
+
+@cli.group()
+def labelstudio() -> None:
+    """Label Studio: pre-annotated tasks from fact files or drafts, and exports back."""
+
+
+@labelstudio.command(name="config")
+def labelstudio_config() -> None:
+    """Print the labelling interface (XML) to paste into the project's settings."""
+    from kg.labelstudio import label_config
+
+    click.echo(label_config(), nl=False)
+
+
+@labelstudio.command(name="tasks")
+@click.argument(
+    "fact_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
+)
+@DATA
+@click.option("-o", "--output", default="-", show_default=True, help="File to write, or -.")
+def labelstudio_tasks(fact_files: tuple[Path, ...], data: Path, output: str) -> None:
+    """Write FACT_FILES (fact files or kg extract drafts) as tasks with predictions."""
+    import json
+
+    from kg.labelstudio import LabelStudioError, tasks
+    from kg.publish import write_bytes
+
+    try:
+        made = tasks(list(fact_files), data / "articles")
+    except LabelStudioError as exc:
+        _fail(str(exc))
+    write_bytes(output, (json.dumps(made, ensure_ascii=False, indent=1) + "\n").encode())
+    if output != "-":
+        click.echo(f"wrote {output} ({len(made)} tasks)", err=True)
+
+
+@labelstudio.command(name="import")
+@click.argument("export", type=click.Path(path_type=Path, dir_okay=False))
+@DATA
+@click.option("--force", is_flag=True, help="Update fact files that exist (comments are kept).")
+def labelstudio_import(export: Path, data: Path, force: bool) -> None:
+    """Turn a Label Studio JSON EXPORT into fact files in DATA/facts, checked first."""
+    from kg.labelstudio import LabelStudioError, import_export
+
+    try:
+        written = import_export(export, data, force=force)
+    except LabelStudioError as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
 
 
 @cli.command(name="eval")

@@ -1,5 +1,5 @@
 """The export formats of a build, in one registry: RDF for triple stores, the property
-graph for Gephi, Cytoscape and spreadsheets.
+graph for Gephi, Cytoscape and spreadsheets, the evidence for annotation tools.
 
 ``FORMATS`` maps each format name to what it is (suffix, media type) and the function that
 writes it; ``kg export --format`` offers exactly these names. Every writer is
@@ -31,16 +31,23 @@ class Format:
     name: str
     suffix: str
     media_type: str
-    write: Callable[[Any], bytes]
-    """Takes a :class:`kg.builder.Build`, returns the file's bytes."""
+    write: Callable[..., bytes]
+    """Takes a :class:`kg.builder.Build` (and ``excel=`` for the CSV formats), returns
+    the file's bytes."""
     rdf: bool = True
     """RDF (loads into a triple store) or the property graph (networkx)."""
 
 
-def serialize(build: Any, fmt: str) -> bytes:
-    """The bytes of ``build`` in format ``fmt`` (a key of :data:`FORMATS`)."""
+def serialize(build: Any, fmt: str, *, excel: bool = False) -> bytes:
+    """The bytes of ``build`` in format ``fmt`` (a key of :data:`FORMATS`).
+
+    ``excel`` writes a CSV format with the UTF-8 byte-order mark Excel needs to show
+    Chinese (ignored by the other formats).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt.startswith("csv-"):
+        return FORMATS[fmt].write(build, excel=excel)
     return FORMATS[fmt].write(build)
 
 
@@ -80,15 +87,10 @@ def _sorted_prefix_lines(data: bytes) -> bytes:
 
 
 def _jsonld(build: Any) -> bytes:
-    """JSON-LD compacted with a local context (our prefixes): nothing to fetch."""
-    return build.union().serialize(
-        format="json-ld",
-        context=prefixes(),
-        indent=1,
-        sort_keys=True,
-        auto_compact=True,
-        encoding="utf-8",
-    )
+    """JSON-LD with a real context (terms, ``@vocab``, typed values): :mod:`kg.jsonld`."""
+    from kg.jsonld import serialize as jsonld
+
+    return jsonld(build)
 
 
 # ---------------------------------------------------------------- property graph
@@ -115,15 +117,24 @@ def _evidence_text(record: dict[str, Any]) -> str:
     return f"{record['article']}[{record['start']}:{record['end']}] {record['quote']}"
 
 
-def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of the graph whose attributes are only strings, numbers and booleans."""
+def flat_graph(graph: nx.MultiDiGraph, *, drawing: bool = False) -> nx.MultiDiGraph:
+    """A copy of the graph whose attributes are only strings, numbers and booleans.
+
+    A metric's ``value`` becomes a number (Gephi ranks and sizes by numbers, not by
+    text) and ``value_text`` keeps it exactly as written. With ``drawing``, each node
+    also gets the viewer's position (``x``, ``y``), colour (``color``, hex) and size.
+    """
     import networkx as nx
 
     flat = nx.MultiDiGraph()
+    drawn = _drawing(graph) if drawing else {}
     for node, attrs in graph.nodes(data=True):
+        values = {k: flat_value(v) for k, v in attrs.items()}
+        if isinstance(attrs.get("value"), str):
+            values["value_text"] = attrs["value"]
+            values["value"] = float(attrs["value"])
         flat.add_node(
-            node,
-            **{k: v for k, v in ((k, flat_value(v)) for k, v in attrs.items()) if v is not None},
+            node, **{k: v for k, v in values.items() if v is not None}, **drawn.get(node, {})
         )
     for u, v, key, attrs in graph.edges(keys=True, data=True):
         flat.add_edge(
@@ -136,50 +147,133 @@ def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return flat
 
 
-def _graphml(build: Any) -> bytes:
-    import networkx as nx
+def _drawing(graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
+    """Each node's place, colour and size as the viewer draws it (kg.viz, kg.schema)."""
+    from kg.schema import classes
+    from kg.viz import layout
 
-    flat = flat_graph(build.graph)
-    return "\n".join(nx.generate_graphml(flat, named_key_ids=True)).encode("utf-8") + b"\n"
+    styles = {name: info.style for name, info in classes().items()}
+    out = {}
+    for node, (x, y) in layout(graph).items():
+        style = styles.get(graph.nodes[node].get("type", ""))
+        color = style.color if style else "#8c8c8c"
+        out[node] = {
+            "x": float(x),
+            "y": float(y),
+            "color": color,
+            "size": float(style.size if style else 11),
+        }
+    return out
+
+
+def _graphml(build: Any) -> bytes:
+    """GraphML with typed keys whose ids say their scope (``node.label``, ``edge.label``):
+    networkx's named ids gave a node and an edge attribute of one name the same id."""
+    from networkx.readwrite.graphml import GraphMLWriter
+
+    class Writer(GraphMLWriter):  # type: ignore[misc]
+        def get_key(self, name: str, attr_type: str, scope: str, default: Any) -> str:
+            keys_key = (name, attr_type, scope)
+            if keys_key not in self.keys:
+                self.keys[keys_key] = f"{scope}.{name}"
+                element = self.myElement(
+                    "key",
+                    **{
+                        "id": f"{scope}.{name}",
+                        "for": scope,
+                        "attr.name": name,
+                        "attr.type": attr_type,
+                    },
+                )
+                self.xml.insert(0, element)
+            return self.keys[keys_key]
+
+    writer = Writer(encoding="utf-8", prettyprint=True)
+    writer.add_graph_element(flat_graph(build.graph, drawing=True))
+    return "\n".join(str(writer).splitlines()).encode("utf-8") + b"\n"
 
 
 def _gexf(build: Any) -> bytes:
-    import networkx as nx
+    """GEXF 1.2 with the viewer's layout and colours as ``viz:position``/``viz:color``, and
+    no ``lastmodifieddate``: the same facts give the same bytes on any day."""
+    from networkx.readwrite.gexf import GEXFWriter
 
-    return "\n".join(nx.generate_gexf(flat_graph(build.graph))).encode("utf-8") + b"\n"
+    import kg
+
+    flat = flat_graph(build.graph, drawing=True)
+    for _, attrs in flat.nodes(data=True):
+        color = attrs.pop("color")
+        red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+        attrs["viz"] = {
+            "color": {"r": red, "g": green, "b": blue, "a": 1.0},
+            "position": {"x": attrs.pop("x"), "y": -attrs.pop("y"), "z": 0.0},
+            "size": attrs.pop("size"),
+        }
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(flat)
+    meta = writer.xml.find("meta")
+    if meta is not None:
+        meta.attrib.pop("lastmodifieddate", None)
+        creator = meta.find("creator")
+        if creator is not None:
+            creator.text = f"Jiedao KG {kg.__version__}"
+    return "\n".join(str(writer).splitlines()).encode("utf-8") + b"\n"
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
-    import csv
-    import io
+def _csv_nodes(build: Any, *, excel: bool = False) -> bytes:
+    from kg.present import to_csv
 
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _csv_nodes(build: Any) -> bytes:
     flat = flat_graph(build.graph)
     columns = sorted({k for _, a in flat.nodes(data=True) for k in a} - {"label", "type"})
-    rows: list[list[Any]] = [["id", "label", "type", *columns]]
-    for node, attrs in sorted(flat.nodes(data=True)):
-        rows.append(
-            [
-                node,
-                attrs.get("label", ""),
-                attrs.get("type", ""),
-                *(attrs.get(c, "") for c in columns),
-            ]
-        )
-    return _csv(rows)
+    rows = [
+        [node, attrs.get("label", ""), attrs.get("type", ""), *(attrs.get(c, "") for c in columns)]
+        for node, attrs in sorted(flat.nodes(data=True))
+    ]
+    return to_csv(["id", "label", "type", *columns], rows, excel=excel).encode("utf-8")
 
 
-def _csv_edges(build: Any) -> bytes:
+def _csv_edges(build: Any, *, excel: bool = False) -> bytes:
+    """One row per relation, with the labels of both ends beside their IRIs."""
+    from kg.present import to_csv
+
     flat = flat_graph(build.graph)
-    rows: list[list[Any]] = [["source", "target", "relation", "label", "evidence"]]
-    for u, v, key, attrs in sorted(flat.edges(keys=True, data=True), key=lambda e: e[:3]):
-        rows.append([u, v, key, attrs.get("label", ""), attrs.get("evidence", "")])
-    return _csv(rows)
+    labels = {node: attrs.get("label", "") for node, attrs in flat.nodes(data=True)}
+    columns = [
+        "source",
+        "source_label",
+        "relation",
+        "label",
+        "target",
+        "target_label",
+        "evidence",
+    ]
+    rows = [
+        [
+            u,
+            labels.get(u, ""),
+            key,
+            attrs.get("label", ""),
+            v,
+            labels.get(v, ""),
+            attrs.get("evidence", ""),
+        ]
+        for u, v, key, attrs in sorted(flat.edges(keys=True, data=True), key=lambda e: e[:3])
+    ]
+    return to_csv(columns, rows, excel=excel).encode("utf-8")
+
+
+def _void(build: Any) -> bytes:
+    """The VoID/DCAT description of the dataset (:mod:`kg.dataset`), without its files."""
+    from kg.dataset import describe
+
+    return describe(build)
+
+
+def _annotations(build: Any) -> bytes:
+    """The evidence as W3C Web Annotations (:mod:`kg.webannotation`)."""
+    from kg.webannotation import serialize as annotations
+
+    return annotations(build)
 
 
 FORMATS: dict[str, Format] = {
@@ -194,6 +288,14 @@ FORMATS: dict[str, Format] = {
         Format("gexf", "gexf", "application/gexf+xml", _gexf, rdf=False),
         Format("csv-nodes", "nodes.csv", "text/csv", _csv_nodes, rdf=False),
         Format("csv-edges", "edges.csv", "text/csv", _csv_edges, rdf=False),
+        Format("void", "void.ttl", "text/turtle", lambda build: _void(build)),
+        Format(
+            "web-annotation",
+            "annotations.jsonld",
+            'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+            lambda build: _annotations(build),
+            rdf=False,
+        ),
     )
 }
 """Every export format by name, in the order ``kg export --help`` lists them."""

@@ -45,7 +45,8 @@ def build_outputs(
     store: Path | None = None,
     progress: Progress | None = None,
 ) -> Outputs:
-    """Build ``data`` and publish ``kg.ttl``, ``kg.trig`` and ``kg.html`` into ``out``.
+    """Build ``data`` and publish ``kg.ttl``, ``kg.trig``, ``void.ttl`` (the dataset's
+    VoID/DCAT description) and ``kg.html`` into ``out``.
 
     ``html=None`` writes the viewer when the graph has at most
     :data:`VIEWER_MAX_ENTITIES` entities. ``store`` also writes an on-disk Oxigraph store
@@ -66,6 +67,11 @@ def build_outputs(
         for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
             tick(f"writing {name}", 0, 1)
             publish.write_bytes(staging / name, export.serialize(result, fmt))
+        # The VoID/DCAT description of the files above (kg.dataset): one more file of the unit.
+        from kg.dataset import describe
+
+        dumps = {name: (staging / name).read_bytes() for name in ("kg.ttl", "kg.trig")}
+        publish.write_bytes(staging / "void.ttl", describe(result, dumps))
         done.counts = class_counts(result)
         entities = sum(n for name, n in done.counts.items() if name[:1].isupper())
         if html is None:

@@ -57,7 +57,7 @@ def test_rebuilding_replaces_the_store_and_leaves_no_staging_folders(stored, cap
     )
     assert code == 0
     assert sorted(p.name for p in stored.iterdir()) == [
-        ".kg", ".store.lock", "kg.html", "kg.trig", "kg.ttl", "store"
+        ".kg", ".store.lock", "kg.html", "kg.trig", "kg.ttl", "store", "void.ttl"
     ]
     builds = sorted(p.name for p in (stored / ".kg").iterdir() if p.name.startswith("build-"))
     assert len(builds) == 1 and (stored / ".kg" / "current").resolve().name == builds[0]

@@ -1,0 +1,196 @@
+"""What a triple-store admin and a reviewer look for: a VoID/DCAT description of the data.
+
+``kg build`` writes ``out/void.ttl`` beside ``kg.ttl`` and ``kg.trig``: the dataset's
+title, licence and rights, version, creation time, the ontology it conforms to, its
+sources (each article with its file and SHA-256; the official division table), counts
+(triples, entities, per class and per property, as VoID partitions), its files (size,
+media type, SHA-256) and the competency questions as SPARQL examples
+(``sh:SPARQLSelectExecutable``, as the SIB SPARQL-examples convention writes them).
+
+The licence: the annotations (fact files) and the graph made from them are CC BY 4.0;
+the article texts, and so the quotes, keep their publishers' rights and are quoted for
+research (see the README).
+
+The creation time is the build's: ``SOURCE_DATE_EPOCH`` (the reproducible-builds
+convention) when set, else now; with it fixed, the file is byte-stable.
+
+>>> import kg
+>>> from rdflib import Graph
+>>> text = describe(kg.build("data", validate=False), created="2020-03-02T00:00:00Z")
+>>> g = Graph().parse(data=text, format="turtle")
+>>> str(g.value(DATASET, DCT.license))
+'https://creativecommons.org/licenses/by/4.0/'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+
+from kg.ontology import DCT, KG, KGR, PREFIXES, SCHEMA
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DATASET = KGR["dataset/jiedao-kg"]
+ONTOLOGY = URIRef("https://w3id.org/jiedao-kg/ontology")
+DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+RIGHTS = (
+    "The annotations (data/facts) and the graph built from them are licensed CC BY 4.0. "
+    "The article texts, and so the quotes in the graph, remain under their publishers' "
+    "rights; they are quoted for research on local governance."
+)
+MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".trig": "application/trig",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".jsonld": "application/ld+json",
+}
+__all__ = ["DATASET", "created_now", "describe"]
+
+
+def created_now() -> str:
+    """The build's time as xsd:dateTime: ``SOURCE_DATE_EPOCH`` when set, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    seconds = int(epoch) if epoch.isdigit() else int(time.time())
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def describe(
+    build: Any, files: Mapping[str, bytes] | None = None, *, created: str | None = None
+) -> bytes:
+    """The VoID/DCAT description of ``build`` as Turtle; ``files`` are its published
+    files by name (``kg.ttl`` -> bytes), described as distributions."""
+    import kg
+    from kg.schema import classes
+    from kg.sparql import named_queries
+
+    g = Graph()
+    for prefix, ns in {**PREFIXES, "void": VOID, "dcat": DCAT, "spdx": SPDX, "sh": SH}.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    d = DATASET
+    g.add((d, RDF.type, VOID.Dataset))
+    g.add((d, RDF.type, DCAT.Dataset))
+    g.add((d, DCT.title, Literal("Jiedao KG", lang="en")))
+    g.add((d, DCT.title, Literal("街道知识图谱", lang="zh")))
+    g.add(
+        (
+            d,
+            DCT.description,
+            Literal(
+                "Officials, subdistricts (街道), enterprises, initiatives and metrics of "
+                "China's subdistricts, every fact tied to the sentence of its source article.",
+                lang="en",
+            ),
+        )
+    )
+    g.add((d, DCT.license, DATA_LICENSE))
+    g.add((d, DCT.rights, Literal(RIGHTS, lang="en")))
+    g.add((d, DCAT.version, Literal(kg.__version__)))
+    g.add((d, OWL.versionInfo, Literal(kg.__version__)))
+    when = Literal(created or created_now(), datatype=XSD.dateTime, normalize=False)
+    g.add((d, DCT.created, when))
+    g.add((d, DCT.conformsTo, URIRef(f"{ONTOLOGY}/{kg.__version__}")))
+    for ns in ("kg", "org", "prov", "qb", "skos", "schema", "foaf", "oa", "dct"):
+        g.add((d, VOID.vocabulary, URIRef(str(PREFIXES[ns]))))
+    _sources(g, build)
+    _counts(g, build, classes())
+    for name, data in sorted((files or {}).items()):
+        _distribution(g, name, data)
+    for query in named_queries().values():
+        node = KGR[f"query/{query.name}"]
+        g.add((node, RDF.type, SH.SPARQLExecutable))
+        g.add((node, RDF.type, SH.SPARQLSelectExecutable))
+        g.add((node, RDFS.label, Literal(query.name)))
+        g.add((node, RDFS.comment, Literal(query.question, lang="en")))
+        g.add((node, SH.select, Literal(query.text)))
+        g.add((node, SCHEMA.target, d))
+    return g.serialize(format="turtle", encoding="utf-8")
+
+
+def _checksum(g: Graph, node: Any, data: bytes) -> None:
+    checksum = BNode(f"sha256-{hashlib.sha256(data).hexdigest()[:16]}")
+    g.add((node, SPDX.checksum, checksum))
+    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest())))
+
+
+def _sources(g: Graph, build: Any) -> None:
+    from kg.rdf import DATASET_IRI, article_iri
+
+    for f in sorted(build.corpus.files, key=lambda f: f.article.id):
+        article = f.article
+        node = article_iri(article.id)
+        g.add((DATASET, DCT.source, node))
+        g.add((node, RDF.type, KG.Article))
+        g.add((node, DCT.title, Literal(article.title, lang="zh")))
+        g.add((node, KG.file, Literal(f"articles/{article.file}")))
+        g.add((node, KG.sha256, Literal(article.sha256)))
+        sha = BNode(f"sha256-{article.sha256[:16]}")
+        g.add((node, SPDX.checksum, sha))
+        g.add((sha, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((sha, SPDX.checksumValue, Literal(article.sha256)))
+        if article.source:
+            g.add((node, DCT.publisher, Literal(article.source, lang="zh")))
+        url = getattr(article, "url", None)
+        if url:
+            g.add((node, DCAT.landingPage, URIRef(url)))
+    if build.statements.divisions:
+        from kg import gazetteer
+
+        g.add((DATASET, DCT.source, DATASET_IRI))
+        g.add((DATASET_IRI, RDF.type, KG.ReferenceDataset))
+        g.add((DATASET_IRI, DCT.title, Literal(gazetteer.SOURCE["dataset"], lang="zh")))
+        g.add((DATASET_IRI, DCT.publisher, Literal(gazetteer.SOURCE["publisher"], lang="en")))
+
+
+def _counts(g: Graph, build: Any, classes: Mapping[str, Any]) -> None:
+    subjects: set[str] = set()
+    predicates: Counter[str] = Counter()
+    for line in build.triples:
+        subject, predicate, _ = line.split(" ", 2)
+        subjects.add(subject)
+        predicates[predicate[1:-1]] += 1
+    g.add((DATASET, VOID.triples, Literal(build.triple_count)))
+    g.add((DATASET, VOID.distinctSubjects, Literal(len(subjects))))
+    g.add((DATASET, VOID.properties, Literal(len(predicates))))
+    # distinct entities: the nodes a fact file or the division table names
+    g.add((DATASET, VOID.entities, Literal(len({m.id for m in build.statements.mentions}))))
+    for name, info in classes.items():
+        count = build.count(info.iri)
+        if not count:
+            continue
+        part = BNode(f"class-{name}")
+        g.add((DATASET, VOID.classPartition, part))
+        g.add((part, VOID["class"], info.iri))
+        g.add((part, VOID.entities, Literal(count)))
+    for predicate, count in sorted(predicates.items()):
+        part = BNode(f"property-{hashlib.sha256(predicate.encode()).hexdigest()[:12]}")
+        g.add((DATASET, VOID.propertyPartition, part))
+        g.add((part, VOID.property, URIRef(predicate)))
+        g.add((part, VOID.triples, Literal(count)))
+
+
+def _distribution(g: Graph, name: str, data: bytes) -> None:
+    node = BNode(f"file-{name}")
+    url = URIRef(name)  # relative: resolved against where void.ttl is read from
+    g.add((DATASET, DCAT.distribution, node))
+    g.add((DATASET, VOID.dataDump, url))
+    g.add((node, RDF.type, DCAT.Distribution))
+    g.add((node, DCAT.downloadURL, url))
+    g.add((node, DCT.title, Literal(name)))
+    g.add((node, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+    media = MEDIA_TYPES.get(os.path.splitext(name)[1])
+    if media:
+        g.add(
+            (node, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}"))
+        )
+    _checksum(g, node, data)
