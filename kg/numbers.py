@@ -28,7 +28,6 @@ removed); offsets are into that string, and the caller maps them back to the raw
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,7 +39,7 @@ from kg.facts import number_in_text
 from kg.ontology import resource_dir
 
 if TYPE_CHECKING:
-    import jieba.posseg
+    from kg.extract.tokens import Token
 
 __all__ = [
     "MetricMention",
@@ -472,7 +471,7 @@ def _is_measure(text: str, number: _Number, vocab: Vocabulary) -> bool:
 
 def _slogan(text: str, pos: int) -> bool:
     """四个到位, 两个维护: a Chinese count followed by a verb or adjective is a slogan."""
-    words = [w for w in _tagger().cut(text[pos : pos + 6]) if w.word.strip()]
+    words = [w for w in _cut(text[pos : pos + 6]) if w.word.strip()]
     return bool(words) and words[0].flag[:1] in ("v", "a", "d") and words[0].flag != "vn"
 
 
@@ -582,14 +581,18 @@ def _kind(text: str, number: _Number, start: int, num_start: int, vocab: Vocabul
 # ---------------------------------------------------------------- indicators
 
 
-@functools.cache
-def _tagger() -> jieba.posseg.POSTokenizer:
-    """A private jieba tokenizer, so nothing global changes for other users of jieba."""
-    import jieba
-    import jieba.posseg
+def _cut(segment: str, hmm: bool = True) -> list[Token]:
+    """The words of a piece of text, by the one tokenizer of :mod:`kg.extract.tokens`
+    (imported here, not at the top: :mod:`kg.extract` imports this module)."""
+    from kg.extract import tokens
 
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    return tokens.cut(segment, hmm)
+
+
+def _frequency(word: str) -> int:
+    from kg.extract import tokens
+
+    return tokens.frequency(word)
 
 
 def _nounish(word: str, flag: str) -> bool:
@@ -636,7 +639,7 @@ def _indicator(
 
 def _after_phrase(segment: str, vocab: Vocabulary) -> str | None:
     """The noun phrase right after a counter: 村民小组 in 村民小组进行组级自主整治."""
-    words = [(w.word, w.flag) for w in _tagger().cut(segment)]
+    words = [(w.word, w.flag) for w in _cut(segment)]
     if words and words[0][0] == "的":
         words = words[1:]
     taken: list[tuple[str, str]] = []
@@ -656,7 +659,7 @@ def _before_phrase(segment: str, vocab: Vocabulary) -> str | None:
     A growth word right before the number is kept with it (总产值同比增长2.4%); the adverbs
     between (同比分别增长) are dropped.
     """
-    words = [(w.word, w.flag) for w in _tagger().cut(segment)]
+    words = [(w.word, w.flag) for w in _cut(segment)]
     taken: list[tuple[str, str]] = []
     growth = False
     for word, flag in reversed(words):
@@ -751,24 +754,12 @@ _NOUN_FLAGS = frozenset({"n", "vn", "nz", "j", "nt", "an"})
 _GROWTH_RATIOS = ("增幅", "降幅", "增速")
 
 
-@dataclass(frozen=True)
-class _Tok:
-    start: int
-    end: int
-    word: str
-    flag: str
-
-
 class _Tokens:
     """The text cut by jieba's dictionary alone (no guessing of new words, which would glue
     a unit to its neighbours where the digits are gone: 电用辆), indexed by character."""
 
     def __init__(self, text: str):
-        self.toks: list[_Tok] = []
-        at = 0
-        for w in _tagger().cut(text, HMM=False):
-            self.toks.append(_Tok(at, at + len(w.word), w.word, w.flag))
-            at += len(w.word)
+        self.toks = _cut(text, hmm=False)
         self.index = [0] * (len(text) + 1)
         for i, t in enumerate(self.toks):
             for k in range(t.start, t.end):
@@ -776,13 +767,13 @@ class _Tokens:
         self.index[len(text)] = len(self.toks)
         self.boundaries = {t.start for t in self.toks} | {len(text)}
 
-    def ending_at(self, pos: int) -> _Tok | None:
+    def ending_at(self, pos: int) -> Token | None:
         """The token that ends right before ``pos``, if one does."""
         if pos <= 0 or pos not in self.boundaries:
             return None
         return self.toks[self.index[pos - 1]]
 
-    def starting_at(self, pos: int) -> _Tok | None:
+    def starting_at(self, pos: int) -> Token | None:
         if pos >= len(self.index) - 1 or pos not in self.boundaries:
             return None
         return self.toks[self.index[pos]]
@@ -790,9 +781,8 @@ class _Tokens:
     def whole(self, start: int, end: int, min_freq: int) -> bool:
         """No word crosses the edges of ``[start, end)`` (企业家, 一家人, 用人单位), nor a
         common word its end (个人, 人员, 家门口; a rare one may be read wrong: 家规限上企业)."""
-        freq = _tagger().tokenizer.FREQ
         for t in self.toks[self.index[start] : self.index[end - 1] + 1]:
-            if t.start < start or (t.end > end and freq.get(t.word, 0) >= min_freq):
+            if t.start < start or (t.end > end and _frequency(t.word) >= min_freq):
                 return False
         return True
 
@@ -1123,7 +1113,7 @@ def _missing_mention(
     else:
         after = _after_phrase(text[cue_end:right], vocab)
         if after is None and unit in vocab.classifiers:
-            first = next(iter(_tagger().cut(text[cue_end:right])), None)
+            first = next(iter(_cut(text[cue_end:right])), None)
             if first is not None and len(first.word) >= 2 and first.flag[:1] in ("n", "v"):
                 after = first.word  # 用辆包车: jieba reads 包车 as a verb
         before = _before_phrase(text[left:q_start], vocab)
@@ -1147,7 +1137,7 @@ def _missing_mention(
 
 def _ratio_phrase(segment: str, vocab: Vocabulary) -> str | None:
     """The ratio named before its lost percentage, verbs included: 员工返岗率, 复工率."""
-    words = [(w.word, w.flag) for w in _tagger().cut(segment)]
+    words = [(w.word, w.flag) for w in _cut(segment)]
     while words and (words[-1][0] in vocab.glue or words[-1][1][:1] in ("d", "u")):
         words.pop()  # 已达, 为
     taken: list[str] = []

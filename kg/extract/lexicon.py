@@ -1,0 +1,116 @@
+"""The word lists of ``ontology/extract/``: what the extraction rules know, kept as data.
+
+Every rule module reads its vocabulary from :func:`lexicon` (read once, on first use, from a
+checkout or an installed wheel alike); extending the extractor is mostly editing those YAML
+files, not code.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from kg.ontology import resource_dir
+
+__all__ = ["Lexicon", "lexicon", "longest_first"]
+
+
+def longest_first(words: Iterable[str]) -> tuple[str, ...]:
+    """Alternatives for a regex or a scan must be tried longest first (党工委 before 党委)."""
+    return tuple(sorted({str(w) for w in words}, key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The vocabularies, each named as in its YAML file (see the comments there)."""
+
+    organs: dict[str, bool | str]
+    positions: dict[str, bool | str]
+    level_organs: frozenset[str]
+    bylines: frozenset[str]
+    village_prefixed_organs: frozenset[str]
+    followers: tuple[str, ...]
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    surname_readings: dict[str, str]
+    strong_suffixes: tuple[str, ...]
+    weak_suffixes: tuple[str, ...]
+    industry_words: tuple[str, ...]
+    not_names: frozenset[str]
+    common_word_frequency: int
+    numbered_units: tuple[str, ...]
+    list_connectors: tuple[str, ...]
+    org_suffixes: dict[str, bool]
+    weak_org_suffixes: tuple[str, ...]
+    community_kinds: frozenset[str]
+    place_verbs: frozenset[str]
+    function_words: frozenset[str]
+    branch_suffixes: tuple[str, ...]
+    object_verbs: frozenset[str]
+    heads: tuple[str, ...]
+    team_heads: tuple[str, ...]
+    means: tuple[str, ...]
+    generic_prefixes: tuple[str, ...]
+    list_tails: tuple[str, ...]
+    lead_verbs: tuple[str, ...]
+    serve_verbs: tuple[str, ...]
+    triggers: tuple[str, ...]
+    fillers: tuple[str, ...]
+    quoted_heads: tuple[str, ...]
+    context_heads: tuple[str, ...]
+    not_initiatives: frozenset[str]
+    quote_marks: tuple[tuple[str, str], ...]
+
+
+def _load(name: str) -> dict[str, Any]:
+    folder = resource_dir("ontology") / "extract"
+    return yaml.safe_load((folder / name).read_text("utf-8"))
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    """Read the vocabularies once."""
+    titles, names = _load("titles.yaml"), _load("names.yaml")
+    orgs, inits = _load("organizations.yaml"), _load("initiatives.yaml")
+    return Lexicon(
+        organs=dict(titles["organs"]),
+        positions=dict(titles["positions"]),
+        level_organs=frozenset(titles["level_organs"]),
+        bylines=frozenset(titles["bylines"]),
+        village_prefixed_organs=frozenset(titles["village_prefixed_organs"]),
+        followers=longest_first(names["followers"]),
+        surnames=frozenset(names["surnames"]),
+        compound_surnames=frozenset(names["compound_surnames"]),
+        surname_readings=dict(names["surname_readings"]),
+        strong_suffixes=longest_first(orgs["strong_suffixes"]),
+        weak_suffixes=longest_first(orgs["weak_suffixes"]),
+        industry_words=longest_first(orgs["industry_words"]),
+        not_names=frozenset(orgs["not_names"]),
+        common_word_frequency=int(orgs["common_word_frequency"]),
+        numbered_units=longest_first(orgs["numbered_units"]),
+        list_connectors=longest_first(orgs["list_connectors"]),
+        org_suffixes={k: bool(v) for k, v in orgs["organization_suffixes"].items()},
+        weak_org_suffixes=longest_first(orgs["weak_organization_suffixes"]),
+        community_kinds=frozenset(orgs["community_kinds"]),
+        place_verbs=frozenset(orgs["place_verbs"]),
+        function_words=frozenset(orgs["function_words"]),
+        branch_suffixes=longest_first(orgs["branch_suffixes"]),
+        object_verbs=frozenset(orgs["object_verbs"]),
+        heads=longest_first(inits["heads"]),
+        team_heads=longest_first(inits["team_heads"]),
+        means=longest_first(inits["means"]),
+        generic_prefixes=longest_first(inits["generic_prefixes"]),
+        list_tails=longest_first(inits["list_tails"]),
+        lead_verbs=longest_first(inits["lead_verbs"]),
+        serve_verbs=longest_first(inits["serve_verbs"]),
+        triggers=longest_first(inits["triggers"]),
+        fillers=longest_first(inits["fillers"]),
+        quoted_heads=longest_first(inits["quoted_heads"]),
+        context_heads=longest_first(inits["context_heads"]),
+        not_initiatives=frozenset(inits["not_initiatives"]),
+        quote_marks=tuple((pair[0], pair[1]) for pair in inits["quotes"]),
+    )

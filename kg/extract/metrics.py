@@ -1,0 +1,124 @@
+"""Metrics: the numbers :mod:`kg.numbers` finds, each about the area it describes.
+
+Nothing is invented: a value is written only when the loader's own check
+(:func:`kg.facts.number_in_text`) finds it in the quote; an article that lost its digits gets
+no values at all, and the places where numbers are missing are drafted as
+``valueMissing: true`` metrics for the annotator to restore.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from kg import text
+from kg.extract.claims import Mention
+from kg.extract.context import Context
+from kg.extract.doc import Doc
+from kg.extract.draft import DraftEntity
+from kg.facts import number_in_text
+from kg.numbers import MetricMention, find_metrics, find_missing_values
+
+__all__ = ["find", "write"]
+
+# A date with its numbers gone (截至月日时, 自月初起): the scrape dropped the article's digits,
+# so any number left in it may be a fragment; none is trusted.
+_LOST_DIGITS = re.compile(
+    r"(?<![0-9０-９〇零一二两三四五六七八九十正腊])月(?:日|初|底|中旬|上旬|下旬)"
+)
+
+
+def find(ctx: Context) -> None:
+    """Metrics about the subdistrict named before them in the paragraph (or the article's
+    only subdistrict); a number that the loader cannot find in the quote is dropped, never
+    guessed. In an article that lost its digits, no number is trusted."""
+    doc, b = ctx.doc, ctx.builder
+    subs = ctx.subdistricts()
+    lost = len(_LOST_DIGITS.findall(doc.text))
+    if lost >= 2:
+        drafted = _missing(ctx, subs)
+        b.skipped.append(
+            f"no metric values: the article lost its digits ({lost} dates like 月日 without "
+            f"numbers); {drafted} metrics drafted with valueMissing: true: restore their "
+            "numbers from the source, add the ones missed"
+        )
+        return
+    write(ctx, find_metrics(doc.text))
+
+
+def write(ctx: Context, mentions: Iterable[MetricMention]) -> None:
+    """The metric mentions as Metric entities, each with its area; a number the loader
+    would not find in the quote is skipped (said in the draft's notes), never written."""
+    doc, b = ctx.doc, ctx.builder
+    subs = ctx.subdistricts()
+    for mm in mentions:
+        if not doc.clean(mm.start, mm.end) or not doc.clean(mm.number_start, mm.number_end):
+            continue
+        area = _area(ctx, subs, mm.start, mm.number_start)
+        what = doc.shown[mm.start : mm.end]
+        if area is None:
+            b.skipped.append(f"metric {mm.value} in {what!r}: no unambiguous subdistrict")
+            continue
+        q, occ = b.quote(mm.start, mm.end)
+        s, e = text.locate(q, doc.raw, occ)
+        if not number_in_text(str(mm.value), doc.raw[s:e]):
+            b.skipped.append(f"metric {mm.value} in {what!r}: number not in the quote")
+            continue
+        indicator = mm.indicator or _indicator(doc, mm)
+        _add(ctx, mm, q, occ, area, {"indicator": indicator, "value": str(mm.value)})
+
+
+def _area(ctx: Context, subs: list[Mention], start: int, anchor: int) -> DraftEntity | None:
+    """The subdistrict a number is about: the last one named in its paragraph before the
+    number (``anchor``), else the article's only one; None when that is not clear."""
+    para = ctx.doc.text.rfind("\n", 0, start) + 1
+    near = [s for s in subs if para <= s.start < anchor]
+    labels = {m.label for m in subs}
+    area = near[-1] if near else (subs[0] if len(labels) == 1 else None)
+    return ctx.builder.of(area)
+
+
+def _add(
+    ctx: Context, mm: Any, quote: str, occurrence: int | None, area: DraftEntity, props: dict
+) -> None:
+    for key in ("scale", "unit", "qualifier", "kind"):
+        value = getattr(mm, key, None)
+        if value:
+            props[key] = value
+    props["refArea"] = area.id
+    if mm.ref_period:
+        props["refPeriod"] = mm.ref_period
+    b = ctx.builder
+    b.entities.append(
+        DraftEntity(id=b.new_id(), type="Metric", quote=quote, occurrence=occurrence, props=props)
+    )
+
+
+def _missing(ctx: Context, subs: list[Mention]) -> int:
+    """Metrics whose number the article lost (张槎已复工企业累计家), found by
+    :func:`kg.numbers.find_missing_values`: ``valueMissing: true`` and never a value, for a
+    person to restore. Returns how many were drafted."""
+    doc, b = ctx.doc, ctx.builder
+    drafted = 0
+    for mm in find_missing_values(doc.text):
+        if not doc.clean(mm.start, mm.end):
+            continue
+        area = _area(ctx, subs, mm.start, mm.at)
+        what = doc.shown[mm.start : mm.end]
+        if area is None:
+            b.skipped.append(f"missing number in {what!r}: no unambiguous subdistrict")
+            continue
+        q, occ = b.quote(mm.start, mm.end)
+        words = doc.shown[max(mm.start, mm.at - 12) : mm.at].strip(" ，,、:：")
+        props = {"indicator": mm.indicator or words or what, "valueMissing": True}
+        _add(ctx, mm, q, occ, area, props)
+        drafted += 1
+    return drafted
+
+
+def _indicator(doc: Doc, mm: Any) -> str:
+    """When the number module names no indicator: the words before the number, as written."""
+    s = max(mm.start, mm.number_start - 12)
+    words = doc.shown[s : mm.number_start].strip(" ，,、:：")
+    return words or doc.shown[mm.start : mm.end]

@@ -1,0 +1,328 @@
+"""Places: administrative divisions from the official table, communities, villages, estates.
+
+Division names (3+ characters, at a word boundary) and the short forms of provinces and
+cities come from the division table (:mod:`kg.gazetteer`), with a code only when the name is
+unique there or unique below another place the article names (临安区锦南街道); X街道 names
+the table does not know are subdistricts all the same. A township-level name is a
+``Subdistrict`` when it is a 街道 and a ``Town`` otherwise (镇, 乡: not a 街道).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+
+from kg import gazetteer
+from kg.extract import tokens
+from kg.extract.claims import Claims, Mention
+from kg.extract.context import Context
+from kg.extract.doc import CJK, FUNCTION, NAME_FLAGS, STREET
+from kg.extract.lexicon import lexicon
+
+__all__ = ["ADMIN_TYPES", "claim", "communities", "entities", "find", "locate"]
+
+ADMIN_TYPES = frozenset({"Province", "City", "District", "Subdistrict", "Town"})
+_LEVELS = ("province", "city", "district", "township")
+_LEVEL_TYPE = {"province": "Province", "city": "City", "district": "District"}
+_SUBDISTRICT_ENDS = ("街道", "办事处")
+
+
+def level_type(name: str, level: str) -> str:
+    """The class of a division of the table: a township is a 街道 or a town (镇, 乡)."""
+    if level == "township":
+        return "Subdistrict" if name.endswith(_SUBDISTRICT_ENDS) else "Town"
+    return _LEVEL_TYPE[level]
+
+
+def _stems(name: str, level: str) -> list[str]:
+    """Short forms a province or city goes by (广东 for 广东省, 佛山 for 佛山市)."""
+    suffixes = {
+        "province": (
+            "壮族自治区",
+            "回族自治区",
+            "维吾尔自治区",
+            "特别行政区",
+            "自治区",
+            "省",
+            "市",
+        ),
+        "city": ("市", "地区", "盟"),
+    }[level]
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return [name[: -len(suffix)]]
+    return []
+
+
+@functools.cache
+def _short_forms() -> dict[str, tuple[str, str]]:
+    """Short form -> (full name, level) for provinces and cities whose short form is unique
+    among them (苏州 yes; a short form two cities share is no evidence of either)."""
+    index = gazetteer._index()
+    seen: dict[str, list[tuple[str, str]]] = {}
+    for name, codes in index.by_name.items():
+        for code in codes:
+            level = index.by_code[code].level
+            if level in ("province", "city"):
+                for stem in _stems(name, level):
+                    seen.setdefault(stem, []).append((name, level))
+    return {stem: hits[0] for stem, hits in seen.items() if len(set(hits)) == 1}
+
+
+def short_form_heads(core: str) -> int:
+    """Length of a division name or a short form that begins ``core`` (0 if none): the
+    leading place of an enterprise name (佛山市 of 佛山市康思达液压机械)."""
+    by_name = gazetteer._index().by_name
+    for length in range(min(len(core) - 2, 8), 1, -1):
+        head = core[:length]
+        if head in by_name or head in _short_forms():
+            return length
+    return 0
+
+
+def find(ctx: Context) -> None:
+    """Division names, short forms of provinces and cities, and X街道 names the table does
+    not know: the candidates, claimed later (an enterprise name may begin with one)."""
+    doc = ctx.doc
+    by_name = gazetteer._index().by_name
+    t = doc.text
+    found: list[Mention] = []
+    local = Claims(len(t))
+    i = 0
+    while i < len(t):
+        hit = None
+        if i in doc.bounds and doc.clean(i, i + 2):
+            for length in range(min(15, len(t) - i), 2, -1):
+                name = t[i : i + length]
+                if name in by_name:
+                    hit = name
+                    break
+        if hit is not None:
+            codes = by_name[hit]
+            levels = {gazetteer.lookup(c).level for c in codes}  # type: ignore[union-attr]
+            level = min(levels, key=_LEVELS.index)
+            kind = level_type(hit, level)
+            found.append(local.claim(Mention(i, i + len(hit), kind, hit, None, codes)))
+            i += len(hit)
+            continue
+        i += 1
+    longer = [m.label for m in found]
+    for m in re.finditer("街道", t):
+        longer.append(t[doc.walk_back(m.start(), max_len=6) : m.end()])
+    for stem, (full, level) in _short_forms().items():
+        if any(name.startswith(stem) and name != full for name in longer):
+            continue  # 阜新 of 阜新路街道 is that street's name, not 阜新市
+        for m in re.finditer(re.escape(stem), t):
+            s, e = m.span()
+            if local.taken(s, e) or s not in doc.bounds or e not in doc.bounds:
+                continue
+            if e < len(t) and t[e] in STREET:
+                continue  # 丽水路 is a road
+            if not doc.clean(s, e):
+                continue
+            codes = tuple(
+                c
+                for c in by_name[full]
+                if gazetteer.lookup(c).level == level  # type: ignore[union-attr]
+            )
+            found.append(local.claim(Mention(s, e, level_type(full, level), full, stem, codes)))
+    for m in re.finditer("街道", t):
+        s = doc.walk_back(m.start(), max_len=6)
+        if local.taken(s, m.end()) or m.start() - s < 2 or not doc.clean(s, m.end()):
+            continue
+        if not doc.proper(s, m.start()) or re.search(
+            r"[\d一二三四五六七八九十个]", t[s : m.start()]
+        ):
+            continue  # 一个街道, 达标街道: not a name
+        found.append(local.claim(Mention(s, m.end(), "Subdistrict", t[s : m.end()])))
+    # a subdistrict goes by its name without 街道 (张槎 for 张槎街道, as 广东 for 广东省) when
+    # that name is no common word; 张槎东便社区 then reads as 东便社区 in 张槎
+    subs = {m.label: m.codes for m in found if m.type == "Subdistrict"}
+    for full, codes in sorted(subs.items()):
+        stem = full.removesuffix("街道")
+        if len(stem) < 2 or tokens.frequency(stem) >= lexicon().common_word_frequency:
+            continue
+        for m in re.finditer(re.escape(stem), t):
+            s, e = m.span()
+            if local.taken(s, e) or s not in doc.bounds or not doc.clean(s, e):
+                continue
+            if e < len(t) and (t[e] in STREET or t[e] in "区市县镇乡"):
+                continue  # 阜新路, 阜新市: another place
+            if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
+                continue  # the word goes on
+            found.append(local.claim(Mention(s, e, "Subdistrict", full, stem, codes)))
+    ctx.places = found
+
+
+def claim(ctx: Context) -> None:
+    """Claim the places that are not inside an enterprise's name (青岛市 of 青岛市...公司)."""
+    inside = [(e.start, e.end) for e in ctx.enterprises]
+    ctx.places = [p for p in ctx.places if not any(s <= p.start and p.end <= e for s, e in inside)]
+    for m in ctx.places:
+        ctx.claims.claim(m)
+
+
+# What may follow the 村 of a village name: its organs and people (莲塘村村委会, X村村民).
+# Any other 村 right after it makes 村村, "every village" (大喇叭村村响), unless a second
+# village follows (大富村村头村).
+_VILLAGE_FOLLOWERS = ("村委", "村民", "村两委", "村党", "村干部", "村集体", "村级")
+# 村 followed by one of these is a word of its own (美丽村社, 村居, 村镇, 村庄, 村落).
+_VILLAGE_WORD_TAILS = frozenset("社居镇庄落寨")
+_COMMUNITY_WORDS = re.compile("新村社区|新村小区|社区|小区|新村|片区|村")
+
+
+def communities(ctx: Context) -> None:
+    """X社区 and X村 (Community), X小区, X新村 and X片区 (Place).
+
+    The stem is the run of name-like tokens before the word, with one-character tokens glued
+    in (卖鱼桥社区, 贾家弄新村: jieba cuts rare names into characters); it stops at a function
+    word, a longer verb, punctuation or a name already found (张槎 of 张槎东便社区). A stem that
+    names a kind (城中村, 机关社区, 兄弟村) is no name. Longest word first: 仓基新村社区 is a
+    community, and in 贾家弄新村小区 the estate is 贾家弄新村. Villages written back to back
+    (大富村村头村村尾村) are each a village.
+    """
+    doc, claims = ctx.doc, ctx.claims
+    lex = lexicon()
+    t = doc.text
+    found: list[Mention] = []
+
+    def kind_word(stem: str) -> bool:
+        return stem in lex.not_names or any(stem.endswith(k) for k in lex.community_kinds)
+
+    for m in _COMMUNITY_WORDS.finditer(t):
+        word = m.group()
+        s0, e = m.span()
+        if claims.taken(s0, e) or not doc.clean(s0, e):
+            continue
+        village = word == "村"
+        start = s0
+        if s0 not in doc.bounds and word != "片区":  # jieba has no 片区: 莲大|片|区 is cut anyway
+            tok = doc.tokens[doc.token_at(s0)]
+            # 唐村 of 弼唐村: a rare word ending in 村 holds the end of a village name
+            if not (
+                village
+                and tok.end == e
+                and tok.flag in NAME_FLAGS
+                and tokens.frequency(tok.word) < 100
+                and "村" not in tok.word[:-1]
+                and not claims.taken(tok.start, s0)
+            ):
+                continue
+            start = tok.start
+        if s0 > 0 and t[s0 - 1] in lex.place_verbs and (village or word == "社区"):
+            continue  # 巡村, 驻村, 进社区: a verb and its object
+        if village and e < len(t):
+            if t[e] in _VILLAGE_WORD_TAILS and e not in doc.bounds:
+                continue  # 美丽村社: 村社 is a word
+            if (
+                t[e] == "村"
+                and not t[e:].startswith(_VILLAGE_FOLLOWERS)
+                and not (e + 2 < len(t) and t[e + 2] == "村")
+            ):
+                continue  # 大喇叭村村响: 村村 is "every village"
+        reach = 3 - (s0 - start) if word == "片区" or village else 6
+        s = doc.walk_back(
+            start, max_len=reach, claims=claims, flags=NAME_FLAGS | {"a"}, glue_chars=True
+        )  # 幸福社区, 大富村: an adjective may name a community
+        stem = t[s:s0]
+        if len(stem) < 2 or kind_word(stem) or not doc.clean(s, e):
+            continue
+        if any(c in "0123456789一二两三四五六七八九十百个" for c in stem):
+            continue  # 2个精品小区, 十个村: a count, not a name
+        names = doc.tokens[doc.token_at(s)].flag in ("ns", "nr", "nz")
+        if village and tokens.frequency(stem) >= 100 and not names:
+            continue  # 兄弟村, 喇叭村: a common word before 村 is not a village name
+        kind = "Community" if village or word.endswith("社区") else "Place"
+        if kind == "Place" and word != "片区" and not doc.proper(s, s0):
+            continue
+        end = e - 2 if word == "新村小区" else e
+        found.append(ctx.take(s, end, kind))
+        if word == "新村小区":
+            claims.block(end, end + 2)
+        while village:  # 大富村村头村村尾村
+            nxt = t[end : end + 3]
+            if (
+                len(nxt) < 3
+                or nxt[2] != "村"
+                or any(c in FUNCTION or not CJK.match(c) for c in nxt[:2])
+                or kind_word(nxt[:2])
+                or claims.taken(end, end + 3)
+                or not doc.clean(end, end + 3)
+            ):
+                break
+            found.append(ctx.take(end, end + 3, "Community"))
+            end += 3
+    ctx.communities = found
+
+
+def _resolve(places: list[Mention]) -> dict[str, str]:
+    """Division codes that are certain: the name is unique in the table, or unique below a
+    place the article names that is itself certain. Ambiguous names stay unresolved."""
+    resolved: dict[str, str] = {}
+    candidates = {m.label: m.codes for m in places if m.codes}
+    changed = True
+    while changed:
+        changed = False
+        for name, codes in sorted(candidates.items()):
+            if name in resolved:
+                continue
+            if len(codes) == 1:
+                resolved[name] = codes[0]
+                changed = True
+                continue
+            anchors = set(resolved.values())
+            inside = [c for c in codes if {d.code for d in gazetteer.chain(c)[1:]} & anchors]
+            if len(inside) == 1:
+                resolved[name] = inside[0]
+                changed = True
+    return resolved
+
+
+def entities(ctx: Context) -> None:
+    """The places' entities, with the division codes that are certain, and ``partOf`` when
+    a place is written right after its parent (临安区锦南街道) and the table agrees; the quote
+    then shows both names."""
+    b = ctx.builder
+    ctx.codes = codes = _resolve(ctx.places)
+    ordered = sorted(ctx.places, key=lambda m: (m.start, m.end))
+    for m in ordered:
+        code = codes.get(m.label)
+        e = b.entity(m)
+        if code and "divisionCode" not in e.props:
+            e.props["divisionCode"] = code
+        if m.alt and m.alt not in e.alt_labels:
+            e.alt_labels.append(m.alt)
+    for parent, child in itertools.pairwise(ordered):
+        if child.start != parent.end:
+            continue
+        pc, cc = codes.get(parent.label), codes.get(child.label)
+        if not pc or not cc:
+            continue
+        if pc not in {d.code for d in gazetteer.chain(cc)[1:]}:
+            continue
+        entity, parent_entity = b.of(child), b.of(parent)
+        if entity is None or parent_entity is None or "partOf" in entity.props:
+            continue
+        entity.quote, entity.occurrence = b.quote(parent.start, child.end)
+        entity.props = {"partOf": parent_entity.id, **entity.props}
+
+
+def locate(ctx: Context) -> None:
+    """Where a community, estate or body is, when its name is written right after a place
+    or begins with it (张槎古灶村: partOf 张槎街道; 锦南街道水岸阳光小区, 阜新路街道人社中心:
+    locatedIn); the quote then shows both."""
+    b = ctx.builder
+    by_end = {m.end: m for m in ctx.places if m.type in ADMIN_TYPES}
+    by_start = {m.start: m for m in ctx.places if m.type in ADMIN_TYPES}
+    for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
+        place = by_end.get(m.start) or (by_start.get(m.start) if m.type == "Organization" else None)
+        entity = b.of(m)
+        if place is None or entity is None or (place.start, place.end) == (m.start, m.end):
+            continue
+        area = b.of(place)
+        key = "partOf" if m.type == "Community" else "locatedIn"
+        if area is None or key in entity.props:
+            continue
+        entity.quote, entity.occurrence = b.quote(min(place.start, m.start), max(place.end, m.end))
+        entity.props[key] = area.id
