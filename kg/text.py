@@ -32,6 +32,7 @@ __all__ = [
     "ArticleError",
     "Normalized",
     "QuoteError",
+    "decode_article",
     "find_mojibake",
     "locate",
     "normalize",
@@ -71,7 +72,13 @@ def read_article(path: str | Path) -> str:
     the file.
     """
     path = Path(path)
-    data = path.read_bytes()
+    return decode_article(path.read_bytes(), path)
+
+
+def decode_article(data: bytes, path: str | Path) -> str:
+    """The checks and normalization of :func:`read_article` on bytes read elsewhere (an
+    article piped to ``kg extract -``); ``path`` is how errors name them."""
+    path = Path(path)
     if data.startswith(b"\xef\xbb\xbf"):
         raise ArticleError(path, 1, 1, "file starts with a UTF-8 byte-order mark; remove it")
     try:

@@ -47,7 +47,11 @@ def extract_text(
     for rule in RULES:
         rule(ctx)
     b = ctx.builder
-    draft = Draft(article_id, file, article.title(doc))
+    draft = Draft(article_id, file, article.title(doc), source=article.source(doc))
+    found = article.published(doc, b)
+    if found is not None:
+        draft.published = (found[0], found[1][0])
+        draft.published_occurrence = found[1][1]
     ids.assign(b.entities, b.facts, article_id, registry)
     draft.entities, draft.facts, draft.skipped = b.entities, b.facts, b.skipped
     return draft

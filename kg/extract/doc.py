@@ -73,12 +73,13 @@ class Doc:
         changed = sum(a != b for a, b in zip(stripped, self.text, strict=True))
         cjk = max(1, len(CJK.findall(self.text)))
         self.shown = self.text if changed / cjk > 0.02 else stripped
-        self.garbled = bytearray(len(self.text))
+        self.mojibake = bytearray(len(self.text))
         source = self.norm.source
         for a, b in text.find_mojibake(raw):
             lo = bisect.bisect_left(source, a)
             hi = bisect.bisect_left(source, b)
-            self.garbled[lo:hi] = b"\x01" * (hi - lo)
+            self.mojibake[lo:hi] = b"\x01" * (hi - lo)
+        self.garbled = bytearray(self.mojibake)  # and page navigation
         for m in _NAVIGATION.finditer(self.text):
             self.garbled[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         self.tokens = tokens.cut(self.text)

@@ -56,6 +56,7 @@ class Draft:
     facts: list[dict[str, Any]] = field(default_factory=list)  # relations quoted on their own
     source: str | None = None
     published: tuple[str, str] | None = None  # (ISO date, the words of the page that say it)
+    published_occurrence: int | None = None
 
     def to_yaml(self) -> str:
         """The draft as a facts file; deterministic (same draft, same bytes)."""
@@ -69,6 +70,8 @@ class Draft:
             out.append("  published:")
             out.append(f"    date: {scalar(self.published[0])}")
             out.append(f"    quote: {scalar(self.published[1])}")
+            if self.published_occurrence is not None:
+                out.append(f"    occurrence: {self.published_occurrence}")
         out.append("")
         out.append("entities:" if self.entities else "entities: []")
         current = None
@@ -139,27 +142,19 @@ class Builder:
         return f"\0{self._count}"
 
     def quote(self, start: int, end: int) -> tuple[str, int | None]:
-        """A quote covering the span of the analysed text, located exactly as the loader
-        will locate it, with ``occurrence`` when the words occur more than once.
+        """A quote covering the span of the analysed text: the clause around it, located
+        exactly as the loader will locate it, with ``occurrence`` when its words occur more
+        than once.
 
-        The clause around the span is tried as shown (simplified for a traditional article),
-        then as written in the raw text: on a page that repeats a traditional headline in
-        simplified, the simplified words are found at the caption, never at the headline,
-        so only the raw words can quote the headline. The clause is widened a character at
-        a time when neither locates it; the raw words always do in the end.
+        The clause is widened a character at a time while neither its shown nor its raw
+        words locate it (:meth:`exact`); the raw words always do in the end.
         """
         doc = self.doc
         s, e = doc.clause(start, end)
-        fallback: tuple[str, int | None] | None = None
         for _ in range(40):
-            wanted = doc.norm.to_raw(s, e)
-            raw = doc.raw[wanted[0] : wanted[1]]
-            for q in dict.fromkeys((doc.shown[s:e], raw)):
-                occurrence = _occurrence(q, doc.raw, wanted)
-                if occurrence is not False:
-                    return q, occurrence
-            if fallback is None:
-                fallback = raw, None
+            found = self.exact(s, e)
+            if found is not None:
+                return found
             if s > 0 and doc.clean(s - 1, s) and doc.text[s - 1] != "\n":
                 s -= 1
             elif e < len(doc.text) and doc.clean(e, e + 1) and doc.text[e] != "\n":
@@ -168,8 +163,26 @@ class Builder:
                 break
         wanted = doc.norm.to_raw(s, e)
         raw = doc.raw[wanted[0] : wanted[1]]
-        occurrence = _occurrence(raw, doc.raw, wanted)
-        return raw, None if occurrence is False else occurrence
+        return raw, _occurrence(raw, doc.raw, wanted) or None
+
+    def exact(self, start: int, end: int) -> tuple[str, int | None] | None:
+        """The words of exactly ``start:end`` as a quote the loader finds there, or None.
+
+        They are tried as shown (simplified for a traditional article), then as written in
+        the raw text: on a page that repeats a traditional headline in simplified, the
+        simplified words are found at the caption, never at the headline, so only the raw
+        words can quote the headline.
+        """
+        doc = self.doc
+        wanted = doc.norm.to_raw(start, end)
+        raw = doc.raw[wanted[0] : wanted[1]]
+        for q in dict.fromkeys((doc.shown[start:end], raw)):
+            if not q.strip():
+                continue
+            occurrence = _occurrence(q, doc.raw, wanted)
+            if occurrence != 0:
+                return q, occurrence
+        return None
 
     def label_span(self, m: Mention) -> tuple[int, int]:
         """Where to read a mention's label and quote: the mention itself, or, when it is
@@ -228,20 +241,21 @@ class Builder:
         self.facts.append(new)
 
 
-def _occurrence(q: str, raw: str, wanted: tuple[int, int]) -> int | bool | None:
-    """The ``occurrence`` that makes the loader find ``q`` at ``wanted`` (None when it is
-    found there alone), or False when no occurrence is there."""
+def _occurrence(q: str, raw: str, wanted: tuple[int, int]) -> int | None:
+    """The ``occurrence`` that makes the loader find ``q`` at ``wanted``: None when it is
+    found there alone, N when it is the N-th of several, 0 when the loader does not find it
+    there at all (occurrences count from 1)."""
     try:
-        return None if text.locate(q, raw) == wanted else False
+        return None if text.locate(q, raw) == wanted else 0
     except text.QuoteError as exc:
         if "occurs" not in str(exc):
-            return False
+            return 0
     n = 1
     while True:
         try:
             span = text.locate(q, raw, n)
         except text.QuoteError:
-            return False
+            return 0
         if span == wanted:
             return n
         n += 1
