@@ -86,6 +86,7 @@ class Vocabulary:
     durations: frozenset[str]
     classifiers: frozenset[str]
     units: tuple[str, ...]  # all units, longest first
+    units_at: dict[str, tuple[str, ...]]  # the units by their first character, longest first
     not_units: tuple[str, ...]
     max_years: int
     qualifiers_after: dict[str, str]
@@ -115,11 +116,26 @@ def _longest_first(words: Any) -> tuple[str, ...]:
 
 
 @functools.cache
+def _data() -> dict[str, Any]:
+    """``numbers.yaml``, read once (libyaml's parser where installed)."""
+    path = resource_dir("ontology") / "extract" / "numbers.yaml"
+    return yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _by_first(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Words grouped by their first character, each group in the order given."""
+    out: dict[str, list[str]] = {}
+    for word in words:
+        out.setdefault(word[0], []).append(word)
+    return {c: tuple(ws) for c, ws in out.items()}
+
+
+@functools.cache
 def vocabulary() -> Vocabulary:
     """Read ``numbers.yaml`` once, from a checkout or an installed wheel alike."""
-    path = resource_dir("ontology") / "extract" / "numbers.yaml"
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = _data()
     units = data["units"]
+    all_units = _longest_first([*units["measures"], *units["durations"], *units["classifiers"]])
     periods = data["periods"]
     alternatives = [re.escape(w) for w in _longest_first(periods["words"])]
     period = re.compile("|".join([*periods["patterns"], *alternatives]))
@@ -127,7 +143,8 @@ def vocabulary() -> Vocabulary:
         measures=frozenset(units["measures"]),
         durations=frozenset(units["durations"]),
         classifiers=frozenset(units["classifiers"]),
-        units=_longest_first([*units["measures"], *units["durations"], *units["classifiers"]]),
+        units=all_units,
+        units_at=_by_first(all_units),
         not_units=_longest_first(data["not_units"]),
         max_years=int(data["max_years"]),
         qualifiers_after=dict(data["qualifiers_after"]),
@@ -395,10 +412,10 @@ def _unit_at(text: str, pos: int, vocab: Vocabulary) -> tuple[str | None, int]:
     """The unit written at ``pos`` and whether 多/余 sits inside it (一个多月: 个月, +1)."""
     rest = text[pos : pos + 8]
     if rest[:1] == "个" and rest[1:2] in ("多", "余"):
-        for unit in vocab.units:
-            if unit.startswith("个") and len(unit) > 1 and rest[2:].startswith(unit[1:]):
+        for unit in vocab.units_at.get("个", ()):
+            if len(unit) > 1 and rest[2:].startswith(unit[1:]):
                 return unit, 1
-    for unit in vocab.units:
+    for unit in vocab.units_at.get(rest[:1], ()):
         if rest.startswith(unit):
             if any(len(w) > len(unit) and rest.startswith(w) for w in vocab.not_units):
                 return None, 0  # 周年, 期间, 人员: another word starts here
@@ -725,12 +742,12 @@ class _MissingWords:
     ratio_glue: tuple[str, ...]
     growth_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
+    never_before: tuple[str, ...]  # not_after and the ordinal words: no number stood there
 
 
 @functools.cache
 def _missing_words() -> _MissingWords:
-    path = resource_dir("ontology") / "extract" / "numbers.yaml"
-    data = yaml.safe_load(path.read_text("utf-8"))["missing_values"]
+    data = _data()["missing_values"]
     vocab = vocabulary()
     return _MissingWords(
         before=_longest_first([*data["before"], *vocab.verbs]),
@@ -747,6 +764,7 @@ def _missing_words() -> _MissingWords:
         ratio_glue=_longest_first(data["ratio_glue"]),
         growth_ends=_longest_first(data["growth_ends"]),
         conjunctions=_longest_first(data["conjunctions"]),
+        never_before=(*_longest_first(data["not_after"]), *vocab.ordinal_before),
     )
 
 
@@ -835,9 +853,9 @@ def _hole_at(
     if prev and (prev in _NUMERAL_CHARS or prev in "万亿" or _ASCII_GLUE.match(prev)):
         return None  # a number is written here
     head = text[max(0, h - 4) : h]
-    if any(
-        head.endswith(w) and h - len(w) in tokens.boundaries
-        for w in (*words.not_after, *vocab.ordinal_before)
+    never = words.never_before
+    if head.endswith(never) and any(
+        head.endswith(w) and h - len(w) in tokens.boundaries for w in never
     ):
         return None  # 几个, 这家, 每人, 第...: no number was ever there
     if text.startswith("百分之", h):

@@ -35,6 +35,7 @@ __all__ = [
     "decode_article",
     "find_mojibake",
     "locate",
+    "mojibake_spans",
     "normalize",
     "read_article",
     "strip_pinyin",
@@ -497,6 +498,12 @@ def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 @functools.lru_cache(maxsize=256)
 def _mojibake(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(find_mojibake(text))
+
+
+def mojibake_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`find_mojibake`, computed once per text: :func:`locate` needs the same spans
+    for every quote of an article, and the extractor for the article itself."""
+    return _mojibake(text)
 
 
 # ---------------------------------------------------------------- quotes

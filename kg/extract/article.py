@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kg.extract.doc import CJK, Doc
 from kg.extract.draft import Builder
+from kg.extract.lexicon import read_words
 from kg.facts import ARTICLE_ID_PATTERN
-from kg.ontology import resource_dir
 
 __all__ = ["article_id", "published", "source", "title"]
 
@@ -41,10 +38,8 @@ def title(doc: Doc) -> str:
     return first[:40] or "untitled"
 
 
-@functools.cache
 def _words() -> dict[str, Any]:
-    folder = resource_dir("ontology") / "extract"
-    return yaml.safe_load((folder / "article.yaml").read_text("utf-8"))
+    return read_words("article.yaml")
 
 
 _DATE = re.compile(

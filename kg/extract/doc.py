@@ -75,13 +75,14 @@ class Doc:
         self.shown = self.text if changed / cjk > 0.02 else stripped
         self.mojibake = bytearray(len(self.text))
         source = self.norm.source
-        for a, b in text.find_mojibake(raw):
+        for a, b in text.mojibake_spans(raw):
             lo = bisect.bisect_left(source, a)
             hi = bisect.bisect_left(source, b)
             self.mojibake[lo:hi] = b"\x01" * (hi - lo)
         self.garbled = bytearray(self.mojibake)  # and page navigation
         for m in _NAVIGATION.finditer(self.text):
             self.garbled[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        self._traditional: dict[int, bool] = {}  # by line start
         self.tokens = tokens.cut(self.text)
         self.starts = [t.start for t in self.tokens]
         self.bounds = frozenset(self.starts) | {len(self.text)}
@@ -94,12 +95,14 @@ class Doc:
         if self.shown is self.text:
             return False
         left = self.text.rfind("\n", 0, start) + 1
-        right = self.text.find("\n", end)
-        right = len(self.text) if right < 0 else right
-        pairs = zip(self.shown[left:right], self.text[left:right], strict=True)
-        changed = sum(a != b for a, b in pairs)
-        cjk = max(1, len(CJK.findall(self.text, left, right)))
-        return changed / cjk > _TRADITIONAL_LINE
+        if left not in self._traditional:
+            right = self.text.find("\n", end)
+            right = len(self.text) if right < 0 else right
+            pairs = zip(self.shown[left:right], self.text[left:right], strict=True)
+            changed = sum(a != b for a, b in pairs)
+            cjk = max(1, len(CJK.findall(self.text, left, right)))
+            self._traditional[left] = changed / cjk > _TRADITIONAL_LINE
+        return self._traditional[left]
 
     def token_at(self, index: int) -> int:
         """Index of the token covering character ``index``."""

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+import unicodedata
 
+from kg import cache
 from kg.extract import tokens
 from kg.extract.draft import DraftEntity
 from kg.extract.lexicon import lexicon, longest_first
@@ -23,24 +24,59 @@ from kg.extract.lexicon import lexicon, longest_first
 __all__ = ["Registry", "assign", "slug"]
 
 _MAX = 48
+_LONGEST_PHRASE = 6
 _ASCII = re.compile(r"[a-z0-9]+")
 
 
 @functools.cache
-def _pinyin() -> Callable[[str], list[str]]:
-    from pypinyin import lazy_pinyin
+def _readings() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """pypinyin's readings, toneless: each character's first reading, and the phrases that
+    read otherwise (重庆 chong-qing, 银行 yin-hang). Kept in :mod:`kg.cache`: importing
+    pypinyin itself takes a good part of a second."""
+    from importlib.metadata import version
 
-    return lazy_pinyin
+    name = f"pinyin-{cache.key('1', version('pypinyin'))}.marshal"
+    return cache.marshalled(name, _make_readings)
+
+
+def _make_readings() -> tuple[dict[str, str], dict[str, list[str]]]:
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    chars = {chr(cp): _toneless(v.split(",")[0]) for cp, v in PINYIN_DICT.items()}
+    phrases = {}
+    for phrase, readings in PHRASES_DICT.items():
+        read = [_toneless(r[0]) for r in readings]
+        if len(read) == len(phrase) and read != [chars.get(c, c) for c in phrase]:
+            phrases[phrase] = read
+    return chars, phrases
+
+
+def _toneless(reading: str) -> str:
+    """``lǜ`` -> ``lv``, ``zhōng`` -> ``zhong``: pypinyin's NORMAL style."""
+    decomposed = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _syllables(word: str) -> str:
     """One word in toneless pinyin, syllables run together; other letters and digits kept
     in lower case, anything else dropped."""
-    parts = _pinyin()(word, errors=lambda chars: list(chars))
-    joined = "".join(p.lower().replace("ü", "v") for p in parts)
-    return "".join(_ASCII.findall(joined))
+    chars, phrases = _readings()
+    parts: list[str] = []
+    i = 0
+    while i < len(word):  # the longest phrase that starts here, else the character
+        for n in range(min(len(word) - i, _LONGEST_PHRASE), 1, -1):
+            read = phrases.get(word[i : i + n])
+            if read is not None:
+                parts += read
+                i += n
+                break
+        else:
+            parts.append(chars.get(word[i], word[i]))
+            i += 1
+    return "".join(_ASCII.findall("".join(parts).lower()))
 
 
+@functools.lru_cache(maxsize=65536)
 def slug(label: str, person: bool = False) -> str:
     """A label as a pinyin slug: words (as the tokenizer cuts them) joined by ``-``; a
     person's name as surname, then given name (``zeng-min``).

@@ -16,7 +16,7 @@ import yaml
 
 from kg.ontology import resource_dir
 
-__all__ = ["Lexicon", "lexicon", "longest_first"]
+__all__ = ["Lexicon", "lexicon", "longest_first", "read_words"]
 
 
 def longest_first(words: Iterable[str]) -> tuple[str, ...]:
@@ -66,16 +66,19 @@ class Lexicon:
     quote_marks: tuple[tuple[str, str], ...]
 
 
-def _load(name: str) -> dict[str, Any]:
+@functools.cache
+def read_words(name: str) -> dict[str, Any]:
+    """One YAML file of ``ontology/extract/``, read once (libyaml's parser where installed)."""
     folder = resource_dir("ontology") / "extract"
-    return yaml.safe_load((folder / name).read_text("utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((folder / name).read_text("utf-8"), Loader=loader)
 
 
 @functools.cache
 def lexicon() -> Lexicon:
     """Read the vocabularies once."""
-    titles, names = _load("titles.yaml"), _load("names.yaml")
-    orgs, inits = _load("organizations.yaml"), _load("initiatives.yaml")
+    titles, names = read_words("titles.yaml"), read_words("names.yaml")
+    orgs, inits = read_words("organizations.yaml"), read_words("initiatives.yaml")
     return Lexicon(
         organs=dict(titles["organs"]),
         positions=dict(titles["positions"]),
