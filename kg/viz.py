@@ -859,7 +859,7 @@ def render(
         viewer_css=Markup((viz_dir / "viewer.css").read_text("utf-8")),
     )
     if path is not None:
-        from kg.export import write_bytes
+        from kg.publish import write_bytes
 
         write_bytes(path, page.encode("utf-8"))
     return page

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from kg.build import build
+from kg.builder import build
 from tests.test_cli import DATA, run
 
 ARTICLES = sorted((DATA / "articles").glob("*.txt"))

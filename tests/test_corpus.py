@@ -10,10 +10,10 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 
 from kg import text
-from kg.build import entity_iri
+from kg.builder import entity_iri
 from kg.facts import number_in_text
 from kg.ontology import KG
-from kg.query import query
+from kg.store import query
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

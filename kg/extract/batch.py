@@ -95,7 +95,7 @@ def write(
     """Draft each article into ``out/ID.yaml`` (atomically, as soon as it is drafted), or
     onto ``stdout`` when ``out`` is None. A draft never overwrites a file unless ``force``,
     nor another draft of the same run."""
-    from kg import export
+    from kg.publish import write_bytes
 
     written: set[Path] = set()
     for a, result in zip(articles, drafts(articles), strict=True):
@@ -116,6 +116,6 @@ def write(
         if problem is not None:
             yield Outcome(a, None, Failure(a.where, problem, FileExistsError(target)))
         else:
-            export.write_bytes(target, result.to_yaml().encode("utf-8"))
+            write_bytes(target, result.to_yaml().encode("utf-8"))
             written.add(target)
             yield Outcome(a, target)
