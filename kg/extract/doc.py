@@ -8,12 +8,13 @@ to the raw text only when it is quoted (:mod:`kg.extract.draft`).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from kg import text
 from kg.extract import tokens
 from kg.extract.claims import Claims
-from kg.extract.lexicon import lexicon
+from kg.extract.lexicon import lexicon, read_words
 
 __all__ = ["Doc"]
 
@@ -43,11 +44,18 @@ PROPER_FLAGS = frozenset({"nr", "ns", "nz", "nrt", "nrfg", "nt", "j"})
 _NEVER_IN_NAMES = frozenset("由把被的了")
 # A time word (tag t) may begin a name (未来研创园) unless it points at a moment or a period
 # (今年, 目前, 近日, 春节期间): those begin a clause, not a name.
-_DEICTIC = frozenset("今明去昨前后近目当现此年月日时期季节初底末旬晚早")
+DEICTIC = frozenset("今明去昨前后近目当现此年月日时期季节初底末旬晚早")
 STREET = frozenset("路街道巷弄桥湾")
 # Share of a line's characters that t2s changes above which the line is written in
 # traditional characters (a simplified line with one 乾 has far fewer).
 _TRADITIONAL_LINE = 0.15
+
+
+@functools.cache
+def _furniture() -> re.Pattern[str]:
+    """Lines of page furniture (footer, copyright): see ``article.yaml``."""
+    words = "|".join(map(re.escape, read_words("article.yaml")["furniture_words"]))
+    return re.compile(rf"(?m)^.*(?:{words}).*$")
 
 
 def glue(tok: tokens.Token) -> bool:
@@ -81,6 +89,8 @@ class Doc:
             self.mojibake[lo:hi] = b"\x01" * (hi - lo)
         self.garbled = bytearray(self.mojibake)  # and page navigation
         for m in _NAVIGATION.finditer(self.text):
+            self.garbled[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        for m in _furniture().finditer(self.text):
             self.garbled[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         self._traditional: dict[int, bool] = {}  # by line start
         self.tokens = tokens.cut(self.text)
@@ -143,7 +153,7 @@ class Doc:
                 tok.flag in flags
                 or tok.word in words
                 or k >= glued >= 0
-                or (timeword and tok.flag == "t" and not any(c in _DEICTIC for c in piece))
+                or (timeword and tok.flag == "t" and not any(c in DEICTIC for c in piece))
             )
             if not name_like and glue_chars and glue(tok):
                 if tok.word in STREET or tok.word in "东西南北":

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from kg.extract import tokens
-from kg.extract.claims import Mention
+from kg.extract.claims import Claims, Mention
 from kg.extract.context import Context
-from kg.extract.doc import CJK, NAME_FLAGS, NOT_GIVEN, Doc
+from kg.extract.doc import CJK, DEICTIC, FUNCTION, FUNCTION_FLAGS, NAME_FLAGS, NOT_GIVEN, Doc
 from kg.extract.lexicon import lexicon
 from kg.extract.places import short_form_heads
 
@@ -37,6 +37,44 @@ def _drop_object_verb(doc: Doc, s: int, s0: int) -> int:
     return s
 
 
+def _start(doc: Doc, s0: int, claims: Claims) -> int:
+    """Where a name ending in a strong suffix (有限公司, 集团...) starts: the words before the
+    suffix back to a function word, a trigger or object verb, punctuation or another name;
+    a common verb or adjective joins only between two parts of the name (再生资源回收, 恒芯新
+    材料), and the name begins at a place name when one stands inside it (据项目方 安徽恒芯...,
+    爱心企业 内蒙古草原晨光乳业)."""
+    lex = lexicon()
+    t = doc.text
+    name_flags = NAME_FLAGS | {"l"}
+    start, k = s0, doc.token_at(s0 - 1) if s0 > 0 else -1
+    while k >= 0:
+        tok = doc.tokens[k]
+        if (
+            not CJK.search(tok.word)
+            or s0 - tok.start > 20
+            or claims.taken(tok.start, s0)
+            or not doc.clean(tok.start, s0)
+            or tok.word in FUNCTION
+            or (tok.flag in FUNCTION_FLAGS and tok.flag != "m")  # 四方大酒店, 中建八局
+        ):
+            break
+        if tok.word in lex.triggers or tok.word in lex.object_verbs:
+            after = doc.tokens[k + 1] if k + 1 < len(doc.tokens) else None
+            if after is None or tokens.frequency(after.word) < lex.common_word_frequency:
+                break  # 成立 绿源公司: the verb opens the name; 市场建设投资: a noun inside it
+        timeword = tok.flag == "t" and not any(c in DEICTIC for c in tok.word)  # 未来研创园
+        loose = (tok.flag not in name_flags and not timeword) or tok.word in lex.not_names
+        if loose and tokens.frequency(tok.word) >= lex.common_word_frequency:
+            prev = doc.tokens[k - 1] if k > 0 else None
+            if prev is None or prev.flag not in name_flags or doc.edge(k - 1, claims):
+                break  # a verb or a kind word before the name, not inside it
+        start, k = tok.start, k - 1
+    for tok in doc.tokens[doc.token_at(start) : doc.token_at(s0 - 1)]:
+        if tok.start > start and short_form_heads(t[tok.start : s0]) >= 2:
+            return tok.start  # the name begins with its place
+    return start
+
+
 def find(ctx: Context) -> None:
     """Names with an organization suffix, brand + industry word, brand + numbered unit
     (中建十四局), the other items of a list one of them is in (炬华科技、利尔达、恒生科技园;
@@ -54,7 +92,10 @@ def find(ctx: Context) -> None:
                     continue
                 if e not in doc.bounds and e < len(t) and CJK.match(t[e]):
                     continue  # 科技园 of 科技园区: the word goes on
-                s = doc.walk_back(s0, max_len=20, claims=claims, timeword=strong)
+                if strong:
+                    s = _start(doc, s0, claims)
+                else:
+                    s = doc.walk_back(s0, max_len=20, claims=claims)
                 s = _drop_object_verb(doc, s, s0)  # 服务|山湖大厦: the verb is not the name
                 # a leading place name belongs to the enterprise (青岛市 of 青岛市...公司)
                 stem = t[s:s0]

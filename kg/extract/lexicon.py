@@ -33,6 +33,11 @@ class Lexicon:
     level_organs: frozenset[str]
     bylines: frozenset[str]
     village_prefixed_organs: frozenset[str]
+    prefix_by_place: dict[str, str]
+    bare_words: dict[str, str]
+    level_titles: dict[str, tuple[str, str]]
+    collectives: dict[str, str]
+    descriptions: tuple[str, ...]
     followers: tuple[str, ...]
     surnames: frozenset[str]
     compound_surnames: frozenset[str]
@@ -85,6 +90,11 @@ def lexicon() -> Lexicon:
         level_organs=frozenset(titles["level_organs"]),
         bylines=frozenset(titles["bylines"]),
         village_prefixed_organs=frozenset(titles["village_prefixed_organs"]),
+        prefix_by_place=dict(titles["prefix_by_place"]),
+        bare_words=dict(titles["bare_words"]),
+        level_titles={k: (v[0], v[1]) for k, v in titles["level_titles"].items()},
+        collectives=dict(titles["collectives"]),
+        descriptions=longest_first(titles["descriptions"]),
         followers=longest_first(names["followers"]),
         surnames=frozenset(names["surnames"]),
         compound_surnames=frozenset(names["compound_surnames"]),

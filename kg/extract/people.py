@@ -1,13 +1,22 @@
-"""People and their posts: a title (``organ? position``: 党工委书记, 社区书记, 所长...) after the
-place or organization it belongs to and before a name; ``Official`` for party and government
-posts, ``Person`` otherwise (业委会主任, company managers). Each post is a ``Post`` with its
-``Role``."""
+"""People and their posts.
+
+A post is a title (``organ? position``: 党工委书记, 社区书记, 所长...) after the place or body
+it belongs to and before a name: ``Official`` for party and government posts, ``Person``
+otherwise (业委会主任, company managers), each post a ``Post`` with its ``Role``. The place may
+be left to the reader: a bare 街道 or 公司 before the title stands for the one the article
+names, and a title that names its level (县委常委, 党工委副书记) belongs to the article's only
+area of that level. Titles chained before one name (县委常委、街道党工委书记李明华,
+董事长兼总经理) are all that person's. After a collective title (街道领导, 班子成员) the people
+listed hold no post but are members of the place; after a description (老党员, 志愿者) they
+are persons of the story. A list of names (王一、李二、张三等) shares the title before it.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from kg.extract import tokens
 from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, NOT_GIVEN, Doc
@@ -18,19 +27,40 @@ from kg.extract.places import ADMIN_TYPES
 
 __all__ = ["find"]
 
+_NAME_STOP = frozenset("，,。；;、：:！？!?（）() \u3000\n“”")
+_PERSON_FLAGS = frozenset({"nr", "nrfg", "nrt"})
+
 
 @dataclass
-class _Title:
+class _Cue:
+    """A title, collective title or description before a name (``kind``: post, member,
+    person); ``start`` is where its words begin (a bare 街道 before it included)."""
+
     start: int
     end: int
+    kind: str
     organ: str
     position: str
     where: Mention | None = None
 
 
-def _titles(ctx: Context) -> list[_Title]:
-    """Every ``organ? position`` in the text outside the names already claimed, with the
-    place or organization it belongs to when one ends right before it (or before 的)."""
+def _mentions(ctx: Context) -> list[Mention]:
+    return sorted(ctx.claims.mentions, key=lambda m: m.start)
+
+
+def _nearest(ctx: Context, type_: str, before: int, suffix: str = "") -> Mention | None:
+    """The mention of a ``type_`` named last before ``before`` (its label ending in
+    ``suffix``), else the article's only one; None when there is none or several."""
+    found = [m for m in _mentions(ctx) if m.type == type_ and m.label.endswith(suffix)]
+    earlier = [m for m in found if m.end <= before]
+    if earlier:
+        return earlier[-1]
+    return found[0] if len({m.label for m in found}) == 1 else None
+
+
+def _cues(ctx: Context) -> list[_Cue]:
+    """Every title, collective title and description in the text outside the names already
+    claimed, with the place or body it belongs to."""
     lex = lexicon()
     t = ctx.doc.text
     masked = list(t)
@@ -40,28 +70,67 @@ def _titles(ctx: Context) -> list[_Title]:
         for k in range(m.start, m.end - (1 if keep_last else 0)):
             masked[k] = "\x00"
         ends[m.end] = m
+    text = "".join(masked)
     organs = "|".join(map(re.escape, longest_first(lex.organs)))
     positions = "|".join(map(re.escape, longest_first(lex.positions)))
+    others = "|".join(map(re.escape, longest_first([*lex.collectives, *lex.descriptions])))
+    pattern = rf"(?P<other>{others})|(?P<organ>{organs})?(?P<position>{positions})"
     found = []
-    for m in re.finditer(rf"({organs})?({positions})", "".join(masked)):
-        organ, position = m.group(1) or "", m.group(2)
-        title = _Title(m.start(), m.end(), organ, position)
-        if organ in lex.level_organs and m.start() + 1 in ends:
-            title.where = ends[m.start() + 1]
-        elif m.start() in ends:
-            title.where = ends[m.start()]
-        elif m.start() > 0 and t[m.start() - 1] in "的”" and m.start() - 1 in ends:
-            title.where = ends[m.start() - 1]  # 小区的业委会主任, “阳光议事亭”亭长
-        found.append(title)
+    for m in re.finditer(pattern, text):
+        word = m.group("other")
+        if word and not (word in lex.positions and m.start() in ends):
+            kind = "member" if word in lex.collectives else "person"
+            cue = _Cue(m.start(), m.end(), kind, "", word)
+        elif word:  # 珠儿潭社区志愿者朱秀娟: a post of the community
+            cue = _Cue(m.start(), m.end(), "post", "", word)
+        else:
+            cue = _Cue(m.start(), m.end(), "post", m.group("organ") or "", m.group("position"))
+        _place(ctx, cue, ends)
+        found.append(cue)
     return found
 
 
-def _name_at(doc: Doc, pos: int) -> tuple[int, int] | None:
-    """A person's name starting at ``pos`` (after at most one space): surname + 1-2 chars."""
+def _place(ctx: Context, cue: _Cue, ends: dict[int, Mention]) -> None:
+    """Where a cue belongs: the name right before it (or before 的 or a closing quote), a
+    bare word for the article's place or body, or the area its title names the level of."""
     lex = lexicon()
+    t = ctx.doc.text
+    s = cue.start
+    if cue.organ in lex.level_organs and s + 1 in ends:
+        cue.where = ends[s + 1]  # 青岛市委书记: the 市 ends 青岛市 and begins 市委
+    elif s in ends:
+        cue.where = ends[s]
+    elif s > 0 and t[s - 1] in "的”" and s - 1 in ends:
+        cue.where = ends[s - 1]  # 小区的业委会主任, “阳光议事亭”亭长
+    if cue.where is not None:
+        return
+    for word in longest_first(lex.bare_words):
+        at = s - len(word)
+        if at >= 0 and t.startswith(word, at) and ctx.claims.free(at, s):
+            cue.where = _nearest(ctx, lex.bare_words[word], at)
+            if cue.where is not None:
+                cue.start = at
+            return
+    level = lex.level_titles.get(cue.organ) or lex.level_titles.get(cue.position)
+    if level is not None and not cue.organ.startswith("村"):
+        cue.where = _nearest(ctx, level[0], s, level[1])
+    elif cue.kind == "member" and lex.collectives.get(cue.position):
+        cue.where = _nearest(ctx, lex.collectives[cue.position], s)  # 街道领导
+
+
+def _name_at(doc: Doc, pos: int) -> tuple[int, int] | None:
+    """A person's name starting at ``pos`` (after at most one space): a surname and one or
+    two characters, or a name jieba reads as one, or a short run up to where the sentence
+    goes on (乌云其其格, 敖特根和)."""
     t = doc.text
     if pos < len(t) and t[pos] in " \u3000":
         pos += 1
+    return _surname_name(doc, pos) or _other_name(doc, pos)
+
+
+def _surname_name(doc: Doc, pos: int) -> tuple[int, int] | None:
+    lex = lexicon()
+    t = doc.text
     if t[pos : pos + 2] in lex.compound_surnames:
         surname = 2
     elif pos < len(t) and t[pos] in lex.surnames:
@@ -79,6 +148,7 @@ def _name_at(doc: Doc, pos: int) -> tuple[int, int] | None:
             given == 1
             and end < len(t)
             and CJK.match(t[end])
+            and t[end] not in "、等"
             and not t[end:].startswith(lex.followers)
         ):
             continue
@@ -86,6 +156,51 @@ def _name_at(doc: Doc, pos: int) -> tuple[int, int] | None:
             continue
         return pos, end
     return None
+
+
+def _other_name(doc: Doc, pos: int) -> tuple[int, int] | None:
+    """A name with no common surname: the word jieba tags as a person's name, or two to
+    five characters that end where a list, a clause or a follower word begins and are no
+    common word."""
+    lex = lexicon()
+    t = doc.text
+    if pos >= len(t) or not CJK.match(t[pos]):
+        return None
+    tok = doc.tokens[doc.token_at(pos)]
+    if tok.start == pos and tok.flag in _PERSON_FLAGS and 2 <= len(tok.word) <= 4:
+        return pos, tok.end
+    for n in (5, 4, 3, 2):
+        end = pos + n
+        name = t[pos:end]
+        if end > len(t) or not all(CJK.match(c) for c in name) or not doc.clean(pos, end):
+            continue
+        ends_here = end == len(t) or t[end] in _NAME_STOP or t[end] == "等"
+        if not ends_here and not t[end:].startswith(lex.followers):
+            continue
+        if any(c in NOT_GIVEN for c in name[1:]) or end not in doc.bounds:
+            continue
+        if any(len(x.word) > 1 and tokens.frequency(x.word) > 0
+               for x in doc.tokens[doc.token_at(pos) : doc.token_at(end - 1) + 1]):  # fmt: skip
+            continue  # 表示, 号召, 花名册: words of the dictionary, not a name
+        return pos, end
+    return None
+
+
+def _names(doc: Doc, pos: int, strict: bool) -> list[tuple[int, int]]:
+    """The name at ``pos`` and those listed after it (王一、李二、张三等); ``strict`` (after
+    a description: 党员干部, 居民响应) only names with a common surname come first."""
+    t = doc.text
+    first = _surname_name(doc, pos + (t[pos : pos + 1] in (" ", "\u3000"))) if strict else None
+    first = first if strict else _name_at(doc, pos)
+    if first is None:
+        return []
+    out = [first]
+    while out[-1][1] < len(t) and t[out[-1][1]] == "、":
+        nxt = _name_at(doc, out[-1][1] + 1)
+        if nxt is None:
+            break
+        out.append(nxt)
+    return out
 
 
 def _official(organ: str, position: str, where: Mention | None) -> bool:
@@ -103,76 +218,97 @@ def _official(organ: str, position: str, where: Mention | None) -> bool:
 
 
 def find(ctx: Context) -> None:
-    """Officials and other people named after their titles, with Roles and Posts."""
-    doc, b = ctx.doc, ctx.builder
-    lex = lexicon()
-    titles = _titles(ctx)
+    """Officials and other people named after their titles, with Roles and Posts; members
+    after collective titles; persons after descriptions."""
+    doc = ctx.doc
+    cues = _cues(ctx)
     t = doc.text
-    chain: list[_Title] = []
-    for i, title in enumerate(titles):
-        chain.append(title)
-        name = _name_at(doc, title.end)
-        if name is None:
-            nxt = titles[i + 1] if i + 1 < len(titles) else None
-            if nxt is not None:
-                gap_end = nxt.where.start if nxt.where is not None else nxt.start
-                gap = t[title.end : max(title.end, gap_end)]
-                if gap in ("", "、", "兼", "、“") and nxt.start - title.end <= 20:
-                    if nxt.where is None and gap in ("", "兼"):
-                        nxt.where = title.where  # 董事长兼总经理: of the same organization
+    chain: list[_Cue] = []
+    for i, cue in enumerate(cues):
+        chain.append(cue)
+        names = _names(doc, cue.end, strict=cue.kind == "person")
+        if not names:
+            nxt = cues[i + 1] if i + 1 < len(cues) else None
+            if nxt is not None and cue.kind == nxt.kind == "post":
+                own = nxt.where is not None and nxt.where.start >= cue.end
+                gap = t[cue.end : max(cue.end, nxt.where.start if own else nxt.start)]
+                if gap in ("", "、", "兼", "、“") and nxt.start - cue.end <= 20:
+                    if nxt.where is None:
+                        nxt.where = cue.where  # 董事长兼总经理, 党工委委员、副主任: the same body
                     continue  # the next title is held by the same person
             chain = []
             continue
-        posts, official = [], False
-        for held in chain:
-            if held.position in lex.bylines:
-                continue
-            official = official or _official(held.organ, held.position, held.where)
-            if held.where is None:
-                b.skipped.append(
-                    f"{held.organ}{held.position} {t[name[0] : name[1]]}: no place or "
-                    "organization named before the title"
-                )
-                continue
-            posts.append(held)
-        start = min([p.where.start for p in posts if p.where] + [chain[0].start])
+        for name in names:
+            _person(ctx, chain, name)
         chain = []
-        person = Mention(
-            name[0], name[1], "Official" if official else "Person", t[name[0] : name[1]]
-        )
-        existing = b.by_key.get(("Person", person.label))
-        if existing is None:
-            e = b.entity(person)
-            e.quote, e.occurrence = b.quote(start, name[1])
-        else:
-            e = existing
-            if official and e.type == "Person":
-                e.type = "Official"
-        for held in posts:
-            _post(ctx, e, held, name[1])
 
 
-def _post(ctx: Context, person: DraftEntity, held: _Title, name_end: int) -> None:
-    """The person holds the post of ``held`` (a Role in a place or organization)."""
+def _person(ctx: Context, chain: list[_Cue], name: tuple[int, int]) -> None:
+    """One person named after the cues of ``chain``: their entity, posts and memberships."""
+    b, t = ctx.builder, ctx.doc.text
+    lex = lexicon()
+    label = t[name[0] : name[1]]
+    posts, official, members = [], False, []
+    for cue in chain:
+        if cue.position in lex.bylines or cue.kind == "person":
+            continue
+        if cue.kind == "member":
+            if cue.where is not None:
+                members.append(cue)
+            continue
+        official = official or _official(cue.organ, cue.position, cue.where)
+        if cue.where is None:
+            b.skipped.append(
+                f"{cue.organ}{cue.position} {label}: no place or organization named "
+                "before the title"
+            )
+            continue
+        posts.append(cue)
+    if all(c.position in lex.bylines for c in chain):
+        return  # 记者 王一: a byline, not a person of the story
+    start = min([c.where.start for c in posts if c.where] + [chain[0].start])
+    person = Mention(name[0], name[1], "Official" if official else "Person", label)
+    existing = b.by_key.get(("Person", label))
+    if existing is None:
+        e = b.entity(person)
+        e.quote, e.occurrence = b.quote(min(start, name[0]), name[1])
+    else:
+        e = existing
+        if official and e.type == "Person":
+            e.type = "Official"
+    for cue in posts:
+        _post(ctx, e, cue, name[1])
+    for cue in members:
+        body = b.of(cue.where)
+        if body is not None and body.id not in e.props.get("memberOf", []):
+            e.props.setdefault("memberOf", []).append(body.id)
+
+
+def _post(ctx: Context, person: DraftEntity, cue: _Cue, name_end: int) -> None:
+    """The person holds the post of ``cue`` (a Role in a place or organization)."""
     b = ctx.builder
     lex = lexicon()
-    assert held.where is not None
-    where = b.of(held.where) or b.by_key.get(("Enterprise", held.where.label))
+    assert cue.where is not None
+    where = b.of(cue.where) or b.by_key.get(("Enterprise", cue.where.label))
     if where is None:
         return
-    role_label = held.organ + held.position
-    if held.where.label.endswith("村") and held.organ in lex.village_prefixed_organs:
-        role_label = "村" + role_label
+    role_label = cue.organ + cue.position
+    prefix = next(
+        (p for end, p in lex.prefix_by_place.items() if cue.where.label.endswith(end)), None
+    )
+    if prefix and cue.organ in lex.village_prefixed_organs:
+        role_label = prefix + role_label  # 村党委书记, 社区党委书记, 镇党委书记
     role_key = ("Role", role_label)
     if role_key not in b.by_key:
-        start = held.start - (1 if role_label.startswith("村") and held.organ else 0)
-        role = b.entity(Mention(held.start, held.end, "Role", role_label))
+        start = cue.start - (len(prefix) if prefix and role_label.startswith(prefix) else 0)
+        role = b.entity(Mention(cue.start, cue.end, "Role", role_label))
         role.label = role_label
-        role.quote, role.occurrence = b.quote(start, held.end)
+        role.quote, role.occurrence = b.quote(max(start, 0), cue.end)
     role = b.by_key[role_key]
     post_key = ("Post", f"{where.id} {role_label}")
     if post_key not in b.by_key:
-        q, occ = b.quote(held.where.start, name_end)
+        written_before = cue.where.end <= cue.start and cue.start - cue.where.end < 2
+        q, occ = b.quote(cue.where.start if written_before else cue.start, name_end)
         post = DraftEntity(
             id=b.new_id(),
             type="Post",

@@ -19,7 +19,7 @@ from kg.extract import tokens
 from kg.extract.claims import Claims, Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, FUNCTION, NAME_FLAGS, STREET
-from kg.extract.lexicon import lexicon
+from kg.extract.lexicon import lexicon, read_words
 
 __all__ = ["ADMIN_TYPES", "claim", "communities", "entities", "find", "locate"]
 
@@ -166,7 +166,8 @@ def find(ctx: Context) -> None:
             if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
                 continue  # the word goes on
             found.append(local.claim(Mention(s, e, "Subdistrict", full, stem, codes)))
-    ctx.places = found
+    after = tuple(read_words("article.yaml")["not_places_before"])
+    ctx.places = [m for m in found if not t.startswith(after, m.end)]
 
 
 def claim(ctx: Context) -> None:
