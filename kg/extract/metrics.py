@@ -17,6 +17,7 @@ from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import Doc
 from kg.extract.draft import DraftEntity
+from kg.extract.lexicon import read_words
 from kg.facts import number_in_text
 from kg.numbers import MetricMention, find_metrics, find_missing_values
 
@@ -70,12 +71,28 @@ def write(ctx: Context, mentions: Iterable[MetricMention]) -> None:
 
 
 def _area(ctx: Context, subs: list[Mention], start: int, anchor: int) -> DraftEntity | None:
-    """The subdistrict a number is about: the last one named in its paragraph before the
-    number (``anchor``), else the article's only one; None when that is not clear."""
-    para = ctx.doc.text.rfind("\n", 0, start) + 1
-    near = [s for s in subs if para <= s.start < anchor]
-    labels = {m.label for m in subs}
-    area = near[-1] if near else (subs[0] if len(labels) == 1 else None)
+    """The area a number is about: the whole area its sentence names (全市, 全县: the article's
+    city or county), else a community or village named earlier in its sentence, else the last
+    subdistrict or town named in its paragraph before the number (``anchor``), else the
+    article's only one; None when that is not clear."""
+    doc = ctx.doc
+    t = doc.text
+    sentence = doc.sentence_start(start)
+    whole = read_words("places.yaml")["whole_area_words"]
+    said = [(t.rfind(w, sentence, anchor), w) for w in whole]
+    at, word = max(said)
+    if at >= 0:
+        kind, suffix = whole[word]
+        found = [m for m in ctx.places if m.type == kind and m.label.endswith(suffix)]
+        return ctx.builder.of(found[0]) if len({m.label for m in found}) == 1 else None
+    near = [m for m in ctx.communities if m.type == "Community" and sentence <= m.start < anchor]
+    if near:
+        return ctx.builder.of(near[-1])
+    para = t.rfind("\n", 0, start) + 1
+    areas = subs or sorted((m for m in ctx.places if m.type == "Town"), key=lambda m: m.start)
+    near = [s for s in areas if para <= s.start < anchor]
+    labels = {m.label for m in areas}
+    area = near[-1] if near else (areas[0] if len(labels) == 1 else None)
     return ctx.builder.of(area)
 
 

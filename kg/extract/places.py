@@ -141,15 +141,7 @@ def find(ctx: Context) -> None:
                 if gazetteer.lookup(c).level == level  # type: ignore[union-attr]
             )
             found.append(local.claim(Mention(s, e, level_type(full, level), full, stem, codes)))
-    for m in re.finditer("街道", t):
-        s = doc.walk_back(m.start(), max_len=6)
-        if local.taken(s, m.end()) or m.start() - s < 2 or not doc.clean(s, m.end()):
-            continue
-        if not doc.proper(s, m.start()) or re.search(
-            r"[\d一二三四五六七八九十个]", t[s : m.start()]
-        ):
-            continue  # 一个街道, 达标街道: not a name
-        found.append(local.claim(Mention(s, m.end(), "Subdistrict", t[s : m.end()])))
+    _areas(ctx, local, found)
     # a subdistrict goes by its name without 街道 (张槎 for 张槎街道, as 广东 for 广东省) when
     # that name is no common word; 张槎东便社区 then reads as 东便社区 in 张槎
     subs = {m.label: m.codes for m in found if m.type == "Subdistrict"}
@@ -168,6 +160,59 @@ def find(ctx: Context) -> None:
             found.append(local.claim(Mention(s, e, "Subdistrict", full, stem, codes)))
     after = tuple(read_words("article.yaml")["not_places_before"])
     ctx.places = [m for m in found if not t.startswith(after, m.end)]
+
+
+def _kind_word(stem: str) -> bool:
+    """A stem that says what kind of area it is, not which (达标街道, 全市街道, 示范镇)."""
+    lex = lexicon()
+    return any(stem.startswith(w) for w in lex.not_names) or any(
+        stem.endswith(k) for k in lex.community_kinds
+    )
+
+
+def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
+    """X街道, X镇 and X乡 names the table does not know (the word a word of its own), with
+    the district written right before them (渝北区 of 渝北区桂溪湾街道); X街 names with a
+    subdistrict's word after them (柳荫街党工委), and their other mentions."""
+    doc = ctx.doc
+    t = doc.text
+    words = read_words("places.yaml")
+    parents = tuple(words["parent_suffixes"])
+    for word, kind in words["area_words"].items():
+        for m in re.finditer(re.escape(word), t):
+            s0, e = m.span()
+            if word != "街道" and (s0 not in doc.bounds or e not in doc.bounds):
+                continue  # 重镇, 城乡: the character is part of a word
+            s = doc.walk_back(s0, max_len=6)
+            if local.taken(s, e) or s0 - s < 2 or not doc.clean(s, e):
+                continue
+            if re.search(r"[\d一二三四五六七八九十个]", t[s:s0]):
+                continue  # 一个街道: a count, not a name
+            for tok in doc.tokens[doc.token_at(s) : doc.token_at(s0 - 1)]:
+                if tok.flag == "ns" and len(tok.word) >= 3 and tok.word.endswith(parents):
+                    if local.free(tok.start, tok.end):  # 渝北区 桂溪湾街道
+                        parent = "City" if tok.word.endswith("市") else "District"
+                        found.append(local.claim(Mention(tok.start, tok.end, parent, tok.word)))
+                    s = tok.end
+            stem = t[s:s0]
+            if len(stem) < 2 or _kind_word(stem):
+                continue
+            if not doc.proper(s, s0) and (word != "街道" or tokens.frequency(stem) >= 1000):
+                continue  # 城市街道, 老乡: words, not names
+            found.append(local.claim(Mention(s, e, kind, t[s:e])))
+    followers = tuple(words["street_subdistrict_followers"])
+    named = set()
+    for m in re.finditer("街", t):
+        s0, e = m.span()
+        if t.startswith("街道", s0) or not t.startswith(followers, e):
+            continue
+        s = doc.walk_back(s0, max_len=4, flags=NAME_FLAGS | {"v", "a"})
+        if s0 - s >= 2 and local.free(s, e) and doc.clean(s, e) and not _kind_word(t[s:s0]):
+            named.add(t[s:e])
+    for name in sorted(named):
+        for m in re.finditer(re.escape(name), t):
+            if local.free(*m.span()) and doc.clean(*m.span()) and not t.startswith("道", m.end()):
+                found.append(local.claim(Mention(m.start(), m.end(), "Subdistrict", name)))
 
 
 def claim(ctx: Context) -> None:
