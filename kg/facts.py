@@ -797,8 +797,12 @@ def _load_and_check(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from kg.isolate import die_with_parent
+
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=die_with_parent
+    ) as pool:
         yield from pool.map(_load_one, paths, [articles_dir] * len(paths), chunksize=16)
 
 
