@@ -27,6 +27,7 @@ removed); offsets are into that string, and the caller maps them back to the raw
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -315,12 +316,19 @@ def find_metrics(text: str) -> list[MetricMention]:
     found: list[MetricMention] = []
     for match in _NUMBER.finditer(text):
         number = _read_number(text, match, vocab)
-        if number is None or any(a <= number.start < b for a, b in names):
+        if number is None or _inside(number.start, names):
             continue
         mention = _mention(text, number, vocab, found)
         if mention is not None:
             found.append(mention)
     return found
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` is inside one of the sorted, disjoint ``spans`` (a bisection: long
+    texts have many)."""
+    at = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return at >= 0 and spans[at][0] <= pos < spans[at][1]
 
 
 def _name_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
@@ -336,7 +344,13 @@ def _name_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
             inner = m.group(1)
             if len(inner) <= vocab.max_name_quote and not any(c in inner for c in _CLAUSE_END):
                 spans.append((m.start(), m.end()))
-    return spans
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):  # sorted and disjoint, for _inside
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _read_number(text: str, match: re.Match[str], vocab: Vocabulary) -> _Number | None:
@@ -638,7 +652,12 @@ def _indicator(
     A list item with no words of its own (13.43亿元、5.23亿元) shares its neighbour's.
     """
     left = max([start] + [text.rfind(c, start, q_start) + 1 for c in _SEGMENT_END])
-    earlier = [m for m in found if start <= m.number_start and m.end > left]
+    earlier = []  # the numbers before this one in its clause (found is in text order)
+    for m in reversed(found):
+        if m.number_start < start:
+            break
+        if m.end > left:
+            earlier.append(m)
     if earlier:
         left = max(left, max(m.number_end for m in earlier))
     right = min([end] + [i for c in _SEGMENT_END if (i := text.find(c, number.end, end)) >= 0])
@@ -826,7 +845,7 @@ def find_missing_values(text: str) -> list[MissingMention]:
     pos = 0
     while pos < len(text):
         hole = _hole_at(text, pos, tokens, vocab, words, holes)
-        if hole is None or any(a <= pos < b for a, b in names):
+        if hole is None or _inside(pos, names):
             pos += 1
             continue
         holes.append(hole)

@@ -500,6 +500,13 @@ def _mojibake(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(find_mojibake(text))
 
 
+@functools.lru_cache(maxsize=256)
+def _is_nfc(text: str) -> bool:
+    """Whether a text is NFC, checked once per text: every quote of an article is located
+    in the same text, and checking a long one each time made drafting it quadratic."""
+    return unicodedata.is_normalized("NFC", text)
+
+
 def mojibake_spans(text: str) -> tuple[tuple[int, int], ...]:
     """:func:`find_mojibake`, computed once per text: :func:`locate` needs the same spans
     for every quote of an article, and the extractor for the article itself."""
@@ -557,7 +564,7 @@ def locate(quote: str, text: str, occurrence: int | None = None) -> tuple[int, i
         raise QuoteError("quote is empty")
     if occurrence is not None and occurrence < 1:
         raise QuoteError(f"occurrence {occurrence} asked, but occurrences count from 1")
-    if not unicodedata.is_normalized("NFC", text):
+    if not _is_nfc(text):
         raise ValueError("locate() needs the NFC text that read_article() returns")
     quote = unicodedata.normalize("NFC", quote)
     garbled = _mojibake(text)

@@ -29,6 +29,7 @@ class Context:
     initiatives: list[Mention] = field(default_factory=list)
     aliases: list[tuple[Mention, Mention]] = field(default_factory=list)
     codes: dict[str, str] = field(default_factory=dict)
+    memo: dict[object, object] = field(default_factory=dict)  # a rule's lookups, per article
 
     @classmethod
     def of(cls, doc: Doc) -> Context:

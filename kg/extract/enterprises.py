@@ -4,6 +4,7 @@ list one of them is in, and the short forms an enterprise is called by."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kg.extract import tokens
@@ -174,13 +175,14 @@ def find(ctx: Context) -> None:
             labels[(s, e)] = found[-1].label
     # a short form written before the full name (纤纳光电 ... 杭州纤纳光电科技有限公司) is that
     # enterprise, not another one
+    full_of: dict[str, str] = {}  # short form -> the first full name it is a short form of
+    for full in found:
+        if full.alt is None:
+            for short in short_forms(full.label):
+                full_of.setdefault(short, full.label)
     for m in found:
-        if m.alt is not None:
-            continue
-        for full in found:
-            if full is not m and full.alt is None and m.label in short_forms(full.label):
-                m.alt, m.label = m.label, full.label
-                break
+        if m.alt is None and full_of.get(m.label, m.label) != m.label:
+            m.alt, m.label = m.label, full_of[m.label]
     ctx.enterprises = found
 
 
@@ -246,7 +248,8 @@ def list_items(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     return [*reversed(before), (start, end), *after]
 
 
-def short_forms(name: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def short_forms(name: str) -> tuple[str, ...]:
     """Short forms of an enterprise name: without the leading place, the suffix and trailing
     industry words (佛山市康思达液压机械有限公司 -> 康思达液压机械, 康思达液压, 康思达)."""
     lex = lexicon()
@@ -265,7 +268,7 @@ def short_forms(name: str) -> list[str]:
                 break
         else:
             break
-    return [a for a in dict.fromkeys(out) if a != name]
+    return tuple(a for a in dict.fromkeys(out) if a != name)
 
 
 def aliases(ctx: Context) -> None:

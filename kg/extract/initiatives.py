@@ -3,6 +3,7 @@ led them, whom they served and where they ran."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from kg.extract.claims import Mention
@@ -307,8 +308,11 @@ def links(ctx: Context) -> None:
     doc, b = ctx.doc, ctx.builder
     lex = lexicon()
     t = doc.text
-    places = ctx.places + ctx.communities
+    places = sorted(ctx.places + ctx.communities, key=lambda m: m.start)
+    starts = [p.start for p in places]
     ordered = sorted(ctx.initiatives, key=lambda m: m.start)
+    served_at = sorted(ctx.enterprises, key=lambda m: m.start)
+    served_starts = [m.start for m in served_at]
     for m in ordered:
         e = b.of(m)
         if e is None:
@@ -317,7 +321,8 @@ def links(ctx: Context) -> None:
         if whole is not None and whole.id != e.id:
             e.props.setdefault("partOfInitiative", whole.id)
         sentence = doc.sentence_start(m.start)
-        for p in places:
+        lo, hi = bisect.bisect_left(starts, sentence), bisect.bisect_left(starts, m.end)
+        for p in places[lo:hi]:
             area = b.of(p)
             if area is None or p.end > m.end or p.start < sentence:
                 continue
@@ -330,7 +335,8 @@ def links(ctx: Context) -> None:
                 start = p.start - (t[p.start - 1] == "在")
                 b.fact(e.id, "takesPlaceIn", area.id, b.quote(start, m.end))
         end = doc.sentence_end(sentence)
-        for served in ctx.enterprises:
+        lo, hi = bisect.bisect_left(served_starts, m.end), bisect.bisect_left(served_starts, end)
+        for served in served_at[lo:hi]:
             if not m.end <= served.start < end:
                 continue
             between = t[m.end : served.start]

@@ -8,6 +8,7 @@ no values at all, and the places where numbers are missing are drafted as
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -85,15 +86,35 @@ def _area(ctx: Context, subs: list[Mention], start: int, anchor: int) -> DraftEn
         kind, suffix = whole[word]
         found = [m for m in ctx.places if m.type == kind and m.label.endswith(suffix)]
         return ctx.builder.of(found[0]) if len({m.label for m in found}) == 1 else None
-    near = [m for m in ctx.communities if m.type == "Community" and sentence <= m.start < anchor]
-    if near:
-        return ctx.builder.of(near[-1])
+    near = _last(_ordered(ctx, "Community", ctx.communities), sentence, anchor)
+    if near is not None:
+        return ctx.builder.of(near)
     para = t.rfind("\n", 0, start) + 1
-    areas = subs or sorted((m for m in ctx.places if m.type == "Town"), key=lambda m: m.start)
-    near = [s for s in areas if para <= s.start < anchor]
-    labels = {m.label for m in areas}
-    area = near[-1] if near else (areas[0] if len(labels) == 1 else None)
+    areas = _ordered(ctx, "Subdistrict", subs)
+    if not areas[1]:
+        areas = _ordered(ctx, "Town", ctx.places)
+    area = _last(areas, para, anchor)
+    if area is None and len({m.label for m in areas[1]}) == 1:
+        area = areas[1][0]
     return ctx.builder.of(area)
+
+
+def _ordered(
+    ctx: Context, type_: str, mentions: list[Mention]
+) -> tuple[list[int], list[Mention]]:
+    """The mentions of a type in text order with their starts, made once per article."""
+    key = ("metrics", type_)
+    if key not in ctx.memo:
+        found = sorted((m for m in mentions if m.type == type_), key=lambda m: m.start)
+        ctx.memo[key] = ([m.start for m in found], found)
+    return ctx.memo[key]  # type: ignore[return-value]
+
+
+def _last(ordered: tuple[list[int], list[Mention]], lo: int, hi: int) -> Mention | None:
+    """The last of the ordered mentions that starts in ``lo:hi``."""
+    starts, mentions = ordered
+    at = bisect.bisect_left(starts, hi) - 1
+    return mentions[at] if at >= 0 and starts[at] >= lo else None
 
 
 def _add(

@@ -13,6 +13,7 @@ are persons of the story. A list of names (王一、李二、张三等) shares t
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -44,18 +45,27 @@ class _Cue:
     where: Mention | None = None
 
 
-def _mentions(ctx: Context) -> list[Mention]:
-    return sorted(ctx.claims.mentions, key=lambda m: m.start)
-
-
 def _nearest(ctx: Context, type_: str, before: int, suffix: str = "") -> Mention | None:
     """The mention of a ``type_`` named last before ``before`` (its label ending in
     ``suffix``), else the article's only one; None when there is none or several."""
-    found = [m for m in _mentions(ctx) if m.type == type_ and m.label.endswith(suffix)]
-    earlier = [m for m in found if m.end <= before]
-    if earlier:
-        return earlier[-1]
+    found = _by_type(ctx, type_, suffix)
+    at = bisect.bisect_right([m.end for m in found], before)
+    if at > 0:
+        return found[at - 1]
     return found[0] if len({m.label for m in found}) == 1 else None
+
+
+def _by_type(ctx: Context, type_: str, suffix: str) -> list[Mention]:
+    """The mentions of a type (labels ending in ``suffix``) in text order, gathered once
+    per article and kind (a long article has thousands of titles to place)."""
+    key = (type_, suffix, len(ctx.claims.mentions))
+    cached = ctx.memo.get(key)
+    if cached is None:
+        cached = ctx.memo[key] = sorted(
+            (m for m in ctx.claims.mentions if m.type == type_ and m.label.endswith(suffix)),
+            key=lambda m: (m.end, m.start),
+        )
+    return cached
 
 
 def _cues(ctx: Context) -> list[_Cue]:
