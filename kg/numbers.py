@@ -633,7 +633,12 @@ def _nounish(word: str, flag: str) -> bool:
 
 def _verb(word: str, vocab: Vocabulary) -> bool:
     """One of the verbs that end an indicator, alone or at the start of a word (响应号召)."""
-    return word in vocab.verbs or any(word.startswith(v) for v in vocab.verbs if len(v) > 1)
+    return word in vocab.verbs or word.startswith(_long_verbs(vocab.verbs))
+
+
+@functools.cache
+def _long_verbs(verbs: frozenset[str]) -> tuple[str, ...]:
+    return tuple(v for v in verbs if len(v) > 1)
 
 
 def _indicator(

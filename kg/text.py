@@ -37,6 +37,7 @@ __all__ = [
     "locate",
     "mojibake_spans",
     "normalize",
+    "occurrences",
     "read_article",
     "strip_pinyin",
     "to_simplified",
@@ -542,6 +543,28 @@ def _matches(quote: str, text: str) -> Iterator[list[tuple[int, int]]]:
         yield [clean.to_raw(s, s + len(needle)) for s in _occurrences(needle, hay)]
 
 
+def _readable(quote: str, text: str) -> tuple[list[tuple[int, int]], bool]:
+    """The raw spans of the quote at the strictest level that has readable ones, and
+    whether matches inside mojibake were left out."""
+    garbled = _mojibake(text)
+    in_mojibake = False
+    for level in _matches(quote, text):
+        readable = [s for s in level if not any(s[0] < b and a < s[1] for a, b in garbled)]
+        in_mojibake = in_mojibake or len(readable) < len(level)
+        if readable:
+            return readable, in_mojibake
+    return [], in_mojibake
+
+
+def occurrences(quote: str, text: str) -> list[tuple[int, int]]:
+    """Every span :func:`locate` may answer for the quote, in text order (the N-th is its
+    ``occurrence: N``); empty when it would find none. One pass, for callers that need the
+    occurrence of a span (the extractor quoting a long article)."""
+    if not quote.strip() or not _is_nfc(text):
+        return []
+    return _readable(unicodedata.normalize("NFC", quote), text)[0]
+
+
 def locate(quote: str, text: str, occurrence: int | None = None) -> tuple[int, int]:
     """Find ``quote`` in the NFC raw ``text``; return its raw code-point span ``[start, end)``.
 
@@ -567,15 +590,7 @@ def locate(quote: str, text: str, occurrence: int | None = None) -> tuple[int, i
     if not _is_nfc(text):
         raise ValueError("locate() needs the NFC text that read_article() returns")
     quote = unicodedata.normalize("NFC", quote)
-    garbled = _mojibake(text)
-    spans: list[tuple[int, int]] = []
-    in_mojibake = False
-    for level in _matches(quote, text):
-        readable = [s for s in level if not any(s[0] < b and a < s[1] for a, b in garbled)]
-        in_mojibake = in_mojibake or len(readable) < len(level)
-        if readable:
-            spans = readable
-            break
+    spans, in_mojibake = _readable(quote, text)
     if not spans:
         if in_mojibake:
             raise QuoteError(

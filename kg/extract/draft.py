@@ -245,17 +245,7 @@ def _occurrence(q: str, raw: str, wanted: tuple[int, int]) -> int | None:
     """The ``occurrence`` that makes the loader find ``q`` at ``wanted``: None when it is
     found there alone, N when it is the N-th of several, 0 when the loader does not find it
     there at all (occurrences count from 1)."""
-    try:
-        return None if text.locate(q, raw) == wanted else 0
-    except text.QuoteError as exc:
-        if "occurs" not in str(exc):
-            return 0
-    n = 1
-    while True:
-        try:
-            span = text.locate(q, raw, n)
-        except text.QuoteError:
-            return 0
-        if span == wanted:
-            return n
-        n += 1
+    spans = text.occurrences(q, raw)
+    if wanted not in spans:
+        return 0
+    return None if len(spans) == 1 else spans.index(wanted) + 1

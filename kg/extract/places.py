@@ -9,6 +9,7 @@ the table does not know are subdistricts all the same. A township-level name is 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.metadata
 import itertools
@@ -217,8 +218,14 @@ def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
 
 def claim(ctx: Context) -> None:
     """Claim the places that are not inside an enterprise's name (青岛市 of 青岛市...公司)."""
-    inside = [(e.start, e.end) for e in ctx.enterprises]
-    ctx.places = [p for p in ctx.places if not any(s <= p.start and p.end <= e for s, e in inside)]
+    inside = sorted((e.start, e.end) for e in ctx.enterprises)
+    starts = [s for s, _ in inside]
+
+    def within(p: Mention) -> bool:
+        at = bisect.bisect_right(starts, p.start) - 1
+        return at >= 0 and p.end <= inside[at][1]
+
+    ctx.places = [p for p in ctx.places if not within(p)]
     for m in ctx.places:
         ctx.claims.claim(m)
 
