@@ -274,29 +274,48 @@ def _headings(ctx: Context) -> None:
 
 
 def organizers(ctx: Context) -> None:
-    """``organizedBy`` a subdistrict named earlier in the same sentence (锦南街道便成立...专班),
-    or the article's only subdistrict when the sentence says 街道 alone (街道发布“楼宇十条”)."""
+    """``organizedBy`` the subdistrict, town or community named earlier in the same sentence
+    (锦南街道便成立...专班), or the article's only subdistrict when the sentence says 街道 alone
+    (街道发布“楼宇十条”); else the subdistrict or town its paragraph is about, named in it
+    shortly before (a roundup: 西津湾街道：... 推行“绿色积分”), stated by the words between."""
     doc, b = ctx.doc, ctx.builder
+    t = doc.text
     subs = ctx.subdistricts()
+    areas = sorted(
+        [m for m in ctx.places if m.type in ("Subdistrict", "Town")]
+        + [m for m in ctx.communities if m.type == "Community"],
+        key=lambda m: m.start,
+    )
     if len({m.label for m in subs}) == 1:
         named = [(m.start, m.end) for m in ctx.places]
-        for hit in re.finditer("街道", doc.text):
+        for hit in re.finditer("街道", t):
             if not any(a <= hit.start() < z for a, z in named) and doc.clean(*hit.span()):
-                subs.append(Mention(hit.start(), hit.end(), "Subdistrict", subs[0].label))
-        subs.sort(key=lambda m: m.start)
+                areas.append(Mention(hit.start(), hit.end(), "Subdistrict", subs[0].label))
+        areas.sort(key=lambda m: m.start)
+    starts = [m.start for m in areas]
     for m in ctx.initiatives:
         e = b.of(m)
         if e is None or "organizedBy" in e.props:
             continue
-        start = doc.sentence_start(m.start)
-        before = [s for s in subs if start <= s.start and s.end <= m.start]
-        if not before or m.start - before[-1].start > 120:
+        before = areas[: bisect.bisect_left(starts, m.start)]
+        before = [a for a in before if a.end <= m.start]
+        if not before:
             continue
-        sub = b.of(before[-1])
-        if sub is None:
+        area, by = before[-1], b.of(before[-1])
+        if by is None or by.id == e.id:
             continue
-        e.quote, e.occurrence = b.quote(before[-1].start, m.end)
-        e.props["organizedBy"] = sub.id
+        if area.start >= doc.sentence_start(m.start) and m.start - area.start <= 120:
+            e.quote, e.occurrence = b.quote(area.start, m.end)
+            e.props["organizedBy"] = by.id
+        elif (
+            area.type != "Community"
+            and t.rfind("\n", 0, m.start) < area.start
+            and m.end - area.start <= _PARAGRAPH_REACH
+        ):
+            b.fact(e.id, "organizedBy", by.id, b.quote(area.start, m.end))
+
+
+_PARAGRAPH_REACH = 150  # how far a paragraph's area reaches to the initiatives after it
 
 
 def links(ctx: Context) -> None:

@@ -68,7 +68,8 @@ def write(ctx: Context, mentions: Iterable[MetricMention]) -> None:
             b.skipped.append(f"metric {mm.value} in {what!r}: number not in the quote")
             continue
         indicator = mm.indicator or _indicator(doc, mm)
-        _add(ctx, mm, q, occ, area, {"indicator": indicator, "value": str(mm.value)})
+        metric = _add(ctx, mm, q, occ, area, {"indicator": indicator, "value": str(mm.value)})
+        _result_of(ctx, metric, mm.start, mm.number_start)
 
 
 def _area(ctx: Context, subs: list[Mention], start: int, anchor: int) -> DraftEntity | None:
@@ -119,7 +120,7 @@ def _last(ordered: tuple[list[int], list[Mention]], lo: int, hi: int) -> Mention
 
 def _add(
     ctx: Context, mm: Any, quote: str, occurrence: int | None, area: DraftEntity, props: dict
-) -> None:
+) -> DraftEntity:
     for key in ("scale", "unit", "qualifier", "kind"):
         value = getattr(mm, key, None)
         if value:
@@ -128,9 +129,33 @@ def _add(
     if mm.ref_period:
         props["refPeriod"] = mm.ref_period
     b = ctx.builder
-    b.entities.append(
-        DraftEntity(id=b.new_id(), type="Metric", quote=quote, occurrence=occurrence, props=props)
+    metric = DraftEntity(
+        id=b.new_id(), type="Metric", quote=quote, occurrence=occurrence, props=props
     )
+    b.entities.append(metric)
+    return metric
+
+
+def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> None:
+    """``resultOf`` the initiative named last before the number in its paragraph, shortly
+    before (推行“三个一”预警机制，...已发布预警信息2300余条), stated by the words between."""
+    t = ctx.doc.text
+    para = t.rfind("\n", 0, start) + 1
+    before = [m for m in _ordered(ctx, "Initiative", ctx.initiatives)[1] if m.end <= anchor]
+    if not before or before[-1].start < para or anchor - before[-1].start > _RESULT_REACH:
+        return
+    initiative = ctx.builder.of(before[-1])
+    if initiative is not None:
+        quote = ctx.builder.quote(before[-1].start, max(anchor + 1, metric_end(ctx, start)))
+        ctx.builder.fact(metric.id, "resultOf", initiative.id, quote)
+
+
+def metric_end(ctx: Context, start: int) -> int:
+    """Where the clause of a number starting at ``start`` ends."""
+    return ctx.doc.clause(start, start)[1]
+
+
+_RESULT_REACH = 120  # how far an initiative reaches to the numbers after it
 
 
 def _missing(ctx: Context, subs: list[Mention]) -> int:

@@ -28,6 +28,7 @@ ADMIN_TYPES = frozenset({"Province", "City", "District", "Subdistrict", "Town"})
 _LEVELS = ("province", "city", "district", "township")
 _LEVEL_TYPE = {"province": "Province", "city": "City", "district": "District"}
 _SUBDISTRICT_ENDS = ("街道", "办事处")
+_RANK = {"Province": 0, "City": 1, "District": 2, "Subdistrict": 3, "Town": 3}
 
 
 def level_type(name: str, level: str) -> str:
@@ -361,18 +362,42 @@ def entities(ctx: Context) -> None:
         if m.alt and m.alt not in e.alt_labels:
             e.alt_labels.append(m.alt)
     for parent, child in itertools.pairwise(ordered):
-        if child.start != parent.end:
+        if child.start != parent.end or _RANK.get(parent.type, 9) >= _RANK.get(child.type, 0):
             continue
         pc, cc = codes.get(parent.label), codes.get(child.label)
-        if not pc or not cc:
-            continue
-        if pc not in {d.code for d in gazetteer.chain(cc)[1:]}:
-            continue
+        if pc and cc and pc not in {d.code for d in gazetteer.chain(cc)[1:]}:
+            continue  # the table says otherwise; when it cannot tell, the text says it
         entity, parent_entity = b.of(child), b.of(parent)
         if entity is None or parent_entity is None or "partOf" in entity.props:
             continue
         entity.quote, entity.occurrence = b.quote(parent.start, child.end)
         entity.props = {"partOf": parent_entity.id, **entity.props}
+    _roundup(ctx)
+
+
+_ROUNDUP = re.compile(r"(?:[一二三四五六七八九十两0-9]+个|各|多个|所辖|下辖)(?:街道|乡镇|镇|乡|街)")
+
+
+def _roundup(ctx: Context) -> None:
+    """A roundup that opens with its district's subdistricts or towns (七里河区四个街道,
+    湄潭县多个乡镇): each subdistrict and town the article names, not placed otherwise, is
+    part of that district, stated by those words."""
+    b, t = ctx.builder, ctx.doc.text
+    districts = [m for m in ctx.places if m.type in ("District", "City")]
+    for m in districts:
+        if not _ROUNDUP.match(t, m.end) or len({d.label for d in districts}) != 1:
+            continue
+        parent = b.of(m)
+        quote = b.quote(m.start, _ROUNDUP.match(t, m.end).end())  # type: ignore[union-attr]
+        for child in ctx.places:
+            entity = b.of(child)
+            kind = child.type in ("Subdistrict", "Town")
+            if kind and entity is not None and parent and "partOf" not in entity.props:
+                b.fact(entity.id, "partOf", parent.id, quote)
+        return
+
+
+_OWN_AREA = ("辖区",)
 
 
 def locate(ctx: Context) -> None:
@@ -382,8 +407,15 @@ def locate(ctx: Context) -> None:
     b = ctx.builder
     by_end = {m.end: m for m in ctx.places if m.type in ADMIN_TYPES}
     by_start = {m.start: m for m in ctx.places if m.type in ADMIN_TYPES}
+    t = ctx.doc.text
+    subs = ctx.subdistricts()
     for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
         place = by_end.get(m.start) or (by_start.get(m.start) if m.type == "Organization" else None)
+        if place is None and m.type == "Community" and t.startswith(_OWN_AREA, m.start - 2):
+            before = [s for s in subs if s.end <= m.start]  # 在辖区春晖社区: the 街道's
+            place = (
+                before[-1] if before else (subs[0] if len({s.label for s in subs}) == 1 else None)
+            )
         entity = b.of(m)
         if place is None or entity is None or (place.start, place.end) == (m.start, m.end):
             continue
