@@ -24,8 +24,8 @@ draft may refer to an id defined in a gold file of another article (a shared rol
 names are then used.
 
 **Matching.** Per article and per class (the entity's ``type``), gold and draft entities
-are paired one to one (a maximum bipartite matching, so a duplicate draft entity is a
-false positive and a gold entity is found at most once). Labels are compared after
+are paired one to one (a maximum bipartite matching by networkx, so a duplicate draft entity is
+a false positive and a gold entity is found at most once). Labels are compared after
 :func:`clean`: NFKC (fullwidth forms), :func:`kg.text.normalize` (pinyin inserts removed,
 traditional to simplified), case folded, whitespace, quote marks (“”「」『』《》"') and
 name dots removed. An entity's names are its label and its altLabels, and two entities
@@ -76,12 +76,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+
+import networkx as nx
 
 from kg import text
 from kg.facts import Corpus, Entity, FactError, FactFile, Problem, Where, check_corpus, load_file
@@ -550,51 +552,24 @@ class _Side:
 # ---------------------------------------------------------------- matching
 
 
-def _match(
-    gold: list[_Item], pred: list[_Item], compatible: Compatible
-) -> tuple[list[int], list[int]]:
-    """Maximum one-to-one matching; returns the unmatched gold and pred indexes."""
-    pairs = _pairs(gold, pred, compatible)
-    matched_gold = {g for g, _ in pairs}
-    matched_pred = {j for _, j in pairs}
-    return (
-        [i for i in range(len(gold)) if i not in matched_gold],
-        [j for j in range(len(pred)) if j not in matched_pred],
-    )
-
-
 def _pairs(gold: list[_Item], pred: list[_Item], compatible: Compatible) -> list[tuple[int, int]]:
     """Maximum one-to-one matching as ``(gold index, pred index)`` pairs, by gold index.
 
-    Kuhn's augmenting paths, searched breadth-first (no recursion limit on big articles),
-    gold items in file order, so the result is deterministic. An item matched with its
-    own copy is paired with that copy (the self-evaluation aligns every entity to itself):
-    each gold item tries the draft items in file order and takes the first free one.
+    networkx's maximum-weight matching over the compatible pairs, with maximum cardinality
+    first (as many items matched as possible); among such matchings, the one that pairs
+    items at the closest positions in their files, so a file scored against itself pairs
+    every item with itself (the self-evaluation aligns every entity to itself) and a gold
+    item compatible with several drafts prefers the nearest. Deterministic.
     """
-    adj = [[j for j, p in enumerate(pred) if compatible(g, p)] for g in gold]
-    owner = [-1] * len(pred)
-    partner = [-1] * len(gold)
-    for start in range(len(gold)):
-        via: dict[int, int] = {}
-        queue = deque([start])
-        free = -1
-        while queue and free < 0:
-            g = queue.popleft()
-            for j in adj[g]:
-                if j in via:
-                    continue
-                via[j] = g
-                if owner[j] < 0:
-                    free = j
-                    break
-                queue.append(owner[j])
-        j = free
-        while j >= 0:  # flip the path back to the start
-            g = via[j]
-            previous = partner[g]
-            owner[j], partner[g] = g, j
-            j = previous
-    return [(g, j) for g, j in enumerate(partner) if j >= 0]
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(gold) + len(pred)))
+    span = len(gold) + len(pred) + 1
+    for i, g in enumerate(gold):
+        for j, p in enumerate(pred):
+            if compatible(g, p):
+                graph.add_edge(i, len(gold) + j, weight=span - abs(i - j))
+    matching = nx.max_weight_matching(graph, maxcardinality=True)
+    return sorted((min(a, b), max(a, b) - len(gold)) for a, b in matching)
 
 
 def _score_rows(

@@ -382,8 +382,17 @@ def test_matching_is_maximal_not_greedy() -> None:
     item = ev._Item
     gold = [item((frozenset({"x", "y"}),), "a"), item((frozenset({"x"}),), "b")]
     pred = [item((frozenset({"x"}),), "x"), item((frozenset({"y"}),), "y")]
-    assert ev._match(gold, pred, ev._compatible) == ([], [])
     assert ev._pairs(gold, pred, ev._compatible) == [(0, 1), (1, 0)]
+
+
+def test_among_maximum_matchings_the_nearest_positions_win() -> None:
+    """Every draft fits every gold item: items pair with the ones at their own positions
+    (so a file scored against itself aligns each entity to itself)."""
+    item = ev._Item
+    gold = [item((frozenset({"x"}),), n) for n in "abc"]
+    pred = [item((frozenset({"x"}),), n) for n in "abcd"]
+    assert ev._pairs(gold, pred, ev._compatible) == [(0, 0), (1, 1), (2, 2)]
+    assert ev._pairs(gold[:1], pred, ev._compatible) == [(0, 0)]
 
 
 def test_post_needs_its_holder(tmp_path: Path) -> None:
