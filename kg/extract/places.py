@@ -126,23 +126,29 @@ def find(ctx: Context) -> None:
     longer = [m.label for m in found]
     for m in re.finditer("街道", t):
         longer.append(t[doc.walk_back(m.start(), max_len=6) : m.end()])
-    for stem, (full, level) in _short_forms().items():
-        if any(name.startswith(stem) and name != full for name in longer):
-            continue  # 阜新 of 阜新路街道 is that street's name, not 阜新市
-        for m in re.finditer(re.escape(stem), t):
-            s, e = m.span()
-            if local.taken(s, e) or s not in doc.bounds or e not in doc.bounds:
-                continue
-            if e < len(t) and t[e] in STREET:
-                continue  # 丽水路 is a road
-            if not doc.clean(s, e):
-                continue
-            codes = tuple(
-                c
-                for c in by_name[full]
-                if gazetteer.lookup(c).level == level  # type: ignore[union-attr]
-            )
-            found.append(local.claim(Mention(s, e, level_type(full, level), full, stem, codes)))
+    short = _short_forms()
+    sizes = sorted({len(stem) for stem in short}, reverse=True)
+    blocked: dict[str, bool] = {}
+    for s in sorted(doc.bounds):  # a short form is whole words: it starts and ends one
+        stem = next(
+            (t[s : s + n] for n in sizes if s + n in doc.bounds and t[s : s + n] in short), None
+        )
+        if stem is None:
+            continue
+        full, level = short[stem]
+        if stem not in blocked:  # 阜新 of 阜新路街道 is that street's name, not 阜新市
+            blocked[stem] = any(name.startswith(stem) and name != full for name in longer)
+        e = s + len(stem)
+        if blocked[stem] or local.taken(s, e) or not doc.clean(s, e):
+            continue
+        if e < len(t) and t[e] in STREET:
+            continue  # 丽水路 is a road
+        codes = tuple(
+            c
+            for c in by_name[full]
+            if gazetteer.lookup(c).level == level  # type: ignore[union-attr]
+        )
+        found.append(local.claim(Mention(s, e, level_type(full, level), full, stem, codes)))
     _areas(ctx, local, found)
     # a subdistrict goes by its name without 街道 (张槎 for 张槎街道, as 广东 for 广东省) when
     # that name is no common word; 张槎东便社区 then reads as 东便社区 in 张槎

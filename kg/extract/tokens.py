@@ -231,22 +231,22 @@ def _route(d: _Dictionary, sentence: str) -> list[int]:
     """For each position, where the most probable word starting there ends (exclusive):
     jieba's ``get_DAG`` and ``calc`` in one pass, with the same sums and tie-breaks."""
     n = len(sentence)
-    trie, freq, logp, longest = d.trie, d.freq, d.logp, d.longest
+    prefixes, freq, logp, longest = d.trie.iter_prefixes_with_ids, d.freq, d.logp, d.longest
+    unseen = d.unseen
     best = [0.0] * (n + 1)
     ends = [0] * n
     for k in range(n - 1, -1, -1):
         top, at = 0.0, -1
-        for word, i in trie.iter_prefixes_with_ids(sentence[k : k + longest]):
-            if not freq[i]:
-                continue
-            x = k + len(word) - 1
-            p = logp[i] + best[x + 1]
-            if at < 0 or p > top or (p == top and x > at):
-                top, at = p, x
+        for word, i in prefixes(sentence[k : k + longest]):
+            if freq[i]:
+                x = k + len(word)
+                p = logp[i] + best[x]
+                if at < 0 or p > top or (p == top and x > at):
+                    top, at = p, x
         if at < 0:  # no word starts here: the character alone, as if seen once
-            top, at = d.unseen + best[k + 1], k
+            top, at = unseen + best[k + 1], k + 1
         best[k] = top
-        ends[k] = at + 1
+        ends[k] = at
     return ends
 
 
