@@ -303,17 +303,19 @@ def _post(ctx: Context, person: DraftEntity, cue: _Cue, name_end: int) -> None:
     if where is None:
         return
     role_label = cue.organ + cue.position
+    title_at = cue.end - len(role_label)  # a bare 街道 before the title is not part of it
+    t = ctx.doc.text
     prefix = next(
-        (p for end, p in lex.prefix_by_place.items() if cue.where.label.endswith(end)), None
+        (p for end, p in lex.prefix_by_place.items() if cue.where.label.endswith(end)), ""
     )
-    if prefix and cue.organ in lex.village_prefixed_organs:
-        role_label = prefix + role_label  # 村党委书记, 社区党委书记, 镇党委书记
+    if not (cue.organ in lex.village_prefixed_organs and t.endswith(prefix, 0, title_at)):
+        prefix = ""
+    role_label = prefix + role_label  # 村党委书记, 社区党委书记, 镇党委书记, as written
     role_key = ("Role", role_label)
     if role_key not in b.by_key:
-        start = cue.start - (len(prefix) if prefix and role_label.startswith(prefix) else 0)
-        role = b.entity(Mention(cue.start, cue.end, "Role", role_label))
+        role = b.entity(Mention(title_at, cue.end, "Role", role_label))
         role.label = role_label
-        role.quote, role.occurrence = b.quote(max(start, 0), cue.end)
+        role.quote, role.occurrence = b.quote(title_at - len(prefix), cue.end)
     role = b.by_key[role_key]
     post_key = ("Post", f"{where.id} {role_label}")
     if post_key not in b.by_key:
