@@ -57,7 +57,7 @@ def write(ctx: Context, mentions: Iterable[MetricMention]) -> None:
     for mm in mentions:
         if not doc.clean(mm.start, mm.end) or not doc.clean(mm.number_start, mm.number_end):
             continue
-        area = _area(ctx, subs, mm.start, mm.number_start)
+        area = _area(ctx, subs, mm.start, mm.number_start, mm.end)
         what = doc.shown[mm.start : mm.end]
         if area is None:
             b.skipped.append(f"metric {mm.value} in {what!r}: no unambiguous subdistrict")
@@ -72,11 +72,20 @@ def write(ctx: Context, mentions: Iterable[MetricMention]) -> None:
         _result_of(ctx, metric, mm.start, mm.number_start)
 
 
-def _area(ctx: Context, subs: list[Mention], start: int, anchor: int) -> DraftEntity | None:
-    """The area a number is about: the whole area its sentence names (全市, 全县: the article's
-    city or county), else a community or village named earlier in its sentence, else the last
-    subdistrict or town named in its paragraph before the number (``anchor``), else the
-    article's only one; None when that is not clear."""
+def _area(
+    ctx: Context, subs: list[Mention], start: int, anchor: int, end: int | None = None
+) -> DraftEntity | None:
+    """What a number is about, the first that applies:
+
+    - the whole area its sentence names (全市, 全县: the article's city or county);
+    - the initiative its clause goes on to name (组建4个产业招商小分队, 总投资18亿元的...项目);
+    - the enterprise or body named earlier in its sentence, after any area (a company's own
+      output and staff are the company's, not the subdistrict's);
+    - a community or village named earlier in its sentence;
+    - the last subdistrict or town named in its paragraph before the number (``anchor``),
+      else the article's only one;
+
+    None when none is clear."""
     doc = ctx.doc
     t = doc.text
     sentence = doc.sentence_start(start)
@@ -87,6 +96,18 @@ def _area(ctx: Context, subs: list[Mention], start: int, anchor: int) -> DraftEn
         kind, suffix = whole[word]
         found = [m for m in ctx.places if m.type == kind and m.label.endswith(suffix)]
         return ctx.builder.of(found[0]) if len({m.label for m in found}) == 1 else None
+    if end is not None:  # end: the end of the number's clause
+        named = _first(_ordered(ctx, "Initiative", ctx.initiatives), anchor, end)
+        if named is not None and named.start - anchor <= _COUNTED_REACH:
+            return ctx.builder.of(named)
+    area_at = max(
+        (m.start for m in [*ctx.places, *ctx.communities] if sentence <= m.start < anchor),
+        default=sentence,
+    )
+    for kind, found in (("Enterprise", ctx.enterprises), ("Organization", ctx.organizations)):
+        body = _last(_ordered(ctx, kind, found), max(sentence, area_at), anchor)
+        if body is not None:
+            return ctx.builder.of(body)
     near = _last(_ordered(ctx, "Community", ctx.communities), sentence, anchor)
     if near is not None:
         return ctx.builder.of(near)
@@ -98,6 +119,16 @@ def _area(ctx: Context, subs: list[Mention], start: int, anchor: int) -> DraftEn
     if area is None and len({m.label for m in areas[1]}) == 1:
         area = areas[1][0]
     return ctx.builder.of(area)
+
+
+_COUNTED_REACH = 8  # 组建4个产业招商小分队: the number, its unit, 的, then the name
+
+
+def _first(ordered: tuple[list[int], list[Mention]], lo: int, hi: int) -> Mention | None:
+    """The first of the ordered mentions that starts in ``lo:hi``."""
+    starts, mentions = ordered
+    at = bisect.bisect_left(starts, lo)
+    return mentions[at] if at < len(starts) and starts[at] < hi else None
 
 
 def _ordered(
