@@ -46,7 +46,7 @@ def find(ctx: Context) -> None:
                     words=lex.function_words,
                 )
                 stem = t[s:s0]
-                place = place_at.get(s)
+                place = place_at.get(s)  # a body named after its place: 七里河区城市管理局
                 if len(stem) < 2 or any(stem.startswith(w) for w in lex.not_names):
                     continue
                 if weak and place is None and not doc.proper(s, s0):
