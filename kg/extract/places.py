@@ -19,7 +19,7 @@ from kg import cache, gazetteer
 from kg.extract import tokens
 from kg.extract.claims import Claims, Mention
 from kg.extract.context import Context
-from kg.extract.doc import CJK, FUNCTION, NAME_FLAGS, STREET
+from kg.extract.doc import CJK, FUNCTION, NAME_FLAGS, STREET, Doc
 from kg.extract.lexicon import lexicon, read_words
 
 __all__ = ["ADMIN_TYPES", "claim", "communities", "entities", "find", "locate"]
@@ -28,6 +28,8 @@ ADMIN_TYPES = frozenset({"Province", "City", "District", "Subdistrict", "Town"})
 _LEVELS = ("province", "city", "district", "township")
 _LEVEL_TYPE = {"province": "Province", "city": "City", "district": "District"}
 _SUBDISTRICT_ENDS = ("街道", "办事处")
+# Tags a one-character word inside an area's name may have: 湾 (zg), 南 (f), 新 (a).
+_AREA_NAME_FLAGS = frozenset({"zg", "f", "a", "s"})
 _RANK = {"Province": 0, "City": 1, "District": 2, "Subdistrict": 3, "Town": 3}
 
 
@@ -178,12 +180,31 @@ def _kind_word(stem: str) -> bool:
     )
 
 
+def _area_start(doc: Doc, s0: int, local: Claims) -> int:
+    """Where the name of an area ending at ``s0`` starts: the name-like words before it,
+    with one-character words that name places inside (荷塘|湾|街道, 亲贤|南|街道) but not a
+    locative after a noun (过程|中|仓前街道), up to a place already found."""
+    s = doc.walk_back(s0, max_len=6, claims=local)
+    k = doc.token_at(s - 1) if s > 0 else -1
+    while k >= 0:
+        tok = doc.tokens[k]
+        one = len(tok.word) == 1 and (tok.flag in _AREA_NAME_FLAGS or tok.word in "东西南北")
+        if s0 - tok.start > 6 or local.taken(tok.start, s) or not doc.clean(tok.start, s):
+            break
+        if tok.flag in NAME_FLAGS or (one and tok.word not in FUNCTION and tok.word != "中"):
+            s, k = tok.start, k - 1
+            continue
+        break
+    return s
+
+
 def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
     """X街道, X镇 and X乡 names the table does not know (the word a word of its own), with
     the district written right before them (渝北区 of 渝北区桂溪湾街道); X街 names with a
     subdistrict's word after them (柳荫街党工委), and their other mentions."""
     doc = ctx.doc
     t = doc.text
+    by_name = gazetteer._index().by_name
     words = read_words("places.yaml")
     parents = tuple(words["parent_suffixes"])
     for word, kind in words["area_words"].items():
@@ -191,8 +212,13 @@ def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
             s0, e = m.span()
             if word != "街道" and (s0 not in doc.bounds or e not in doc.bounds):
                 continue  # 重镇, 城乡: the character is part of a word
-            s = doc.walk_back(s0, max_len=6)
+            s = _area_start(doc, s0, local)
             if local.taken(s, e) or s0 - s < 2 or not doc.clean(s, e):
+                continue
+            known = next((k for k in range(s, s0 - 1) if t[k:e] in by_name), None)
+            if known is not None:  # 过程|中仓|前|街道: the table knows 仓前街道
+                codes = by_name[t[known:e]]
+                found.append(local.claim(Mention(known, e, kind, t[known:e], None, codes)))
                 continue
             if re.search(r"[\d一二三四五六七八九十个]", t[s:s0]):
                 continue  # 一个街道: a count, not a name
