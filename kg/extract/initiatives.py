@@ -235,6 +235,12 @@ def _parts(ctx: Context) -> None:
         last = min((h for h in lex.heads if core.endswith(h)), key=len, default=core)
         if count is None or not 2 <= count <= 10:
             continue
+        listed = _listed_parts(ctx, whole.label, count)
+        if listed:
+            for a, b in listed:
+                if _take(ctx, a, b):
+                    ctx.initiatives[-1].whole = whole.label
+            continue
         parts = []
         for m in segment.finditer(t, whole.end, min(len(t), whole.end + 2000)):
             s, e = m.span(1)
@@ -249,6 +255,31 @@ def _parts(ctx: Context) -> None:
         for s, e in parts:
             if _take(ctx, s, e):
                 ctx.initiatives[-1].whole = whole.label
+
+
+_EXPLAINED = re.compile(r"[”」]?[，,]?\s*(?:即|包括|分别是|分别为|就是)[：:]?")
+
+
+def _listed_parts(ctx: Context, label: str, count: int) -> list[tuple[int, int]]:
+    """The parts a numbered initiative is explained by, listed after it (所谓“五本账”，即企业
+    复工账、项目推进账、...): as many 、-separated names as it counts, of 2 to 10 characters."""
+    t = ctx.doc.text
+    for m in re.finditer(re.escape(label), t):
+        lead = _EXPLAINED.match(t, m.end())
+        if lead is None or lead.end() == m.end():
+            continue
+        end = lead.end()
+        while end < len(t) and t[end] not in "，,。；;：:\n（(":
+            end += 1
+        items, at = [], lead.end()
+        for piece in t[lead.end() : end].split("、"):
+            items.append((at, at + len(piece)))
+            at += len(piece) + 1
+        if len(items) == count and all(
+            2 <= b - a <= 10 and all(CJK.match(c) for c in t[a:b]) for a, b in items
+        ):
+            return items
+    return []
 
 
 def _headings(ctx: Context) -> None:

@@ -164,8 +164,28 @@ def _surname_name(doc: Doc, pos: int) -> tuple[int, int] | None:
             continue
         if any(c in NOT_GIVEN for c in name[surname:]):
             continue
+        if given == 2 and _word_starts(doc, pos + surname + 1, end):
+            continue  # 张磊|来到, 邱敏|组建: the third character begins a word
+        if _common_word(doc, pos, end) or name[surname:] in lex.positions:
+            continue  # 满意率, 任组长: a word, not a name
         return pos, end
     return None
+
+
+def _word_starts(doc: Doc, at: int, end: int) -> bool:
+    """Whether a common word of two characters or more starts at ``at`` and runs past
+    ``end``."""
+    tok = doc.tokens[doc.token_at(at)]
+    common = tokens.frequency(tok.word) >= lexicon().common_word_frequency
+    return tok.start == at and tok.end > end and common
+
+
+def _common_word(doc: Doc, start: int, end: int) -> bool:
+    """Whether ``start:end`` is one common word of the dictionary that is no name."""
+    tok = doc.tokens[doc.token_at(start)]
+    whole = tok.start == start and tok.end == end
+    common = tokens.frequency(tok.word) >= lexicon().common_word_frequency
+    return whole and common and tok.flag not in _PERSON_FLAGS
 
 
 def _other_name(doc: Doc, pos: int) -> tuple[int, int] | None:
