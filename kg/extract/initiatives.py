@@ -9,6 +9,7 @@ import re
 from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
+from kg.extract.draft import DraftEntity
 from kg.extract.lexicon import lexicon, longest_first
 from kg.extract.places import ADMIN_TYPES
 from kg.numbers import parse_chinese_number
@@ -349,6 +350,32 @@ def organizers(ctx: Context) -> None:
 _PARAGRAPH_REACH = 150  # how far a paragraph's area reaches to the initiatives after it
 
 
+def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention]) -> None:
+    """``leads`` or ``participatesIn`` the initiative named last before a person in their
+    paragraph, shortly before, when a word after the person's name says so (...开展“新春
+    送温暖”活动。书记乌云其其格带队, 街道领导高建平、宝音参加)."""
+    doc, b = ctx.doc, ctx.builder
+    lex = lexicon()
+    t = doc.text
+    starts = [m.start for m in ordered]
+    for hit in re.finditer(re.escape(person.label or "\0"), t):
+        tail = t[hit.end() : hit.end() + 20]
+        cut = re.match(r"(?:[、，,]?[\u4e00-\u9fff]{2,4}?)*?(?=[，,。；;])", tail)
+        words = tail[: cut.end()] if cut else tail
+        lead = next((w for w in lex.lead_after if w in words[:8]), None)
+        part = next((w for w in lex.take_part_after if w in words[:14]), None)
+        if lead is None and part is None:
+            continue
+        para = t.rfind("\n", 0, hit.start()) + 1
+        at = bisect.bisect_left(starts, hit.start()) - 1
+        if at < 0 or ordered[at].start < para or hit.start() - ordered[at].start > _PARAGRAPH_REACH:
+            continue
+        target = b.of(ordered[at])
+        if target is not None:
+            predicate = "leads" if lead is not None else "participatesIn"
+            b.fact(person.id, predicate, target.id, b.quote(ordered[at].start, hit.end()))
+
+
 def links(ctx: Context) -> None:
     """Relations of initiatives that the text states next to them: ``partOfInitiative`` for
     the parts of a numbered one; ``takesPlaceIn`` a place that begins the name (莲大片区临时
@@ -384,6 +411,11 @@ def links(ctx: Context) -> None:
             ):
                 start = p.start - (t[p.start - 1] == "在")
                 b.fact(e.id, "takesPlaceIn", area.id, b.quote(start, m.end))
+        own = t.rfind("在辖区", sentence, m.start)
+        by = e.props.get("organizedBy")
+        if own >= 0 and by and any(x.id == by and x.type in ("Subdistrict", "Town")
+                                   for x in b.entities):  # fmt: skip
+            b.fact(e.id, "takesPlaceIn", by, b.quote(own, m.end))  # 在辖区推行“绿色积分”
         end = doc.sentence_end(sentence)
         lo, hi = bisect.bisect_left(served_starts, m.end), bisect.bisect_left(served_starts, end)
         for served in served_at[lo:hi]:
@@ -411,6 +443,7 @@ def links(ctx: Context) -> None:
             if led is not None and target is not None:
                 span = b.quote(min(led.start, hit.start()), max(led.end, hit.end()))
                 b.fact(person.id, "leads", target.id, span)
+        _takes_part(ctx, person, ordered)
         posts = person.props.get("holds", [])
         for post in (x for x in b.entities if x.type == "Post" and x.id in posts):
             run = next((x for x in b.entities if x.id == post.props.get("postIn")), None)

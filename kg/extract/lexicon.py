@@ -63,6 +63,8 @@ class Lexicon:
     list_tails: tuple[str, ...]
     lead_verbs: tuple[str, ...]
     serve_verbs: tuple[str, ...]
+    lead_after: tuple[str, ...]
+    take_part_after: tuple[str, ...]
     triggers: tuple[str, ...]
     fillers: tuple[str, ...]
     quoted_heads: tuple[str, ...]
@@ -120,6 +122,8 @@ def lexicon() -> Lexicon:
         list_tails=longest_first(inits["list_tails"]),
         lead_verbs=longest_first(inits["lead_verbs"]),
         serve_verbs=longest_first(inits["serve_verbs"]),
+        lead_after=longest_first(inits["lead_after"]),
+        take_part_after=longest_first(inits["take_part_after"]),
         triggers=longest_first(inits["triggers"]),
         fillers=longest_first(inits["fillers"]),
         quoted_heads=longest_first(inits["quoted_heads"]),

@@ -131,9 +131,7 @@ def _first(ordered: tuple[list[int], list[Mention]], lo: int, hi: int) -> Mentio
     return mentions[at] if at < len(starts) and starts[at] < hi else None
 
 
-def _ordered(
-    ctx: Context, type_: str, mentions: list[Mention]
-) -> tuple[list[int], list[Mention]]:
+def _ordered(ctx: Context, type_: str, mentions: list[Mention]) -> tuple[list[int], list[Mention]]:
     """The mentions of a type in text order with their starts, made once per article."""
     key = ("metrics", type_)
     if key not in ctx.memo:
