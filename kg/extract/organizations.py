@@ -37,6 +37,9 @@ def find(ctx: Context) -> None:
                     continue
                 if e not in doc.bounds and e < len(t) and CJK.match(t[e]):
                     continue  # 中心工作: the word goes on
+                word = doc.tokens[doc.token_at(s0)]
+                if word.start < s0 and tokens.frequency(word.word) >= lex.common_word_frequency:
+                    continue  # 格局, 布局, 大局: the suffix ends a common word
                 s = doc.walk_back(
                     s0,
                     max_len=12,

@@ -181,11 +181,12 @@ def _word_starts(doc: Doc, at: int, end: int) -> bool:
 
 
 def _common_word(doc: Doc, start: int, end: int) -> bool:
-    """Whether ``start:end`` is one common word of the dictionary that is no name."""
+    """Whether ``start:end`` is, or is inside, one common word of the dictionary that is no
+    name (满意, 群众满意)."""
     tok = doc.tokens[doc.token_at(start)]
-    whole = tok.start == start and tok.end == end
+    inside = tok.start <= start and end <= tok.end
     common = tokens.frequency(tok.word) >= lexicon().common_word_frequency
-    return whole and common and tok.flag not in _PERSON_FLAGS
+    return inside and common and tok.flag not in _PERSON_FLAGS
 
 
 def _other_name(doc: Doc, pos: int) -> tuple[int, int] | None:
@@ -208,6 +209,8 @@ def _other_name(doc: Doc, pos: int) -> tuple[int, int] | None:
         if not ends_here and not t[end:].startswith(lex.followers):
             continue
         if any(c in NOT_GIVEN for c in name[1:]) or end not in doc.bounds:
+            continue
+        if _common_word(doc, pos, end):
             continue
         if any(len(x.word) > 1 and tokens.frequency(x.word) > 0
                for x in doc.tokens[doc.token_at(pos) : doc.token_at(end - 1) + 1]):  # fmt: skip
