@@ -16,3 +16,19 @@ def one_line(exc: BaseException, limit: int = 300) -> str:
     'KeyError'
     """
     return " ".join(str(exc).split())[:limit] or type(exc).__name__
+
+
+def show(value: object, limit: int = 40) -> str:
+    """A value as an error message shows it: kinds for containers, short reprs otherwise.
+
+    >>> show({"a": 1}), show(None), show("锦南街道"), show("x" * 50)[-4:]
+    ('a mapping', 'nothing', "'锦南街道'", "x...")
+    """
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    shown = repr(getattr(value, "value", value))
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."

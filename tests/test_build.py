@@ -9,8 +9,10 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg import export
-from kg.builder import build, entity_iri
-from kg.ontology import KG, KGR, entity_classes
+from kg.builder import build
+from kg.ontology import KG, KGR
+from kg.rdf import entity_iri
+from kg.schema import entity_classes
 
 IRI = re.compile(r"^https://w3id\.org/jiedao-kg/[A-Za-z0-9\-._~%/#]+$")
 

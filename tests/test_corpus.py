@@ -10,9 +10,9 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 
 from kg import text
-from kg.builder import entity_iri
 from kg.facts import number_in_text
 from kg.ontology import KG
+from kg.rdf import entity_iri
 from kg.store import query
 
 ROOT = Path(__file__).resolve().parent.parent

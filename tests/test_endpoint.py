@@ -469,8 +469,8 @@ def test_seed_graph_on_a_real_server_answers_every_competency_question_like_loca
     sparql_server, seed_build
 ):
     """Push the real seed build and ask every library question remotely and locally."""
-    from kg.builder import graph_iri
     from kg.endpoint import push
+    from kg.rdf import graph_iri
     from kg.sparql import named_queries
     from kg.store import query as local_query
 

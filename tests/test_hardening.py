@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -102,9 +103,7 @@ def test_an_endpoint_is_never_sent_an_update(text):
 
 
 def test_keywords_inside_strings_iris_and_comments_are_harmless(seed_build):
-    text = (
-        'SELECT ?s WHERE { ?s <urn:service/drop> "SERVICE DROP ALL INSERT" } # SERVICE DROP\n'
-    )
+    text = 'SELECT ?s WHERE { ?s <urn:service/drop> "SERVICE DROP ALL INSERT" } # SERVICE DROP\n'
     assert len(kg.query(seed_build, text)) == 0
     with hostile_server(_sparql_answer) as server:
         RemoteStore(server.url + "/sparql").query(text)
@@ -245,10 +244,8 @@ def test_loader_workers_die_with_a_killed_build(two_corpora, tmp_path):
 def _children(pid: int) -> set[int]:
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             found |= {int(c) for c in (task / "children").read_text().split()}
-        except OSError:
-            pass
     return found
 
 
@@ -339,7 +336,5 @@ def test_out_naming_a_file_and_output_naming_a_folder_are_one_line(tmp_path, cap
     assert a_file.read_text() == "mine"
     code, _, err = run(["export", "--data", str(DATA), "-o", str(tmp_path)], capsys)
     assert code == 1 and err == f"error: {tmp_path}: is a folder; name a file to write\n"
-    code, _, err = run(
-        ["export", "--data", str(DATA), "-o", str(a_file / "x.ttl")], capsys
-    )
+    code, _, err = run(["export", "--data", str(DATA), "-o", str(a_file / "x.ttl")], capsys)
     assert code == 1 and err.count("\n") == 1 and str(a_file) in err

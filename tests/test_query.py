@@ -59,8 +59,8 @@ def test_enterprises_served(seed_build):
 
 
 def test_evidence_of_one_fact(seed_build):
-    from kg.builder import entity_iri
     from kg.ontology import KG
+    from kg.rdf import entity_iri
 
     rows = query(seed_build, "evidence", s=entity_iri("lei-xinqian"), p=KG.holds).values()
     assert [r[4] for r in rows] == ["锦南街道党工委书记雷新钱"]
