@@ -67,7 +67,7 @@ has gold items scores precision 1.0, recall 0.0, F1 0.0. ``overall`` is the micr
 (``Person (any)``, ``Metric (value missing)``, ``Relation``) are not in it, as they would
 count entities twice or are not entities.
 
-Everything is ordered deterministically: classes in :data:`CLASS_ORDER`, articles by
+Everything is ordered deterministically: classes in :func:`class_order`, articles by
 gold file name, lists of misses in file order.
 """
 
@@ -91,11 +91,12 @@ from kg.schema import entity_classes
 from kg.schema import properties as fact_schema
 
 __all__ = [
-    "CLASS_ORDER",
     "ArticleResult",
     "Report",
     "Score",
+    "class_order",
     "clean",
+    "entity_order",
     "evaluate",
     "metric_key",
 ]
@@ -104,27 +105,16 @@ PERSON_ANY = "Person (any)"
 METRIC_MISSING = "Metric (value missing)"
 RELATION = "Relation"
 
-ENTITY_ORDER = (
-    "Official",
-    "Person",
-    "Enterprise",
-    "Organization",
-    "Province",
-    "City",
-    "District",
-    "Subdistrict",
-    "Town",
-    "Community",
-    "Place",
-    "Role",
-    "Post",
-    "Initiative",
-    "Metric",
-)
-"""Entity classes in report order; ``overall`` sums these (and any newer ontology class)."""
+def entity_order() -> tuple[str, ...]:
+    """Entity classes in report order: the schema's (:func:`kg.schema.entity_classes`);
+    ``overall`` sums these."""
+    return tuple(entity_classes())
 
-CLASS_ORDER = (*ENTITY_ORDER, PERSON_ANY, METRIC_MISSING, RELATION)
-"""Rows of the report. A class the ontology gains later is scored after ``Metric``."""
+
+def class_order() -> tuple[str, ...]:
+    """Rows of the report: the entity classes, then the derived rows."""
+    return (*entity_order(), PERSON_ANY, METRIC_MISSING, RELATION)
+
 
 COLUMNS = ["class", "gold", "pred", "tp", "fp", "fn", "precision", "recall", "F1"]
 
@@ -236,7 +226,7 @@ class ArticleResult:
 
 @dataclass(frozen=True)
 class Report:
-    """Scores per class (:data:`CLASS_ORDER`), overall, per article and per relation."""
+    """Scores per class (:func:`class_order`), overall, per article and per relation."""
 
     scores: list[Score]
     overall: Score
@@ -276,7 +266,7 @@ class Report:
         if problems:
             lines.append(f"{problems} problem(s) kg build would refuse in the drafts (not scored)")
         lines.append(
-            f"overall: micro-average of {ENTITY_ORDER[0]}..{ENTITY_ORDER[-1]}; "
+            f"overall: micro-average of the entity classes ({', '.join(entity_order())}); "
             f"{PERSON_ANY}, {METRIC_MISSING} and {RELATION} are not in it"
         )
         return "\n".join(lines)
@@ -708,9 +698,8 @@ def evaluate(
 
     gold_side = _Side(gold_files)
     pred_side = _Side(pred_files, kept_gold)
-    extra_classes = sorted(set(entity_classes()) - set(ENTITY_ORDER) - {"AdministrativeArea"})
-    entity_order = [*ENTITY_ORDER, *extra_classes]
-    row_order = [*entity_order, PERSON_ANY, METRIC_MISSING]
+    entities = entity_order()
+    row_order = [*entities, PERSON_ANY, METRIC_MISSING]
     predicates = sorted(k for k, spec in fact_schema().items() if spec.kind == "entity")
     # Value-missing metrics have a comparison of their own; every other row shares names.
     entity_rules = {cls: _compatible for cls in row_order} | {METRIC_MISSING: _compatible_missing}
@@ -766,7 +755,7 @@ def evaluate(
     relation_totals = [
         _total(p, (r for a in results for r in a.relations if r.cls == p)) for p in used
     ]
-    overall = _total("overall", (s for s in totals if s.cls in entity_order))
+    overall = _total("overall", (s for s in totals if s.cls in entities))
     return Report(
         scores=totals,
         overall=overall,

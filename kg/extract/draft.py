@@ -11,8 +11,9 @@ import yaml
 from kg import text
 from kg.extract.claims import Mention
 from kg.extract.doc import Doc
+from kg.extract.lexicon import classes
 
-__all__ = ["TYPE_ORDER", "Builder", "Draft", "DraftEntity"]
+__all__ = ["Builder", "Draft", "DraftEntity"]
 
 HEADER = """\
 # MACHINE DRAFT written by `kg extract` (kg.extract) from {file}.
@@ -22,13 +23,6 @@ HEADER = """\
 # the classification (Official or Person, Enterprise or not) is not. docs/facts.md is the
 # format.
 """
-
-TYPE_ORDER = (
-    "Province", "City", "District", "Subdistrict", "Town", "Community", "Place", "Role",
-    "Post", "Official", "Person", "Enterprise", "Organization", "Initiative", "Metric",
-)  # fmt: skip
-"""The order of the sections of a draft."""
-
 
 @dataclass
 class DraftEntity:
@@ -75,7 +69,8 @@ class Draft:
         out.append("")
         out.append("entities:" if self.entities else "entities: []")
         current = None
-        for e in sorted(self.entities, key=lambda e: TYPE_ORDER.index(e.type)):
+        order = classes().order  # the sections of a draft, in the schema's order
+        for e in sorted(self.entities, key=lambda e: order.index(e.type)):
             if e.type != current:
                 current = e.type
                 out.append(f"  # {'-' * 60} {e.type}")

@@ -11,7 +11,7 @@ from kg.extract.context import Context
 from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
 from kg.extract.draft import DraftEntity
 from kg.extract.lexicon import lexicon, longest_first
-from kg.extract.places import ADMIN_TYPES
+from kg.extract.places import admin_types
 from kg.numbers import parse_chinese_number
 
 __all__ = ["find", "links", "organizers"]
@@ -404,7 +404,7 @@ def links(ctx: Context) -> None:
             if area is None or p.end > m.end or p.start < sentence:
                 continue
             if p.start == m.start and p.end < m.end:  # the name begins with the place
-                if p.type not in ADMIN_TYPES:  # 湖墅老墙门: a subdistrict's, not a place's
+                if p.type not in admin_types():  # 湖墅老墙门: a subdistrict's, not a place's
                     e.props.setdefault("takesPlaceIn", area.id)
             elif p.end <= m.start and (
                 t[max(0, p.start - 1) : p.start] == "在" or t.startswith("有", p.end)

@@ -16,7 +16,7 @@ import yaml
 
 from kg.ontology import resource_dir
 
-__all__ = ["Lexicon", "lexicon", "longest_first", "read_words"]
+__all__ = ["Classes", "Lexicon", "classes", "lexicon", "longest_first", "read_words"]
 
 
 def longest_first(words: Iterable[str]) -> tuple[str, ...]:
@@ -71,6 +71,38 @@ class Lexicon:
     context_heads: tuple[str, ...]
     not_initiatives: frozenset[str]
     quote_marks: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Classes:
+    """What the rules need to know of the ontology's classes (from :mod:`kg.schema`):
+    the entity classes in display order, and the division level of each area class."""
+
+    order: tuple[str, ...]
+    levels: dict[str, str]
+
+    def at_level(self, *levels: str) -> frozenset[str]:
+        """The area classes of these division levels (``"district"``, ``"township"``...)."""
+        return frozenset(name for name, level in self.levels.items() if level in levels)
+
+
+@functools.cache
+def classes() -> Classes:
+    """:mod:`kg.schema`'s answer, kept in :mod:`kg.cache` under the ontology files' content
+    (reading the ontology with rdflib costs a third of a second, more than all the
+    extractor's other start-up)."""
+    from kg import cache
+
+    folder = resource_dir("ontology")
+    sources = [(folder / name).read_text("utf-8") for name in ("kg.ttl", "classes.ttl")]
+
+    def make() -> tuple[list[str], dict[str, str]]:
+        from kg import schema
+
+        return list(schema.entity_classes()), dict(schema.division_levels())
+
+    order, levels = cache.marshalled(f"classes-{cache.key('1', *sources)}.marshal", make)
+    return Classes(tuple(order), dict(levels))
 
 
 @functools.cache

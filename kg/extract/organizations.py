@@ -10,7 +10,7 @@ from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK
 from kg.extract.lexicon import lexicon, longest_first
-from kg.extract.places import ADMIN_TYPES
+from kg.extract.places import admin_types
 
 __all__ = ["find", "public"]
 
@@ -25,7 +25,7 @@ def find(ctx: Context) -> None:
     lex = lexicon()
     t = doc.text
     found: list[Mention] = []
-    place_at = {m.end: m for m in ctx.places if m.type in ADMIN_TYPES}
+    place_at = {m.end: m for m in ctx.places if m.type in admin_types()}
 
     branch = re.compile(rf"[\u4e00-\u9fff]{{2,3}}?(?:{'|'.join(lex.branch_suffixes)})")
     strong = longest_first(lex.org_suffixes)

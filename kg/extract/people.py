@@ -24,7 +24,7 @@ from kg.extract.doc import CJK, NOT_GIVEN, Doc
 from kg.extract.draft import DraftEntity
 from kg.extract.lexicon import lexicon, longest_first
 from kg.extract.organizations import public
-from kg.extract.places import ADMIN_TYPES
+from kg.extract.places import admin_types
 
 __all__ = ["find"]
 
@@ -247,7 +247,7 @@ def _official(organ: str, position: str, where: Mention | None) -> bool:
         return True
     if where is not None and where.type == "Organization":
         return public(where)  # 派出所所长 yes, 医院主任 no
-    return where is not None and where.type in ADMIN_TYPES | {"Community"}
+    return where is not None and where.type in admin_types() | {"Community"}
 
 
 def find(ctx: Context) -> None:

@@ -20,24 +20,36 @@ from kg.extract import tokens
 from kg.extract.claims import Claims, Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, FUNCTION, NAME_FLAGS, STREET, Doc
-from kg.extract.lexicon import lexicon, read_words
+from kg.extract.lexicon import classes, lexicon, read_words
 
-__all__ = ["ADMIN_TYPES", "claim", "communities", "entities", "find", "locate"]
+__all__ = ["admin_types", "claim", "communities", "entities", "find", "locate"]
 
-ADMIN_TYPES = frozenset({"Province", "City", "District", "Subdistrict", "Town"})
 _LEVELS = ("province", "city", "district", "township")
-_LEVEL_TYPE = {"province": "Province", "city": "City", "district": "District"}
 _SUBDISTRICT_ENDS = ("街道", "办事处")
 # Tags a one-character word inside an area's name may have: 湾 (zg), 南 (f), 新 (a).
 _AREA_NAME_FLAGS = frozenset({"zg", "f", "a", "s"})
-_RANK = {"Province": 0, "City": 1, "District": 2, "Subdistrict": 3, "Town": 3}
+
+
+@functools.cache
+def admin_types() -> frozenset[str]:
+    """The classes of the division table's levels (Province ... Subdistrict, Town), as the
+    schema gives them; a Community (village level) is not one."""
+    return classes().at_level(*_LEVELS)
+
+
+def _rank(type_: str) -> int:
+    """How far down the hierarchy a class is (province 0, city 1 ... township 3)."""
+    level = classes().levels.get(type_)
+    return _LEVELS.index(level) if level in _LEVELS else len(_LEVELS)
 
 
 def level_type(name: str, level: str) -> str:
-    """The class of a division of the table: a township is a 街道 or a town (镇, 乡)."""
+    """The class of a division of the table: a township is a 街道 (Subdistrict) or a town (镇,
+    乡: Town); the other levels have one class each in the schema."""
     if level == "township":
         return "Subdistrict" if name.endswith(_SUBDISTRICT_ENDS) else "Town"
-    return _LEVEL_TYPE[level]
+    (kind,) = classes().at_level(level)
+    return kind
 
 
 def _stems(name: str, level: str) -> list[str]:
@@ -394,7 +406,7 @@ def entities(ctx: Context) -> None:
         if m.alt and m.alt not in e.alt_labels:
             e.alt_labels.append(m.alt)
     for parent, child in itertools.pairwise(ordered):
-        if child.start != parent.end or _RANK.get(parent.type, 9) >= _RANK.get(child.type, 0):
+        if child.start != parent.end or _rank(parent.type) >= _rank(child.type):
             continue
         pc, cc = codes.get(parent.label), codes.get(child.label)
         if pc and cc and pc not in {d.code for d in gazetteer.chain(cc)[1:]}:
@@ -437,8 +449,8 @@ def locate(ctx: Context) -> None:
     or begins with it (张槎古灶村: partOf 张槎街道; 锦南街道水岸阳光小区, 阜新路街道人社中心:
     locatedIn); the quote then shows both."""
     b = ctx.builder
-    by_end = {m.end: m for m in ctx.places if m.type in ADMIN_TYPES}
-    by_start = {m.start: m for m in ctx.places if m.type in ADMIN_TYPES}
+    by_end = {m.end: m for m in ctx.places if m.type in admin_types()}
+    by_start = {m.start: m for m in ctx.places if m.type in admin_types()}
     t = ctx.doc.text
     subs = ctx.subdistricts()
     for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
