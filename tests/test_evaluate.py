@@ -280,8 +280,10 @@ def test_table_and_json(tmp_path: Path) -> None:
     assert rows[-1][0] == "overall"
     names = [r[0] for r in rows[1:-1]]
     # The schema's order; classes absent on both sides (City, Community, ...) are left out.
-    present = {"Official", "Person", "Enterprise", "District", "Subdistrict", "Role", "Post",
-               "Initiative", "Metric", "Person (any)", "Metric (value missing)", "Relation"}  # fmt: skip
+    present = {
+        "Official", "Person", "Enterprise", "District", "Subdistrict", "Role", "Post",
+        "Initiative", "Metric", "Person (any)", "Metric (value missing)", "Relation",
+    }  # fmt: skip
     assert names == [c for c in ev.class_order() if c in present]
     assert names[-3:] == ["Person (any)", "Metric (value missing)", "Relation"]
     assert rows[1] == ["Official", "1", "2", "1", "1", "0", "0.500", "1.000", "0.667"]
