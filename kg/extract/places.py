@@ -442,6 +442,44 @@ def _roundup(ctx: Context) -> None:
 
 
 _OWN_AREA = ("辖区",)
+_SETTLED = re.compile(r"(?:位于|坐落于|地处)$")
+_MOVED_IN = re.compile(r"[^，,。；;]{0,12}?(?:落户|入驻|落地)(?:在|于|到)?")
+
+
+def _settled(ctx: Context, by_end: dict[int, Mention]) -> None:
+    """``locatedIn`` for an enterprise the text places in an area: written right after it
+    (荷塘湾街道湘潭华锐电机有限公司), after 位于/地处 it and 的 (位于梅溪湾街道的...), after 辖区
+    (辖区企业苏州澄新..., 辖区湘江宾馆: the 街道's), or moving in (...相继落户街道)."""
+    b, t = ctx.builder, ctx.doc.text
+    areas = [m for m in ctx.places if m.type in ("Subdistrict", "Town")]
+    only = areas[0] if len({m.label for m in areas}) == 1 else None
+    for m in ctx.enterprises:
+        entity = b.of(m)
+        if entity is None or "locatedIn" in entity.props or m.alt is not None:
+            continue
+        place, span = by_end.get(m.start), (m.start, m.end)
+        if place is not None:
+            span = (place.start, m.end)
+        elif t.endswith("的", 0, m.start) and m.start - 1 in by_end:
+            before = by_end[m.start - 1]
+            if _SETTLED.search(t, max(0, before.start - 3), before.start):
+                place, span = before, (max(0, before.start - 3), m.end)
+        if place is None:
+            own = t.rfind("辖区", max(0, m.start - 8), m.start)
+            if own >= 0 and not any(c in "，,。；;" for c in t[own : m.start]):
+                earlier = [a for a in areas if a.end <= own]
+                place, span = (earlier[-1] if earlier else only), (own, m.end)
+        if place is None:
+            moved = _MOVED_IN.match(t, m.end)
+            if moved is not None:
+                after = next((a for a in areas if a.start == moved.end()), None)
+                bare = t.startswith("街道", moved.end())
+                place = after or (only if bare else None)
+                span = (m.start, moved.end() + (len(after.label) if after else 2))
+        area = b.of(place)
+        if area is None or area.id == entity.id or place.type not in ("Subdistrict", "Town"):
+            continue
+        b.fact(entity.id, "locatedIn", area.id, b.quote(*span))
 
 
 def locate(ctx: Context) -> None:
@@ -453,6 +491,7 @@ def locate(ctx: Context) -> None:
     by_start = {m.start: m for m in ctx.places if m.type in admin_types()}
     t = ctx.doc.text
     subs = ctx.subdistricts()
+    _settled(ctx, by_end)
     for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
         place = by_end.get(m.start) or (by_start.get(m.start) if m.type == "Organization" else None)
         if place is None and m.type == "Community" and t.startswith(_OWN_AREA, m.start - 2):
