@@ -22,9 +22,19 @@ MAX_QUERY_BYTES = 8 << 20
 
 
 def _fail(message: str) -> None:
+    from kg.present import terminal
+
     for line in message.splitlines() or [message]:
+        line = terminal(line)  # a label in a message must not drive the terminal
         click.echo(f"error: {line}" if not line.startswith("error") else line, err=True)
     raise SystemExit(1)
+
+
+def _warn(problems: Any) -> None:
+    from kg.present import terminal
+
+    for problem in problems:
+        click.echo(f"warning: {terminal(problem)}", err=True)
 
 
 class ProgressBars:
@@ -141,6 +151,7 @@ def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | 
         click.echo(f"wrote {path} ({size:,} bytes)")
     for note in done.notes:
         click.echo(f"note: {note}", err=True)
+    _warn(done.warnings)
 
 
 @cli.command()
@@ -148,6 +159,7 @@ def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | 
 def validate(data: Path) -> None:
     """Check fact files, quotes and SHACL shapes without writing anything."""
     result = _load(data)
+    _warn(result.corpus.warnings)
     entities = sum(1 for _ in result.corpus.entities())
     click.echo(
         f"ok: {len(result.corpus.files)} fact files, {entities} entities, "
@@ -447,9 +459,13 @@ def extract(articles: tuple[Path, ...], out: Path | None, force: bool, name: str
         raise click.UsageError("several articles need --out DIR (one draft file each)")
     if sum(str(a) == "-" for a in articles) > 1:
         raise click.UsageError("'-' (stdin) can be given once")
-    stdin = sys.stdin.buffer
+    from kg.text import MAX_TEXT_BYTES
+
+    stdin = sys.stdin.buffer  # read up to one byte past the limit: a larger input is refused
     sources = [
-        batch.Article.of_bytes(stdin.read(), name) if str(a) == "-" else batch.Article.at(a)
+        batch.Article.of_bytes(stdin.read(MAX_TEXT_BYTES + 1), name)
+        if str(a) == "-"
+        else batch.Article.at(a)
         for a in articles
     ]
     failed = 0

@@ -31,7 +31,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import httpx
 import pyoxigraph as ox
@@ -232,7 +232,7 @@ def _file_payloads(path: Path, graph: str | None) -> list[tuple[str | None, byte
             raise ValueError(f"{path} holds named graphs; graph= is for a file of triples")
         graphs = {_check_graph_iri(graph): graphs.get(None, {})}
     return [
-        (target, ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES))
+        (target, ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"")
         for target, triples in graphs.items()
         if triples
     ]
@@ -331,7 +331,9 @@ def ask(
                 if form in SELECT_FORMS:
                     if media_type not in (RESULTS_JSON, "application/json"):
                         raise EndpointError(f"{shown}: expected {RESULTS_JSON}, got {media_type!r}")
-                    parsed = ox.parse_query_results(stream, format=ox.QueryResultsFormat.JSON)
+                    parsed = ox.parse_query_results(
+                        cast(IO[bytes], stream), format=ox.QueryResultsFormat.JSON
+                    )
                     cap = response.headers.get("x-sparql-maxrows")
                     yield _Capcheck(parsed, int(cap), shown) if cap and cap.isdigit() else parsed
                 else:
@@ -341,7 +343,7 @@ def ask(
                             f"{shown}: expected N-Triples or Turtle, got {media_type!r}; "
                             "RDF/XML and JSON-LD answers are not read"
                         )
-                    yield (quad.triple for quad in ox.parse(stream, format=fmt))
+                    yield (quad.triple for quad in ox.parse(cast(IO[bytes], stream), format=fmt))
             except (SyntaxError, ValueError) as exc:
                 if isinstance(exc, EndpointError | QueryError):
                     raise

@@ -16,7 +16,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from kg.errors import show as _show
 from kg.schema import PropertySpec, entity_classes, properties, superclasses
 
 MAX_FACT_FILE_BYTES = 5_000_000
+MAX_DEPTH = 20
+"""Deepest YAML nesting accepted (a fact file needs four levels)."""
 MAX_ARTICLE_BYTES = 20_000_000
 ID_PATTERN = re.compile(r"^[^\W_][\w.-]{0,199}$")
 ARTICLE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -57,6 +59,8 @@ class Where:
 class Problem:
     where: Where
     message: str
+    warning: bool = False
+    """A warning does not stop the build; it is shown as ``warning: …``."""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -133,11 +137,17 @@ class FactFile:
     article: Article
     entities: list[Entity]
     facts: list[Fact]
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
 class Corpus:
     files: list[FactFile]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """What the fact files say that is allowed but probably wrong, in file order."""
+        return sorted(w for f in self.files for w in f.warnings)
 
     @functools.cached_property
     def articles(self) -> dict[str, Article]:
@@ -295,6 +305,13 @@ def _compose_fast(source: str, path: str, problems: list[Problem]) -> _Node:
                 tag = resolver.resolve(kind or yaml.SequenceNode, None, event.implicit)
             if tag not in STANDARD_TAGS:
                 problems.append(Problem(where, f"YAML tag {tag!r} is not allowed in fact files"))
+            if len(stack) >= MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep; a fact file needs at most 4",
+                    event.start_mark,
+                )
             stack.append(([], where, kind is not None))
             continue
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -313,16 +330,10 @@ def _compose_fast(source: str, path: str, problems: list[Problem]) -> _Node:
 
 
 def read_utf8(path: Path, limit: int) -> str:
-    """Read a file people wrote by hand: bounded size, strict UTF-8, no BOM, NFC."""
-    where = Where(str(path))
+    """Read a file people wrote by hand: a regular file, bounded size (checked while
+    reading, not by ``stat``), strict UTF-8, no BOM, NFC."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FactError([Problem(where, f"cannot read file: {exc.strerror}")]) from None
-    if size > limit:
-        raise FactError([Problem(where, f"file is {size} bytes, more than the {limit} allowed")])
-    try:
-        return text.read_article(path)
+        return text.read_article(path, limit)
     except text.ArticleError as exc:
         raise FactError([Problem(Where(str(path), exc.line, exc.col), exc.reason)]) from None
 
@@ -341,7 +352,7 @@ def parse_yaml(path: Path) -> _Node:
             try:
                 root = _compose_fast(source, name, problems)
             except yaml.MarkedYAMLError as exc:
-                if "not allowed in fact files" in str(exc.problem):
+                if any(ours in str(exc.problem) for ours in ("not allowed in", "nested more")):
                     raise
                 # libyaml's messages are terser; PyYAML's parser says the same, better.
                 problems = []
@@ -354,6 +365,8 @@ def parse_yaml(path: Path) -> _Node:
         raise FactError([Problem(_where(name, mark), f"invalid YAML: {reason}")]) from None
     except yaml.YAMLError as exc:
         raise FactError([Problem(Where(name), f"invalid YAML: {exc}")]) from None
+    except RecursionError:
+        raise FactError([Problem(Where(name), "invalid YAML: nested too deeply")]) from None
     if problems:
         raise FactError(problems)
     return root
@@ -385,11 +398,26 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """``"did you mean 'label'? "`` for a near miss among ``known``, else nothing.
+
+    >>> did_you_mean("lable", ["label", "quote"]), did_you_mean("xyz", ["label"])
+    ("did you mean 'label'? ", '')
+    """
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
 def _unknown_keys(node: _Node, allowed: set[str], what: str, problems: list[Problem]) -> None:
     for key, child in node.value.items():
         if key not in allowed:
             hint = ", ".join(sorted(allowed))
-            problems.append(Problem(child.where, f"unknown key '{key}' in {what}; allowed: {hint}"))
+            guess = did_you_mean(key, allowed)
+            problems.append(
+                Problem(child.where, f"unknown key '{key}' in {what}; {guess}allowed: {hint}")
+            )
 
 
 def _text(node: _Node | None, what: str, problems: list[Problem], where: Where) -> str | None:
@@ -434,7 +462,61 @@ def _check_id(node: _Node | None, what: str, problems: list[Problem], where: Whe
             )
         )
         return None
+    if mixed := _mixed_scripts(value):
+        problems.append(
+            Problem(
+                node.where,  # type: ignore[union-attr]
+                f"'{what}' {value!r} mixes {mixed} letters; it may look like another id "
+                "but is not the same (write it in one script)",
+                warning=True,
+            )
+        )
     return value
+
+
+_LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _mixed_scripts(value: str) -> str | None:
+    """Latin, Cyrillic and Greek letters in one id: ``lеi-xinqian`` (with a Cyrillic е)
+    looks like ``lei-xinqian`` but is another id, so another node.
+
+    >>> _mixed_scripts("lei-xinqian"), _mixed_scripts("l\u0435i-xinqian")
+    (None, 'Latin and Cyrillic')
+    """
+    import unicodedata
+
+    scripts = {
+        script
+        for ch in value
+        if ch.isalpha()
+        for script in [unicodedata.name(ch, "").split(" ")[0]]
+        if script in _LOOKALIKE_SCRIPTS
+    }
+    if len(scripts) < 2:
+        return None
+    return " and ".join(s.title() for s in _LOOKALIKE_SCRIPTS if s in scripts)
+
+
+def _label_warnings(entity_where: Where, labels: list[tuple[str, Where]]) -> list[Problem]:
+    """Invisible and direction-changing characters in a label: it would display as
+    something other than what it is (``U+202E`` reverses what follows)."""
+    found = []
+    for label, where in labels:
+        hit = text.INVISIBLE.search(label)
+        if hit:
+            import unicodedata
+
+            name = unicodedata.name(hit.group(), "invisible character")
+            found.append(
+                Problem(
+                    where,
+                    f"label {label!r} holds an invisible U+{ord(hit.group()):04X} {name}; it "
+                    "displays differently from what it is (remove it)",
+                    warning=True,
+                )
+            )
+    return found
 
 
 # ---------------------------------------------------------------- one file
@@ -487,9 +569,10 @@ def load_file(path: Path, articles_dir: Path) -> FactFile:
             fact = _load_fact(item, article.id if article else "?", problems)
             if fact is not None:
                 facts.append(fact)
-    if problems or article is None:
-        raise FactError(problems)
-    return FactFile(path, article, entities, facts)
+    errors = [p for p in problems if not p.warning]
+    if errors or article is None:
+        raise FactError(errors)
+    return FactFile(path, article, entities, facts, [p for p in problems if p.warning])
 
 
 def _load_article(node: _Node, articles_dir: Path, problems: list[Problem]) -> Article | None:
@@ -520,6 +603,9 @@ def _load_article(node: _Node, articles_dir: Path, problems: list[Problem]) -> A
                 problems.append(
                     Problem(pub.value["date"].where, f"'date' {published!r} must be YYYY-MM-DD")
                 )
+                published = None
+            elif published is not None and (wrong := schema.real_date_problem(published)):
+                problems.append(Problem(pub.value["date"].where, f"'date' {wrong}"))
                 published = None
             published_quote = _quote(pub.value, pub.where, problems)
     if article_id is None or file_name is None or title is None:
@@ -590,7 +676,8 @@ def _load_entity(node: _Node, article: str, problems: list[Problem]) -> Entity |
         problems.append(
             Problem(
                 m["type"].where,
-                f"unknown type '{type_name}'; known types: " + ", ".join(sorted(classes)),
+                f"unknown type '{type_name}'; {did_you_mean(type_name, classes)}known types: "
+                + ", ".join(sorted(classes)),
             )
         )
         type_name = None
@@ -603,6 +690,9 @@ def _load_entity(node: _Node, article: str, problems: list[Problem]) -> Entity |
             value = _text(alt, "altLabels", problems, alt.where)
             if value is not None:
                 alt_labels.append(value)
+                problems.extend(_label_warnings(node.where, [(value, alt.where)]))
+    if label is not None:
+        problems.extend(_label_warnings(node.where, [(label, m["label"].where)]))
     quote = _quote(m, node.where, problems)
     props: dict[str, list[Value]] = {}
     for key, child in m.items():
@@ -632,7 +722,8 @@ def _load_fact(node: _Node, article: str, problems: list[Problem]) -> Fact | Non
             problems.append(
                 Problem(
                     m["predicate"].where,
-                    f"unknown predicate '{predicate}'; known: " + ", ".join(sorted(specs)),
+                    f"unknown predicate '{predicate}'; {did_you_mean(predicate, specs)}known: "
+                    + ", ".join(sorted(specs)),
                 )
             )
     obj = m.get("object")
@@ -665,10 +756,12 @@ def _check_value(spec: PropertySpec, node: _Node, problems: list[Problem]) -> bo
             return False
         allowed = concepts(spec.range)  # type: ignore[arg-type]
         if node.value not in allowed:
+            guess = did_you_mean(str(node.value), allowed).strip()
             problems.append(
                 Problem(
                     node.where,
-                    f"{what} must be one of {', '.join(sorted(allowed))}, not {node.value!r}",
+                    f"{what} must be one of {', '.join(sorted(allowed))}, not {node.value!r}"
+                    + (f"; {guess}" if guess else ""),
                 )
             )
             return False
@@ -705,10 +798,9 @@ def load_corpus(data_dir: Path, progress: Progress | None = None) -> Corpus:
         raise FactError(
             [Problem(Where(str(facts_dir)), "no facts directory here; expected data/facts/*.yaml")]
         )
-    paths = sorted(facts_dir.glob("*.yaml")) + sorted(facts_dir.glob("*.yml"))
-    if not paths:
+    paths, problems = fact_file_paths(facts_dir)
+    if not paths and not problems:
         raise FactError([Problem(Where(str(facts_dir)), "no fact files (*.yaml) found")])
-    problems: list[Problem] = []
     files: list[FactFile] = []
     file_problems: list[Problem] = []
     for done, (loaded, found) in enumerate(_load_and_check(paths, articles_dir), 1):
@@ -725,6 +817,33 @@ def load_corpus(data_dir: Path, progress: Progress | None = None) -> Corpus:
     if problems:
         raise FactError(problems)
     return corpus
+
+
+def fact_file_paths(facts_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The fact files of a folder, in name order, and problems with the folder's entries.
+
+    Hidden files are skipped: editors and file managers leave them (``.#000.yaml`` Emacs
+    locks, ``._000.yaml`` macOS forks, ``.000.yaml.swp``). A fact file that is a symlink
+    to somewhere outside the facts folder is refused, as an article path outside
+    ``articles/`` is: the data folder is what the build reads, nothing else.
+    """
+    base = facts_dir.resolve()
+    paths: list[Path] = []
+    problems: list[Problem] = []
+    for path in sorted(facts_dir.iterdir()):
+        if path.name.startswith(".") or path.suffix not in (".yaml", ".yml"):
+            continue
+        if path.is_symlink() and base not in path.resolve().parents:
+            problems.append(
+                Problem(
+                    Where(str(path)),
+                    f"is a symlink to {path.resolve()}, outside {facts_dir}; copy the file "
+                    "into the facts folder instead",
+                )
+            )
+            continue
+        paths.append(path)
+    return paths, problems
 
 
 PARALLEL_FROM_FILES = 64
@@ -858,6 +977,34 @@ def check_file(f: FactFile) -> list[Problem]:
         problems.extend(_label_problems(entity, raw))
         problems.extend(_metric_problems(entity, raw))
         problems.extend(_division_problems(entity))
+        for key, values in entity.props.items():
+            problems.extend(_date_problems(key, values, entity.quote, raw))
+    for fact in f.facts:
+        problems.extend(_date_problems(fact.predicate.raw, [fact.object], fact.quote, raw))
+    return problems
+
+
+def _date_problems(key: str, values: list[Value], quote: Quote, raw: str) -> list[Problem]:
+    """A date must be written in its quote, as a number must: ``--02-11`` needs a 2 and
+    an 11 in the sentence (``2月11日``, ``二月十一日``), ``2020-04`` a 2020 and a 4."""
+    from kg.ontology import KG
+
+    spec = properties().get(key)
+    if spec is None or spec.range != KG.DateOrPart or quote.span == (0, 0):
+        return []
+    quoted = raw[quote.span[0] : quote.span[1]]
+    problems = []
+    for value in values:
+        parts = [str(int(p)) for p in str(value.raw).lstrip("-").split("-") if p.isdigit()]
+        missing = [p for p in parts if not number_in_text(p, quoted)]
+        if missing:
+            problems.append(
+                Problem(
+                    value.where,
+                    f"the date {value.raw} is not written in the quote ({', '.join(missing)} "
+                    "missing); quote the words that give the date",
+                )
+            )
     return problems
 
 

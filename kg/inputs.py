@@ -53,8 +53,14 @@ def open_regular(path: str | Path, what: str = "file") -> BinaryIO:
 
 
 def read_bytes(path: str | Path, *, limit: int, what: str = "file") -> bytes:
-    """The bytes of a regular file, at most ``limit`` of them (else :class:`InputError`)."""
+    """The bytes of a regular file, at most ``limit`` of them (else :class:`InputError`).
+
+    A file whose size already says it is too large is refused before any byte is read;
+    the read is bounded all the same (a file can grow while it is read)."""
     with open_regular(path, what) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise InputError(f"{path}: {what} is {size:,} bytes, more than the {limit:,} allowed")
         return _bounded(handle, limit, f"{path}: {what}")
 
 

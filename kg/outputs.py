@@ -11,6 +11,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg import publish
 from kg.facts import Progress
@@ -31,6 +32,8 @@ class Outputs:
     store: Path | None = None
     triples: int = 0
     notes: list[str] = field(default_factory=list)
+    warnings: list[Any] = field(default_factory=list)
+    """What the fact files say that is allowed but probably wrong (:class:`kg.facts.Problem`)."""
 
 
 def build_outputs(
@@ -56,7 +59,7 @@ def build_outputs(
 
     tick = progress or (lambda step, done, total: None)
     result = build_corpus(load_corpus(data, progress), progress)
-    done = Outputs(triples=result.triple_count)
+    done = Outputs(triples=result.triple_count, warnings=result.corpus.warnings)
     with publish.build_outputs(out) as staging, ThreadPoolExecutor(max_workers=1) as pool:
         # rudof releases the GIL: the shapes are checked while the files are rendered.
         checked = pool.submit(check_build_shapes, result) if shapes else None

@@ -70,7 +70,7 @@ def _alive(pid: int) -> bool:
 def _stale(name: str, pattern: re.Pattern[str]) -> bool:
     """Whether ``name`` is one of our temporaries whose writer is dead."""
     match = pattern.fullmatch(name)
-    return bool(match) and not _alive(int(match["pid"]))
+    return match is not None and not _alive(int(match["pid"]))
 
 
 def _remove(path: Path) -> None:

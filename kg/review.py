@@ -186,13 +186,13 @@ class Workspace:
         for name in names:
             if not ARTICLE_NAME.match(name):
                 continue
-            f = covered.get(name)
+            cover = covered.get(name)
             out.append(
                 {
                     "file": name,
-                    "id": f.article.id if f else None,
-                    "title": f.article.title if f else None,
-                    "facts": self.display_path(f.path) if f else None,
+                    "id": cover.article.id if cover else None,
+                    "title": cover.article.title if cover else None,
+                    "facts": self.display_path(cover.path) if cover else None,
                 }
             )
         return out
@@ -651,7 +651,7 @@ def schema_json() -> dict[str, Any]:
             "labels": labels(iri),
             "color": info.style.color,
             "composedLabel": info.composed_label,
-            "is": sorted(short(c) for c in schema.superclasses(iri)),
+            "is": sorted(str(short(c)) for c in schema.superclasses(iri)),
         }
     properties = {}
     for key, spec in schema.properties().items():

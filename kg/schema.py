@@ -146,7 +146,7 @@ def classes() -> dict[str, ClassInfo]:
         found.append(
             ClassInfo(
                 name=_local(iri),
-                iri=URIRef(iri),
+                iri=URIRef(str(iri)),
                 label=_label(graph, iri, "zh"),
                 label_en=_label(graph, iri, "en"),
                 order=int(value(KG.order, 10_000)),
@@ -219,9 +219,9 @@ def properties() -> dict[str, PropertySpec]:
             kind = "concept"
         else:
             kind = "entity"
-        iri = URIRef(prop)
+        iri = URIRef(str(prop))
         specs[str(key)] = PropertySpec(
-            str(key), iri, kind, URIRef(rng) if rng else None, _label(graph, iri, "zh")
+            str(key), iri, kind, URIRef(str(rng)) if rng else None, _label(graph, iri, "zh")
         )
     return dict(sorted(specs.items()))
 
@@ -239,8 +239,8 @@ def concepts(concept_class: URIRef) -> dict[str, URIRef]:
     """Concepts of a class by ``skos:notation`` (``more-than`` -> ``kg:MoreThan``)."""
     graph = _graph()
     return {
-        str(graph.value(c, SKOS.notation)): URIRef(c)
-        for c in sorted(graph.subjects(RDF.type, concept_class))
+        str(graph.value(c, SKOS.notation)): URIRef(str(c))
+        for c in sorted(graph.subjects(RDF.type, concept_class), key=str)
     }
 
 
@@ -325,6 +325,11 @@ def _date_form(value: Any) -> tuple[URIRef, tuple[str, ...]] | None:
         if match:
             return datatype, match.groups()
     return None
+
+
+def real_date_problem(value: str) -> str | None:
+    """What is wrong with a date or part of one, or ``None`` (see :func:`_date_problem`)."""
+    return _date_problem(value)
 
 
 def _date_problem(value: Any) -> str | None:

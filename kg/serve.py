@@ -270,13 +270,14 @@ class App:
 
     async def _run_query(self, request: Request) -> tuple[list[str], list[list[Any]]]:
         import kg
+        from kg.store import Result
         from kg.terms import plain
 
         name = request.query_params.get("name", "")
         known = named_queries()
         if name not in known:
             raise HTTPError(404, f"no named query {name[:60]!r}; see /api/queries")
-        bindings = {}
+        bindings: dict[str, Any] = {}
         for key, value in request.query_params.items():
             if key.startswith("param."):
                 param = key.removeprefix("param.")
@@ -286,8 +287,10 @@ class App:
                     bindings[param] = value.strip()
         result_build = await run_in_threadpool(self.workspace.build)
         result = await run_in_threadpool(
-            lambda: kg.query(result_build, name, limit=10_000, timeout=60, **bindings)
+            lambda: kg.open_store(result_build).query(name, limit=10_000, timeout=60, **bindings)
         )
+        if not isinstance(result, Result):
+            raise HTTPError(400, f"query {name!r} is not a SELECT; the page shows tables")
         rows = [[_cell(plain(v)) for v in row] for row in result.rows]
         return list(result.vars), rows
 

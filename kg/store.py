@@ -25,7 +25,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -110,7 +110,8 @@ def _answer(form: str, solutions: Any, limit: int | None) -> Any:
     if form == "ASK":
         return bool(solutions)
     if form in ("CONSTRUCT", "DESCRIBE"):
-        triples, truncated = [], False
+        triples: list[tuple[Any, ...]] = []
+        truncated = False
         for triple in solutions:
             if limit is not None and len(triples) >= limit:
                 truncated = True
@@ -362,6 +363,11 @@ def store_from_file(path: str | Path) -> ox.Store:
         info = path.stat()
     except OSError as exc:
         raise QueryError(f"{path}: cannot read: {exc.strerror}") from None
+    if info.st_size > MAX_RDF_BYTES:  # refused before reading (a sparse file reads as zeros)
+        raise QueryError(
+            f"{path}: RDF file is {info.st_size:,} bytes, more than the {MAX_RDF_BYTES:,} "
+            "allowed; load a corpus this size with 'kg build --store' and 'kg query --store'"
+        )
     return _cached_store(path.resolve(), info.st_mtime_ns, info.st_size, fmt)
 
 
@@ -370,10 +376,11 @@ def _cached_store(path: Path, mtime: int, size: int, fmt: ox.RdfFormat) -> ox.St
     store = ox.Store()
     try:
         with open_regular(path, "RDF file") as handle:
-            stream = BoundedReader(handle, MAX_RDF_BYTES, f"{path}: RDF file")
             if fmt == ox.RdfFormat.RDF_XML:
-                stream = _refuse_dtd(stream, path)
-            store.bulk_load(stream, format=fmt)
+                _refuse_dtd(handle, path)
+                handle.seek(0)
+            bounded = BoundedReader(handle, MAX_RDF_BYTES, f"{path}: RDF file")
+            store.bulk_load(cast(IO[bytes], bounded), format=fmt)
     except InputError as exc:
         raise QueryError(str(exc)) from None
     except (SyntaxError, ValueError, OSError) as exc:
@@ -391,21 +398,22 @@ def rdf_problem(exc: BaseException) -> str:
     return message
 
 
-def _refuse_dtd(stream: Any, path: Path) -> Any:
-    """RDF/XML with a DTD is refused: entity declarations allow "billion laughs" expansion
-    and external entities can read local files. RDF/XML never needs them.
-
-    The check reads the whole stream (bounded) before the parser sees any of it.
-    """
-    import io
-
-    data = stream.read()
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise QueryError(
-            f"{path}: RDF/XML with a DTD (<!DOCTYPE or <!ENTITY) is refused: entities can "
-            "expand without bound or read files"
-        )
-    return io.BytesIO(data)
+def _refuse_dtd(handle: Any, path: Path) -> None:
+    """Refuse RDF/XML with a DTD: entity declarations allow "billion laughs" expansion
+    and external entities can read local files. RDF/XML never needs them. The file is
+    scanned in chunks (bounded), before the parser sees any of it."""
+    tail, seen = b"", 0
+    while chunk := handle.read(1 << 16):
+        seen += len(chunk)
+        if seen > MAX_RDF_BYTES:
+            raise QueryError(f"{path}: RDF file is larger than the {MAX_RDF_BYTES:,} bytes allowed")
+        window = tail + chunk
+        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+            raise QueryError(
+                f"{path}: RDF/XML with a DTD (<!DOCTYPE or <!ENTITY) is refused: entities can "
+                "expand without bound or read files"
+            )
+        tail = chunk[-16:]
 
 
 # ---------------------------------------------------------------- on disk

@@ -63,8 +63,15 @@ class QuoteError(ValueError):
 # ---------------------------------------------------------------- reading
 
 
-def read_article(path: str | Path) -> str:
+MAX_TEXT_BYTES = 20_000_000
+"""An article or fact file larger than this is refused (the seeds are 6-11 KB)."""
+
+
+def read_article(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
     """Read a text file as strict UTF-8 without a byte-order mark, NFC-normalized.
+
+    Only a regular file is read, and at most ``limit`` bytes of it: ``/dev/zero``, a FIFO
+    or a folder is refused at once (see :mod:`kg.inputs`).
 
     The raw bytes are the source of truth, so nothing is repaired silently: a BOM is refused
     rather than stripped (stripping it would shift every offset another tool computed on
@@ -73,14 +80,23 @@ def read_article(path: str | Path) -> str:
     text: the same visible character must have one code-point length whatever editor saved
     the file.
     """
+    from kg.inputs import InputError, read_bytes
+
     path = Path(path)
-    return decode_article(path.read_bytes(), path)
+    try:
+        data = read_bytes(path, limit=limit, what="text file")
+    except InputError as exc:
+        reason = str(exc).removeprefix(f"{path}: ")
+        raise ArticleError(path, 1, 1, reason) from None
+    return decode_article(data, path, limit)
 
 
-def decode_article(data: bytes, path: str | Path) -> str:
+def decode_article(data: bytes, path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
     """The checks and normalization of :func:`read_article` on bytes read elsewhere (an
     article piped to ``kg extract -``); ``path`` is how errors name them."""
     path = Path(path)
+    if len(data) > limit:
+        raise ArticleError(path, 1, 1, f"larger than {limit:,} bytes; is it an article?")
     if data.startswith(b"\xef\xbb\xbf"):
         raise ArticleError(path, 1, 1, "file starts with a UTF-8 byte-order mark; remove it")
     try:
@@ -597,7 +613,7 @@ def locate(quote: str, text: str, occurrence: int | None = None) -> tuple[int, i
                 "quote overlaps a garbled (mojibake) fragment; "
                 "facts are not taken from garbled text"
             )
-        raise QuoteError(f"quote not found; {_divergence(quote, text)}")
+        raise QuoteError(f"quote not found; {_invisible(quote, text) or _divergence(quote, text)}")
     if occurrence is None and len(spans) > 1:
         raise QuoteError(
             f"quote occurs {len(spans)} times; add 'occurrence: N' (1 to {len(spans)}) "
@@ -610,6 +626,35 @@ def locate(quote: str, text: str, occurrence: int | None = None) -> tuple[int, i
             f"time{'s' if len(spans) > 1 else ''}"
         )
     return spans[index]
+
+
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Characters that show as nothing: soft hyphen, zero-width spaces and joiners, bidi
+controls, word joiners, a stray byte-order mark."""
+
+
+def _invisible(quote: str, text: str) -> str | None:
+    """Why a quote that looks right is not found: an invisible character in the article.
+
+    >>> _invisible("锦南街道", "锦南\u200b街道")[:62]
+    'the article has an invisible U+200B ZERO WIDTH SPACE inside it'
+    """
+    if not INVISIBLE.search(text):
+        return None
+    kept = [i for i, ch in enumerate(text) if not INVISIBLE.match(ch)]
+    stripped = "".join(text[i] for i in kept)
+    at = stripped.find(unicodedata.normalize("NFC", quote))
+    if at < 0 or not quote:
+        return None
+    start, end = kept[at], kept[at + len(quote) - 1] + 1
+    where = next(i for i in range(start, end) if INVISIBLE.match(text[i]))
+    line = text.count("\n", 0, where) + 1
+    col = where - (text.rfind("\n", 0, where) + 1) + 1
+    name = unicodedata.name(text[where], "invisible character")
+    return (
+        f"the article has an invisible U+{ord(text[where]):04X} {name} inside it (line {line}, "
+        f"column {col}); quote it with that character, or remove it from the article"
+    )
 
 
 def _divergence(quote: str, text: str) -> str:

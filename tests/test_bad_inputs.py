@@ -62,7 +62,7 @@ def test_huge_fact_file_is_refused_without_reading_it(tmp_path, capsys):
         handle.truncate(50 * 1024 * 1024)
     code, err = run_cli(["validate", "--data", str(data)], capsys)
     assert code == 1
-    assert err.strip().endswith("file is 52428800 bytes, more than the 5000000 allowed")
+    assert err.strip().endswith("file is 52,428,800 bytes, more than the 5,000,000 allowed")
 
 
 def test_a_real_process_shows_no_traceback(tmp_path):
