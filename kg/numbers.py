@@ -27,8 +27,8 @@ removed); offsets are into that string, and the caller maps them back to the raw
 
 from __future__ import annotations
 
+import bisect
 import functools
-import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,7 +40,7 @@ from kg.facts import number_in_text
 from kg.ontology import resource_dir
 
 if TYPE_CHECKING:
-    import jieba.posseg
+    from kg.extract.tokens import Token
 
 __all__ = [
     "MetricMention",
@@ -87,6 +87,7 @@ class Vocabulary:
     durations: frozenset[str]
     classifiers: frozenset[str]
     units: tuple[str, ...]  # all units, longest first
+    units_at: dict[str, tuple[str, ...]]  # the units by their first character, longest first
     not_units: tuple[str, ...]
     max_years: int
     qualifiers_after: dict[str, str]
@@ -116,11 +117,26 @@ def _longest_first(words: Any) -> tuple[str, ...]:
 
 
 @functools.cache
+def _data() -> dict[str, Any]:
+    """``numbers.yaml``, read once (libyaml's parser where installed)."""
+    path = resource_dir("ontology") / "extract" / "numbers.yaml"
+    return yaml.load(path.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _by_first(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Words grouped by their first character, each group in the order given."""
+    out: dict[str, list[str]] = {}
+    for word in words:
+        out.setdefault(word[0], []).append(word)
+    return {c: tuple(ws) for c, ws in out.items()}
+
+
+@functools.cache
 def vocabulary() -> Vocabulary:
     """Read ``numbers.yaml`` once, from a checkout or an installed wheel alike."""
-    path = resource_dir("ontology") / "extract" / "numbers.yaml"
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = _data()
     units = data["units"]
+    all_units = _longest_first([*units["measures"], *units["durations"], *units["classifiers"]])
     periods = data["periods"]
     alternatives = [re.escape(w) for w in _longest_first(periods["words"])]
     period = re.compile("|".join([*periods["patterns"], *alternatives]))
@@ -128,7 +144,8 @@ def vocabulary() -> Vocabulary:
         measures=frozenset(units["measures"]),
         durations=frozenset(units["durations"]),
         classifiers=frozenset(units["classifiers"]),
-        units=_longest_first([*units["measures"], *units["durations"], *units["classifiers"]]),
+        units=all_units,
+        units_at=_by_first(all_units),
         not_units=_longest_first(data["not_units"]),
         max_years=int(data["max_years"]),
         qualifiers_after=dict(data["qualifiers_after"]),
@@ -299,12 +316,19 @@ def find_metrics(text: str) -> list[MetricMention]:
     found: list[MetricMention] = []
     for match in _NUMBER.finditer(text):
         number = _read_number(text, match, vocab)
-        if number is None or any(a <= number.start < b for a, b in names):
+        if number is None or _inside(number.start, names):
             continue
         mention = _mention(text, number, vocab, found)
         if mention is not None:
             found.append(mention)
     return found
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` is inside one of the sorted, disjoint ``spans`` (a bisection: long
+    texts have many)."""
+    at = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return at >= 0 and spans[at][0] <= pos < spans[at][1]
 
 
 def _name_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
@@ -320,7 +344,13 @@ def _name_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
             inner = m.group(1)
             if len(inner) <= vocab.max_name_quote and not any(c in inner for c in _CLAUSE_END):
                 spans.append((m.start(), m.end()))
-    return spans
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):  # sorted and disjoint, for _inside
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _read_number(text: str, match: re.Match[str], vocab: Vocabulary) -> _Number | None:
@@ -396,10 +426,10 @@ def _unit_at(text: str, pos: int, vocab: Vocabulary) -> tuple[str | None, int]:
     """The unit written at ``pos`` and whether 多/余 sits inside it (一个多月: 个月, +1)."""
     rest = text[pos : pos + 8]
     if rest[:1] == "个" and rest[1:2] in ("多", "余"):
-        for unit in vocab.units:
-            if unit.startswith("个") and len(unit) > 1 and rest[2:].startswith(unit[1:]):
+        for unit in vocab.units_at.get("个", ()):
+            if len(unit) > 1 and rest[2:].startswith(unit[1:]):
                 return unit, 1
-    for unit in vocab.units:
+    for unit in vocab.units_at.get(rest[:1], ()):
         if rest.startswith(unit):
             if any(len(w) > len(unit) and rest.startswith(w) for w in vocab.not_units):
                 return None, 0  # 周年, 期间, 人员: another word starts here
@@ -472,7 +502,7 @@ def _is_measure(text: str, number: _Number, vocab: Vocabulary) -> bool:
 
 def _slogan(text: str, pos: int) -> bool:
     """四个到位, 两个维护: a Chinese count followed by a verb or adjective is a slogan."""
-    words = [w for w in _tagger().cut(text[pos : pos + 6]) if w.word.strip()]
+    words = [w for w in _cut(text[pos : pos + 6]) if w.word.strip()]
     return bool(words) and words[0].flag[:1] in ("v", "a", "d") and words[0].flag != "vn"
 
 
@@ -582,14 +612,18 @@ def _kind(text: str, number: _Number, start: int, num_start: int, vocab: Vocabul
 # ---------------------------------------------------------------- indicators
 
 
-@functools.cache
-def _tagger() -> jieba.posseg.POSTokenizer:
-    """A private jieba tokenizer, so nothing global changes for other users of jieba."""
-    import jieba
-    import jieba.posseg
+def _cut(segment: str, hmm: bool = True) -> list[Token]:
+    """The words of a piece of text, by the one tokenizer of :mod:`kg.extract.tokens`
+    (imported here, not at the top: :mod:`kg.extract` imports this module)."""
+    from kg.extract import tokens
 
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    return tokens.cut(segment, hmm)
+
+
+def _frequency(word: str) -> int:
+    from kg.extract import tokens
+
+    return tokens.frequency(word)
 
 
 def _nounish(word: str, flag: str) -> bool:
@@ -599,7 +633,12 @@ def _nounish(word: str, flag: str) -> bool:
 
 def _verb(word: str, vocab: Vocabulary) -> bool:
     """One of the verbs that end an indicator, alone or at the start of a word (响应号召)."""
-    return word in vocab.verbs or any(word.startswith(v) for v in vocab.verbs if len(v) > 1)
+    return word in vocab.verbs or word.startswith(_long_verbs(vocab.verbs))
+
+
+@functools.cache
+def _long_verbs(verbs: frozenset[str]) -> tuple[str, ...]:
+    return tuple(v for v in verbs if len(v) > 1)
 
 
 def _indicator(
@@ -618,7 +657,12 @@ def _indicator(
     A list item with no words of its own (13.43亿元、5.23亿元) shares its neighbour's.
     """
     left = max([start] + [text.rfind(c, start, q_start) + 1 for c in _SEGMENT_END])
-    earlier = [m for m in found if start <= m.number_start and m.end > left]
+    earlier = []  # the numbers before this one in its clause (found is in text order)
+    for m in reversed(found):
+        if m.number_start < start:
+            break
+        if m.end > left:
+            earlier.append(m)
     if earlier:
         left = max(left, max(m.number_end for m in earlier))
     right = min([end] + [i for c in _SEGMENT_END if (i := text.find(c, number.end, end)) >= 0])
@@ -636,7 +680,7 @@ def _indicator(
 
 def _after_phrase(segment: str, vocab: Vocabulary) -> str | None:
     """The noun phrase right after a counter: 村民小组 in 村民小组进行组级自主整治."""
-    words = [(w.word, w.flag) for w in _tagger().cut(segment)]
+    words = [(w.word, w.flag) for w in _cut(segment)]
     if words and words[0][0] == "的":
         words = words[1:]
     taken: list[tuple[str, str]] = []
@@ -656,7 +700,7 @@ def _before_phrase(segment: str, vocab: Vocabulary) -> str | None:
     A growth word right before the number is kept with it (总产值同比增长2.4%); the adverbs
     between (同比分别增长) are dropped.
     """
-    words = [(w.word, w.flag) for w in _tagger().cut(segment)]
+    words = [(w.word, w.flag) for w in _cut(segment)]
     taken: list[tuple[str, str]] = []
     growth = False
     for word, flag in reversed(words):
@@ -722,12 +766,12 @@ class _MissingWords:
     ratio_glue: tuple[str, ...]
     growth_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
+    never_before: tuple[str, ...]  # not_after and the ordinal words: no number stood there
 
 
 @functools.cache
 def _missing_words() -> _MissingWords:
-    path = resource_dir("ontology") / "extract" / "numbers.yaml"
-    data = yaml.safe_load(path.read_text("utf-8"))["missing_values"]
+    data = _data()["missing_values"]
     vocab = vocabulary()
     return _MissingWords(
         before=_longest_first([*data["before"], *vocab.verbs]),
@@ -744,6 +788,7 @@ def _missing_words() -> _MissingWords:
         ratio_glue=_longest_first(data["ratio_glue"]),
         growth_ends=_longest_first(data["growth_ends"]),
         conjunctions=_longest_first(data["conjunctions"]),
+        never_before=(*_longest_first(data["not_after"]), *vocab.ordinal_before),
     )
 
 
@@ -751,24 +796,12 @@ _NOUN_FLAGS = frozenset({"n", "vn", "nz", "j", "nt", "an"})
 _GROWTH_RATIOS = ("增幅", "降幅", "增速")
 
 
-@dataclass(frozen=True)
-class _Tok:
-    start: int
-    end: int
-    word: str
-    flag: str
-
-
 class _Tokens:
     """The text cut by jieba's dictionary alone (no guessing of new words, which would glue
     a unit to its neighbours where the digits are gone: 电用辆), indexed by character."""
 
     def __init__(self, text: str):
-        self.toks: list[_Tok] = []
-        at = 0
-        for w in _tagger().cut(text, HMM=False):
-            self.toks.append(_Tok(at, at + len(w.word), w.word, w.flag))
-            at += len(w.word)
+        self.toks = _cut(text, hmm=False)
         self.index = [0] * (len(text) + 1)
         for i, t in enumerate(self.toks):
             for k in range(t.start, t.end):
@@ -776,13 +809,13 @@ class _Tokens:
         self.index[len(text)] = len(self.toks)
         self.boundaries = {t.start for t in self.toks} | {len(text)}
 
-    def ending_at(self, pos: int) -> _Tok | None:
+    def ending_at(self, pos: int) -> Token | None:
         """The token that ends right before ``pos``, if one does."""
         if pos <= 0 or pos not in self.boundaries:
             return None
         return self.toks[self.index[pos - 1]]
 
-    def starting_at(self, pos: int) -> _Tok | None:
+    def starting_at(self, pos: int) -> Token | None:
         if pos >= len(self.index) - 1 or pos not in self.boundaries:
             return None
         return self.toks[self.index[pos]]
@@ -790,9 +823,8 @@ class _Tokens:
     def whole(self, start: int, end: int, min_freq: int) -> bool:
         """No word crosses the edges of ``[start, end)`` (企业家, 一家人, 用人单位), nor a
         common word its end (个人, 人员, 家门口; a rare one may be read wrong: 家规限上企业)."""
-        freq = _tagger().tokenizer.FREQ
         for t in self.toks[self.index[start] : self.index[end - 1] + 1]:
-            if t.start < start or (t.end > end and freq.get(t.word, 0) >= min_freq):
+            if t.start < start or (t.end > end and _frequency(t.word) >= min_freq):
                 return False
         return True
 
@@ -818,7 +850,7 @@ def find_missing_values(text: str) -> list[MissingMention]:
     pos = 0
     while pos < len(text):
         hole = _hole_at(text, pos, tokens, vocab, words, holes)
-        if hole is None or any(a <= pos < b for a, b in names):
+        if hole is None or _inside(pos, names):
             pos += 1
             continue
         holes.append(hole)
@@ -845,9 +877,9 @@ def _hole_at(
     if prev and (prev in _NUMERAL_CHARS or prev in "万亿" or _ASCII_GLUE.match(prev)):
         return None  # a number is written here
     head = text[max(0, h - 4) : h]
-    if any(
-        head.endswith(w) and h - len(w) in tokens.boundaries
-        for w in (*words.not_after, *vocab.ordinal_before)
+    never = words.never_before
+    if head.endswith(never) and any(
+        head.endswith(w) and h - len(w) in tokens.boundaries for w in never
     ):
         return None  # 几个, 这家, 每人, 第...: no number was ever there
     if text.startswith("百分之", h):
@@ -1123,7 +1155,7 @@ def _missing_mention(
     else:
         after = _after_phrase(text[cue_end:right], vocab)
         if after is None and unit in vocab.classifiers:
-            first = next(iter(_tagger().cut(text[cue_end:right])), None)
+            first = next(iter(_cut(text[cue_end:right])), None)
             if first is not None and len(first.word) >= 2 and first.flag[:1] in ("n", "v"):
                 after = first.word  # 用辆包车: jieba reads 包车 as a verb
         before = _before_phrase(text[left:q_start], vocab)
@@ -1147,7 +1179,7 @@ def _missing_mention(
 
 def _ratio_phrase(segment: str, vocab: Vocabulary) -> str | None:
     """The ratio named before its lost percentage, verbs included: 员工返岗率, 复工率."""
-    words = [(w.word, w.flag) for w in _tagger().cut(segment)]
+    words = [(w.word, w.flag) for w in _cut(segment)]
     while words and (words[-1][0] in vocab.glue or words[-1][1][:1] in ("d", "u")):
         words.pop()  # 已达, 为
     taken: list[str] = []

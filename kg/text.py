@@ -32,9 +32,12 @@ __all__ = [
     "ArticleError",
     "Normalized",
     "QuoteError",
+    "decode_article",
     "find_mojibake",
     "locate",
+    "mojibake_spans",
     "normalize",
+    "occurrences",
     "read_article",
     "strip_pinyin",
     "to_simplified",
@@ -85,6 +88,15 @@ def read_article(path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
     except InputError as exc:
         reason = str(exc).removeprefix(f"{path}: ")
         raise ArticleError(path, 1, 1, reason) from None
+    return decode_article(data, path, limit)
+
+
+def decode_article(data: bytes, path: str | Path, limit: int = MAX_TEXT_BYTES) -> str:
+    """The checks and normalization of :func:`read_article` on bytes read elsewhere (an
+    article piped to ``kg extract -``); ``path`` is how errors name them."""
+    path = Path(path)
+    if len(data) > limit:
+        raise ArticleError(path, 1, 1, f"larger than {limit:,} bytes; is it an article?")
     if data.startswith(b"\xef\xbb\xbf"):
         raise ArticleError(path, 1, 1, "file starts with a UTF-8 byte-order mark; remove it")
     try:
@@ -505,6 +517,19 @@ def _mojibake(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(find_mojibake(text))
 
 
+@functools.lru_cache(maxsize=256)
+def _is_nfc(text: str) -> bool:
+    """Whether a text is NFC, checked once per text: every quote of an article is located
+    in the same text, and checking a long one each time made drafting it quadratic."""
+    return unicodedata.is_normalized("NFC", text)
+
+
+def mojibake_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`find_mojibake`, computed once per text: :func:`locate` needs the same spans
+    for every quote of an article, and the extractor for the article itself."""
+    return _mojibake(text)
+
+
 # ---------------------------------------------------------------- quotes
 
 
@@ -534,6 +559,28 @@ def _matches(quote: str, text: str) -> Iterator[list[tuple[int, int]]]:
         yield [clean.to_raw(s, s + len(needle)) for s in _occurrences(needle, hay)]
 
 
+def _readable(quote: str, text: str) -> tuple[list[tuple[int, int]], bool]:
+    """The raw spans of the quote at the strictest level that has readable ones, and
+    whether matches inside mojibake were left out."""
+    garbled = _mojibake(text)
+    in_mojibake = False
+    for level in _matches(quote, text):
+        readable = [s for s in level if not any(s[0] < b and a < s[1] for a, b in garbled)]
+        in_mojibake = in_mojibake or len(readable) < len(level)
+        if readable:
+            return readable, in_mojibake
+    return [], in_mojibake
+
+
+def occurrences(quote: str, text: str) -> list[tuple[int, int]]:
+    """Every span :func:`locate` may answer for the quote, in text order (the N-th is its
+    ``occurrence: N``); empty when it would find none. One pass, for callers that need the
+    occurrence of a span (the extractor quoting a long article)."""
+    if not quote.strip() or not _is_nfc(text):
+        return []
+    return _readable(unicodedata.normalize("NFC", quote), text)[0]
+
+
 def locate(quote: str, text: str, occurrence: int | None = None) -> tuple[int, int]:
     """Find ``quote`` in the NFC raw ``text``; return its raw code-point span ``[start, end)``.
 
@@ -556,18 +603,10 @@ def locate(quote: str, text: str, occurrence: int | None = None) -> tuple[int, i
         raise QuoteError("quote is empty")
     if occurrence is not None and occurrence < 1:
         raise QuoteError(f"occurrence {occurrence} asked, but occurrences count from 1")
-    if not unicodedata.is_normalized("NFC", text):
+    if not _is_nfc(text):
         raise ValueError("locate() needs the NFC text that read_article() returns")
     quote = unicodedata.normalize("NFC", quote)
-    garbled = _mojibake(text)
-    spans: list[tuple[int, int]] = []
-    in_mojibake = False
-    for level in _matches(quote, text):
-        readable = [s for s in level if not any(s[0] < b and a < s[1] for a, b in garbled)]
-        in_mojibake = in_mojibake or len(readable) < len(level)
-        if readable:
-            spans = readable
-            break
+    spans, in_mojibake = _readable(quote, text)
     if not spans:
         if in_mojibake:
             raise QuoteError(

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
 
 from kg.builder import build
 from tests.test_cli import DATA, run
@@ -49,23 +54,53 @@ def test_a_draft_never_overwrites_a_fact_file(tmp_path, capsys):
     (facts / "000.yaml").write_text("corrected by hand\n")
     code, _, err = run(["extract", str(ARTICLES[0]), "--out", str(facts)], capsys)
     assert code == 1
-    assert err.strip() == (
-        f"error: {facts / '000.yaml'}: exists; a draft never overwrites a fact file (use --force)"
-    )
+    assert err.splitlines() == [
+        f"error: {ARTICLES[0]}: {facts / '000.yaml'} exists; "
+        "a draft never overwrites a fact file (use --force)",
+        "1 of 1 article(s) not drafted",
+    ]
     assert (facts / "000.yaml").read_text() == "corrected by hand\n"
     code, _, _ = run(["extract", str(ARTICLES[0]), "--out", str(facts), "--force"], capsys)
     assert code == 0 and "雷新钱" in (facts / "000.yaml").read_text()
 
 
-def test_extract_of_invalid_utf8_is_one_line_and_writes_nothing(tmp_path, capsys):
+def test_a_bad_article_is_reported_and_skipped_the_others_are_written(tmp_path, capsys):
+    """Batches never lose work: the unreadable article gets one line naming it, the good
+    ones before and after it are drafted, and the exit status says something failed."""
     bad = tmp_path / "009_bad.txt"
     bad.write_bytes("锦南街道党工委书记".encode() + b"\xff\xfe\n")
     out = tmp_path / "out"
-    code, _, err = run(["extract", str(ARTICLES[0]), str(bad), "--out", str(out)], capsys)
+    args = ["extract", str(ARTICLES[0]), str(bad), str(ARTICLES[1]), "--out", str(out)]
+    code, _, err = run(args, capsys)
     assert code == 1
-    line = err.strip()
-    assert line.startswith(f"error: {bad}:1:") and "UTF-8" in line and "\n" not in line
-    assert not out.exists() or not any(out.iterdir())
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"error: {bad}:1:") and "UTF-8" in errors[0]
+    assert err.splitlines()[-1] == "1 of 3 article(s) not drafted"
+    assert sorted(p.name for p in out.iterdir()) == ["000.yaml", "001.yaml"]
+
+
+def test_stdin_article_drafts_to_stdout_under_the_name_given(tmp_path):
+    """`kg extract -` reads the article from stdin (a real process with a real pipe)."""
+    article = "东湖街道：复工简报\n东湖街道党工委书记林晓峰说，街道共有企业205家。\n"
+    kg = Path(sys.executable).parent / "kg"
+    done = subprocess.run(
+        [str(kg), "extract", "-", "--name", "905_donghu.txt"],
+        input=article.encode(),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    draft = yaml.safe_load(done.stdout.decode())
+    assert draft["article"]["id"] == "905" and draft["article"]["file"] == "905_donghu.txt"
+    people = [e for e in draft["entities"] if e["type"] == "Official"]
+    assert [(e["id"], e["label"]) for e in people] == [("lin-xiaofeng", "林晓峰")]
+    bad = subprocess.run(
+        [str(kg), "extract", "-"], input=b"\xff\n", capture_output=True, timeout=120, check=False
+    )
+    assert bad.returncode == 1 and bad.stdout == b""
+    assert bad.stderr.decode().splitlines()[0].startswith("error: -:1:1: invalid UTF-8")
 
 
 def test_extract_of_a_missing_file_is_a_usage_error(tmp_path, capsys):

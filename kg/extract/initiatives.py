@@ -1,0 +1,451 @@
+"""Initiatives: named mechanisms, campaigns, teams and their parts, with who organized and
+led them, whom they served and where they ran."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from kg.extract.claims import Mention
+from kg.extract.context import Context
+from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
+from kg.extract.draft import DraftEntity
+from kg.extract.lexicon import lexicon, longest_first
+from kg.extract.places import admin_types
+from kg.numbers import parse_chinese_number
+
+__all__ = ["find", "links", "organizers"]
+
+# A quoted formula (“1+N”, “网格化+大数据”, “预约+上门”): parts joined by +.
+_FORMULA = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]{1,8}(?:[+＋][0-9A-Za-z\u4e00-\u9fff]{1,8})+")
+# A numbered slogan begins with a numeral (“三紧盯”, “一园十员”, “五张推进表”).
+_NUMBERED = re.compile(r"[一二三四五六七八九十两百0-9]")
+
+
+def _take(ctx: Context, s: int, e: int, place_first: bool = False) -> bool:
+    """Claim ``s:e`` as an initiative; a generic word before the name (街道 of 街道三方治理
+    综合体) is left out; with ``place_first``, a place already found may begin the name
+    (莲大片区临时党组织). Returns whether it was taken."""
+    doc, claims = ctx.doc, ctx.claims
+    lex = lexicon()
+    t = doc.text
+    for word in lex.generic_prefixes:
+        if t.startswith(word, s) and e - s - len(word) >= 3 and s + len(word) in doc.bounds:
+            nxt = doc.tokens[doc.token_at(s + len(word))]
+            if nxt.flag not in ("v", "vn"):  # 社区治理提升行动: 社区治理 is one noun
+                s += len(word)
+            break
+    p = s
+    while place_first and p < e and claims.at(p):
+        p += 1
+    if p - s == 1 or e - p < 2 or claims.taken(p, e):
+        return False
+    label = t[s:e]
+    if label in lex.not_initiatives or not doc.clean(s, e):
+        return False
+    ctx.initiatives.append(claims.claim(Mention(s, e, "Initiative", label)))
+    return True
+
+
+def find(ctx: Context) -> None:
+    """Initiatives, rule by rule: quoted names, named bodies after a trigger verb, lists of
+    measures, teams, the parts of a numbered one, headings."""
+    _quoted(ctx)
+    _triggered(ctx)
+    _measure_lists(ctx)
+    _teams(ctx)
+    _parts(ctx)
+    _headings(ctx)
+
+
+def _quoted(ctx: Context) -> None:
+    """Quoted names of mechanisms (“楼长制”), formulas (“1+N”) and numbered slogans after a
+    verb of means (通过“三紧盯”); each name of a quoted 、-list after a trigger."""
+    doc, claims = ctx.doc, ctx.claims
+    lex = lexicon()
+    t = doc.text
+    lead_in = lex.triggers + tuple(tr + f for tr in lex.triggers for f in lex.fillers)
+    for opening, closing in lex.quote_marks:
+        pattern = re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{2,20})"
+        for m in re.finditer(pattern + re.escape(closing), t):
+            s, e = m.span(1)
+            name = m.group(1)
+            if claims.taken(s, e) and not claims.at(s):
+                continue  # a place may begin the name (“湖墅老墙门”), nothing else be in it
+            book = opening == "《"
+            after = t[m.end() : m.end() + 5]
+            before = t[max(0, m.start() - 6) : m.start()]
+            led = not book and (
+                before.endswith(lead_in)
+                or (_NUMBERED.match(name) is not None and before.endswith(lex.means))
+            )
+            if "、" in name and led and not any(c in CLAUSE_STOP for c in name):
+                pieces, at = [], s  # 坚持“一企一策、一事一议”: each one is a name
+                for piece in name.split("、"):
+                    pieces.append((at, at + len(piece)))
+                    at += len(piece) + 1
+                if all(2 <= b - a <= 8 and CJK.search(t[a:b]) for a, b in pieces):
+                    for a, b in pieces:
+                        _take(ctx, a, b)
+                continue
+            if any(c in CLAUSE_STOP or c == "、" for c in name):
+                continue
+            formula = not book and _FORMULA.fullmatch(name) is not None
+            if not formula and (not CJK.search(name) or re.fullmatch(r"[\d.%]+", name)):
+                continue
+            if before.endswith("的") and not after.startswith(lex.context_heads):
+                continue  # 成为...的“加油站”: a figure of speech
+            clause = t[doc.clause(m.start(), m.start(), reach=40)[0] : m.start()]
+            if (
+                name.endswith(lex.quoted_heads)
+                or formula
+                or led
+                or (not book and after.startswith(lex.context_heads))
+                or (not book and after.startswith("等") and after[1:].startswith(lex.list_tails))
+                or (not book and before.endswith("等") and any(w in clause for w in lex.triggers))
+            ):  # ...等“五张推进表”: the last item of what a trigger verb made
+                _take(ctx, s, e, place_first=True)
+
+
+def _triggered(ctx: Context) -> None:
+    """Named bodies set up by a trigger verb (成立...工作专班, 建立...机制), with the other
+    items of their 、-lists."""
+    doc = ctx.doc
+    lex = lexicon()
+    t = doc.text
+    triggers = "|".join(map(re.escape, lex.triggers))
+    fillers = "|".join(map(re.escape, lex.fillers))
+    heads = "|".join(map(re.escape, lex.heads))
+    body = r"[^\s，,。；;！!？?：:、“”「」《》()（）的]{0,16}?"
+    pattern = re.compile(rf"(?:{triggers})(?:{fillers})?({body}(?:{heads}))")
+    for m in pattern.finditer(t):
+        s, e = m.span(1)
+        if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
+            continue  # 巡查组织: the head goes on into another word
+        k = doc.token_at(m.start())
+        if (
+            doc.tokens[k].flag != "v"
+            and k > 0
+            and doc.tokens[k - 1].flag.startswith("n")
+            and CJK.match(doc.tokens[k - 1].word)
+        ):
+            continue  # 队伍建设...工程: a noun before makes the trigger a noun of the name
+        head = next(h for h in lex.heads if t[s:e].endswith(h))
+        filler = next((f for f in lex.fillers if t[s:e].startswith(f)), "")
+        if filler and e - s - len(filler) >= len(head):
+            s += len(filler)  # 成立多个功能组: the name is 功能组
+        elif e - s - len(head) < (1 if head == "长制" else 2) and len(head) < 3:
+            continue  # 建立机制: a head of two characters alone names nothing (楼长制 does)
+        if not _take(ctx, s, e, place_first=True):
+            continue
+        pos = e
+        while pos < len(t) and t[pos] == "、":
+            nxt = re.compile(rf"{body}{re.escape(head)}").match(t, pos + 1)
+            if nxt is None or nxt.end() - nxt.start() < len(head) + 2:
+                break
+            if not _take(ctx, nxt.start(), nxt.end()):
+                break
+            pos = nxt.end()
+
+
+def _measure_lists(ctx: Context) -> None:
+    """The items of a list of measures that a trigger or a verb of means introduces and a
+    word of measures closes: 以保物资供应、保政策兑现、保宣传到位等三方面工作, 开展“大树小巨人”、
+    楼宇补贴、“一企一策”等政策. Each item is a name of four to ten characters."""
+    doc, claims = ctx.doc, ctx.claims
+    lex = lexicon()
+    t = doc.text
+    tails = "|".join(map(re.escape, lex.list_tails))
+    item = r"[^、，,。；;：:\s]{2,16}"
+    count = r"[一二三四五六七八九十两多]+"
+    pattern = re.compile(
+        rf"((?:{item}、)+{item})等(?:{count}(?:方面|项)工作|(?:{count}(?:方面|项|大|个))?(?:{tails}))"
+    )
+    openers = longest_first(lex.triggers + lex.means)
+    for m in pattern.finditer(t):
+        s0 = m.start(1)
+        first = m.group(1).split("、")[0]
+        cut = max((first.rfind(w) + len(w) for w in openers if w in first), default=-1)
+        if cut < 0:
+            continue
+        at = s0 + cut
+        for piece in t[at : m.end(1)].split("、"):
+            a, b = at, at + len(piece)
+            at = b + 1
+            while a < b and t[a] in "“「":
+                a += 1
+            while b > a and t[b - 1] in "”」":
+                b -= 1
+            if 4 <= b - a <= 10 and all(CJK.match(c) for c in t[a:b]) and claims.free(a, b):
+                _take(ctx, a, b)
+
+
+def _teams(ctx: Context) -> None:
+    """Teams and posts named by their kind, wherever they are written (一支党员先锋队,
+    复工复产服务队提供..., 认领居家隔离服务岗): the kind word and the words of two or more
+    characters before it that describe it (nouns; verbs only in a run of verbs, 复工复产)."""
+    doc, claims = ctx.doc, ctx.claims
+    lex = lexicon()
+    t = doc.text
+    for head in lex.team_heads:
+        for m in re.finditer(re.escape(head), t):
+            s0, e = m.span()
+            if claims.taken(s0, e) or s0 not in doc.bounds or not doc.clean(s0, e):
+                continue
+            if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
+                continue  # 服务队伍: another word
+            s, k = s0, doc.token_at(s0) - 1
+            while k >= 0:
+                tok = doc.tokens[k]
+                nxt = doc.tokens[k + 1]
+                verbal = tok.flag in ("v", "vn") and nxt.flag in ("v", "vn")
+                if (
+                    len(tok.word) < 2
+                    or not all(CJK.match(c) for c in tok.word)
+                    or claims.taken(tok.start, tok.end)
+                    or tok.word in lex.triggers
+                    or tok.word.endswith("有")
+                    or tok.word in lex.not_names
+                    or not (verbal or (tok.flag in NAME_FLAGS and tok.flag not in ("m", "b")))
+                    or s0 - tok.start > 8
+                ):
+                    break
+                s, k = tok.start, k - 1
+            if t[s:s0] in lex.generic_prefixes:
+                continue  # 街道服务队: the subdistrict's team, no name
+            if s0 - s >= 2 or len(head) >= 4:
+                _take(ctx, s, e)
+
+
+def _parts(ctx: Context) -> None:
+    """The parts of a numbered initiative (“三紧盯”, “三大提升行动”, 四大...工程, “三项创新”):
+    as many phrases as it counts, after it, each opening a sentence or a line and named by
+    its last word (紧盯重点企业。, 楼宇经济提升行动。, 营商环境优化行动。, 队伍创新,...)."""
+    t = ctx.doc.text
+    lex = lexicon()
+    segment = re.compile(
+        r"(?m)(?:^|(?<=[。；;！!？?]))[ \t\u3000]*"
+        r"([^\n。；;，,！!？?：:“”「」、]{3,14})(?=[。，,；;]|$)"
+    )
+    for whole in list(ctx.initiatives):
+        numbered = re.fullmatch(r"([一二三四五六七八九十两]+)(?:项|大|个|张)?(.{2,8})", whole.label)
+        if numbered is None:
+            continue
+        count = parse_chinese_number(numbered.group(1))
+        core = numbered.group(2)
+        last = min((h for h in lex.heads if core.endswith(h)), key=len, default=core)
+        if count is None or not 2 <= count <= 10:
+            continue
+        listed = _listed_parts(ctx, whole.label, count)
+        if listed:
+            for a, b in listed:
+                if _take(ctx, a, b):
+                    ctx.initiatives[-1].whole = whole.label
+            continue
+        parts = []
+        for m in segment.finditer(t, whole.end, min(len(t), whole.end + 2000)):
+            s, e = m.span(1)
+            name = t[s:e]
+            if name == core or not (name.startswith(core) or name.endswith((core, last))):
+                continue
+            parts.append((s, e))
+            if len(parts) == count:
+                break
+        if len(parts) < count:
+            continue  # “三服务” and one phrase ending in 服务: no enumeration
+        for s, e in parts:
+            if _take(ctx, s, e):
+                ctx.initiatives[-1].whole = whole.label
+
+
+_EXPLAINED = re.compile(r"[”」]?[，,]?\s*(?:即|包括|分别是|分别为|就是)[：:]?")
+
+
+def _listed_parts(ctx: Context, label: str, count: int) -> list[tuple[int, int]]:
+    """The parts a numbered initiative is explained by, listed after it (所谓“五本账”，即企业
+    复工账、项目推进账、...): as many 、-separated names as it counts, of 2 to 10 characters."""
+    t = ctx.doc.text
+    for m in re.finditer(re.escape(label), t):
+        lead = _EXPLAINED.match(t, m.end())
+        if lead is None or lead.end() == m.end():
+            continue
+        end = lead.end()
+        while end < len(t) and t[end] not in "，,。；;：:\n（(":
+            end += 1
+        items, at = [], lead.end()
+        for piece in t[lead.end() : end].split("、"):
+            items.append((at, at + len(piece)))
+            at += len(piece) + 1
+        if len(items) == count and all(
+            2 <= b - a <= 10 and all(CJK.match(c) for c in t[a:b]) for a, b in items
+        ):
+            return items
+    return []
+
+
+def _headings(ctx: Context) -> None:
+    """A name alone on its line, or alone in the first sentence of its paragraph, that ends
+    with an initiative head: a heading (经济发展高质量提升工程; 楼宇经济提升行动。...)."""
+    doc, claims = ctx.doc, ctx.claims
+    lex = lexicon()
+    t = doc.text
+    line = r"(?m)^[ \t\u3000]*([^\n。；;，,！!？?：:“”「」()（）、]{4,16})(?=。|$)"
+    for m in re.finditer(line, t):
+        s, e = m.span(1)
+        name = t[s:e]
+        if not name.endswith(lex.heads) or any(
+            tok.word in lex.triggers and tok.flag == "v"
+            for tok in doc.tokens[doc.token_at(s) : doc.token_at(e - 1) + 1]
+        ):  # 计划开展四大...工程 is a sentence; 队伍建设...工程 (建设 a noun here) a name
+            continue
+        if claims.taken(s, e) or not all(CJK.match(c) for c in name):
+            continue
+        if any(c in NOT_GIVEN for c in name):
+            continue  # 完成了十个小区的改造工程: a sentence, not a name
+        _take(ctx, s, e)
+
+
+def organizers(ctx: Context) -> None:
+    """``organizedBy`` the subdistrict, town or community named earlier in the same sentence
+    (锦南街道便成立...专班), or the article's only subdistrict when the sentence says 街道 alone
+    (街道发布“楼宇十条”); else the subdistrict or town its paragraph is about, named in it
+    shortly before (a roundup: 西津湾街道：... 推行“绿色积分”), stated by the words between."""
+    doc, b = ctx.doc, ctx.builder
+    t = doc.text
+    subs = ctx.subdistricts()
+    areas = sorted(
+        [m for m in ctx.places if m.type in ("Subdistrict", "Town")]
+        + [m for m in ctx.communities if m.type == "Community"],
+        key=lambda m: m.start,
+    )
+    if len({m.label for m in subs}) == 1:
+        named = [(m.start, m.end) for m in ctx.places]
+        for hit in re.finditer("街道", t):
+            if not any(a <= hit.start() < z for a, z in named) and doc.clean(*hit.span()):
+                areas.append(Mention(hit.start(), hit.end(), "Subdistrict", subs[0].label))
+        areas.sort(key=lambda m: m.start)
+    starts = [m.start for m in areas]
+    for m in ctx.initiatives:
+        e = b.of(m)
+        if e is None or "organizedBy" in e.props:
+            continue
+        before = areas[: bisect.bisect_left(starts, m.start)]
+        before = [a for a in before if a.end <= m.start]
+        if not before:
+            continue
+        area, by = before[-1], b.of(before[-1])
+        if by is None or by.id == e.id:
+            continue
+        if area.start >= doc.sentence_start(m.start) and m.start - area.start <= 120:
+            e.quote, e.occurrence = b.quote(area.start, m.end)
+            e.props["organizedBy"] = by.id
+        elif (
+            area.type != "Community"
+            and t.rfind("\n", 0, m.start) < area.start
+            and m.end - area.start <= _PARAGRAPH_REACH
+        ):
+            b.fact(e.id, "organizedBy", by.id, b.quote(area.start, m.end))
+
+
+_PARAGRAPH_REACH = 150  # how far a paragraph's area reaches to the initiatives after it
+
+
+def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention]) -> None:
+    """``leads`` or ``participatesIn`` the initiative named last before a person in their
+    paragraph, shortly before, when a word after the person's name says so (...开展“新春
+    送温暖”活动。书记乌云其其格带队, 街道领导高建平、宝音参加)."""
+    doc, b = ctx.doc, ctx.builder
+    lex = lexicon()
+    t = doc.text
+    starts = [m.start for m in ordered]
+    for hit in re.finditer(re.escape(person.label or "\0"), t):
+        tail = t[hit.end() : hit.end() + 20]
+        cut = re.match(r"(?:[、，,]?[\u4e00-\u9fff]{2,4}?)*?(?=[，,。；;])", tail)
+        words = tail[: cut.end()] if cut else tail
+        lead = next((w for w in lex.lead_after if w in words[:8]), None)
+        part = next((w for w in lex.take_part_after if w in words[:14]), None)
+        if lead is None and part is None:
+            continue
+        para = t.rfind("\n", 0, hit.start()) + 1
+        at = bisect.bisect_left(starts, hit.start()) - 1
+        if at < 0 or ordered[at].start < para or hit.start() - ordered[at].start > _PARAGRAPH_REACH:
+            continue
+        target = b.of(ordered[at])
+        if target is not None:
+            predicate = "leads" if lead is not None else "participatesIn"
+            b.fact(person.id, predicate, target.id, b.quote(ordered[at].start, hit.end()))
+
+
+def links(ctx: Context) -> None:
+    """Relations of initiatives that the text states next to them: ``partOfInitiative`` for
+    the parts of a numbered one; ``takesPlaceIn`` a place that begins the name (莲大片区临时
+    党组织), follows 在 or is followed by 有 earlier in the sentence (古灶村有一支党员先锋队);
+    ``leads`` for 由 + a person + 牵头 in the sentence, or a post in the initiative (“阳光议事亭”
+    亭长程建); ``serves`` for 服务 + enterprises after it in the sentence (服务山湖大厦等企业)."""
+    doc, b = ctx.doc, ctx.builder
+    lex = lexicon()
+    t = doc.text
+    places = sorted(ctx.places + ctx.communities, key=lambda m: m.start)
+    starts = [p.start for p in places]
+    ordered = sorted(ctx.initiatives, key=lambda m: m.start)
+    served_at = sorted(ctx.enterprises, key=lambda m: m.start)
+    served_starts = [m.start for m in served_at]
+    for m in ordered:
+        e = b.of(m)
+        if e is None:
+            continue
+        whole = b.by_key.get(("Initiative", m.whole)) if m.whole else None
+        if whole is not None and whole.id != e.id:
+            e.props.setdefault("partOfInitiative", whole.id)
+        sentence = doc.sentence_start(m.start)
+        lo, hi = bisect.bisect_left(starts, sentence), bisect.bisect_left(starts, m.end)
+        for p in places[lo:hi]:
+            area = b.of(p)
+            if area is None or p.end > m.end or p.start < sentence:
+                continue
+            if p.start == m.start and p.end < m.end:  # the name begins with the place
+                if p.type not in admin_types():  # 湖墅老墙门: a subdistrict's, not a place's
+                    e.props.setdefault("takesPlaceIn", area.id)
+            elif p.end <= m.start and (
+                t[max(0, p.start - 1) : p.start] == "在" or t.startswith("有", p.end)
+            ):
+                start = p.start - (t[p.start - 1] == "在")
+                b.fact(e.id, "takesPlaceIn", area.id, b.quote(start, m.end))
+        own = t.rfind("在辖区", sentence, m.start)
+        by = e.props.get("organizedBy")
+        if own >= 0 and by and any(x.id == by and x.type in ("Subdistrict", "Town")
+                                   for x in b.entities):  # fmt: skip
+            b.fact(e.id, "takesPlaceIn", by, b.quote(own, m.end))  # 在辖区推行“绿色积分”
+        end = doc.sentence_end(sentence)
+        lo, hi = bisect.bisect_left(served_starts, m.end), bisect.bisect_left(served_starts, end)
+        for served in served_at[lo:hi]:
+            if not m.end <= served.start < end:
+                continue
+            between = t[m.end : served.start]
+            verb = next((v for v in lex.serve_verbs if between.endswith(v)), None)
+            if verb is None or any(
+                o.end <= served.start and o.start >= m.end for o in ordered if o is not m
+            ):
+                continue  # another initiative stands between: it is the one that serves
+            target = b.of(served) or b.by_key.get(("Enterprise", served.label))
+            if target is not None:
+                b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
+    verbs = "|".join(map(re.escape, lex.lead_verbs))
+    people = [x for x in b.entities if x.type in ("Official", "Person") and x.label]
+    for person in people:
+        for hit in re.finditer(rf"由{re.escape(person.label)}(?:{verbs})", t):
+            start = doc.sentence_start(hit.start())
+            end = doc.sentence_end(hit.end())
+            before = [m for m in ordered if start <= m.start and m.end <= hit.start()]
+            after = [m for m in ordered if hit.end() <= m.start and m.end <= end]
+            led = before[-1] if before else (after[0] if after else None)
+            target = b.of(led)
+            if led is not None and target is not None:
+                span = b.quote(min(led.start, hit.start()), max(led.end, hit.end()))
+                b.fact(person.id, "leads", target.id, span)
+        _takes_part(ctx, person, ordered)
+        posts = person.props.get("holds", [])
+        for post in (x for x in b.entities if x.type == "Post" and x.id in posts):
+            run = next((x for x in b.entities if x.id == post.props.get("postIn")), None)
+            if run is not None and run.type == "Initiative":  # “阳光议事亭”亭长程建
+                b.fact(person.id, "leads", run.id, (post.quote, post.occurrence))

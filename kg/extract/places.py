@@ -1,0 +1,510 @@
+"""Places: administrative divisions from the official table, communities, villages, estates.
+
+Division names (3+ characters, at a word boundary) and the short forms of provinces and
+cities come from the division table (:mod:`kg.gazetteer`), with a code only when the name is
+unique there or unique below another place the article names (临安区锦南街道); X街道 names
+the table does not know are subdistricts all the same. A township-level name is a
+``Subdistrict`` when it is a 街道 and a ``Town`` otherwise (镇, 乡: not a 街道).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import importlib.metadata
+import itertools
+import re
+
+from kg import cache, gazetteer
+from kg.extract import tokens
+from kg.extract.claims import Claims, Mention
+from kg.extract.context import Context
+from kg.extract.doc import CJK, FUNCTION, NAME_FLAGS, STREET, Doc
+from kg.extract.lexicon import classes, lexicon, read_words
+
+__all__ = ["admin_types", "claim", "communities", "entities", "find", "locate"]
+
+_LEVELS = ("province", "city", "district", "township")
+_SUBDISTRICT_ENDS = ("街道", "办事处")
+# Tags a one-character word inside an area's name may have: 湾 (zg), 南 (f), 新 (a).
+_AREA_NAME_FLAGS = frozenset({"zg", "f", "a", "s"})
+
+
+@functools.cache
+def admin_types() -> frozenset[str]:
+    """The classes of the division table's levels (Province ... Subdistrict, Town), as the
+    schema gives them; a Community (village level) is not one."""
+    return classes().at_level(*_LEVELS)
+
+
+def _rank(type_: str) -> int:
+    """How far down the hierarchy a class is (province 0, city 1 ... township 3)."""
+    level = classes().levels.get(type_)
+    return _LEVELS.index(level) if level in _LEVELS else len(_LEVELS)
+
+
+def level_type(name: str, level: str) -> str:
+    """The class of a division of the table: a township is a 街道 (Subdistrict) or a town (镇,
+    乡: Town); the other levels have one class each in the schema."""
+    if level == "township":
+        return "Subdistrict" if name.endswith(_SUBDISTRICT_ENDS) else "Town"
+    (kind,) = classes().at_level(level)
+    return kind
+
+
+def _stems(name: str, level: str) -> list[str]:
+    """Short forms a province or city goes by (广东 for 广东省, 佛山 for 佛山市)."""
+    suffixes = {
+        "province": (
+            "壮族自治区",
+            "回族自治区",
+            "维吾尔自治区",
+            "特别行政区",
+            "自治区",
+            "省",
+            "市",
+        ),
+        "city": ("市", "地区", "盟"),
+    }[level]
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return [name[: -len(suffix)]]
+    return []
+
+
+def _short_forms() -> dict[str, tuple[str, str]]:
+    """Short form -> (full name, level) for provinces and cities whose short form is unique
+    among them (苏州 yes; a short form two cities share is no evidence of either)."""
+    return _tables()[0]
+
+
+@functools.cache
+def _tables() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[int, ...]]]:
+    """What the rules look up in the division table, made once and kept in :mod:`kg.cache`
+    (going through 42 k names takes a quarter of a second): the short forms, and the lengths
+    of the division names (3 to 15 characters) by their first character, longest first."""
+    version = importlib.metadata.version(gazetteer.PACKAGE)
+    return cache.marshalled(f"places-{cache.key('1', version)}.marshal", _make_tables)
+
+
+def _make_tables() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[int, ...]]]:
+    index = gazetteer._index()
+    seen: dict[str, list[tuple[str, str]]] = {}
+    lengths: dict[str, set[int]] = {}
+    for name, codes in index.by_name.items():
+        if 3 <= len(name) <= 15:
+            lengths.setdefault(name[0], set()).add(len(name))
+        for code in codes:
+            level = index.by_code[code].level
+            if level in ("province", "city"):
+                for stem in _stems(name, level):
+                    seen.setdefault(stem, []).append((name, level))
+    short = {stem: hits[0] for stem, hits in seen.items() if len(set(hits)) == 1}
+    return short, {c: tuple(sorted(ns, reverse=True)) for c, ns in lengths.items()}
+
+
+def short_form_heads(core: str) -> int:
+    """Length of a division name or a short form that begins ``core`` (0 if none): the
+    leading place of an enterprise name (佛山市 of 佛山市康思达液压机械)."""
+    by_name = gazetteer._index().by_name
+    for length in range(min(len(core) - 2, 8), 1, -1):
+        head = core[:length]
+        if head in by_name or head in _short_forms():
+            return length
+    return 0
+
+
+def find(ctx: Context) -> None:
+    """Division names, short forms of provinces and cities, and X街道 names the table does
+    not know: the candidates, claimed later (an enterprise name may begin with one)."""
+    doc = ctx.doc
+    by_name = gazetteer._index().by_name
+    t = doc.text
+    found: list[Mention] = []
+    local = Claims(len(t))
+    lengths = _tables()[1]
+    free_from = 0
+    for i in doc.starts:  # a name starts where a word does
+        options = lengths.get(t[i])
+        if i < free_from or options is None or not doc.clean(i, i + 2):
+            continue
+        hit = next((t[i : i + n] for n in options if t[i : i + n] in by_name), None)
+        if hit is None:
+            continue
+        codes = by_name[hit]
+        levels = {gazetteer.lookup(c).level for c in codes}  # type: ignore[union-attr]
+        level = min(levels, key=_LEVELS.index)
+        kind = level_type(hit, level)
+        found.append(local.claim(Mention(i, i + len(hit), kind, hit, None, codes)))
+        free_from = i + len(hit)
+    longer = [m.label for m in found]
+    for m in re.finditer("街道", t):
+        longer.append(t[doc.walk_back(m.start(), max_len=6) : m.end()])
+    short = _short_forms()
+    sizes = sorted({len(stem) for stem in short}, reverse=True)
+    blocked: dict[str, bool] = {}
+    for s in sorted(doc.bounds):  # a short form is whole words: it starts and ends one
+        stem = next(
+            (t[s : s + n] for n in sizes if s + n in doc.bounds and t[s : s + n] in short), None
+        )
+        if stem is None:
+            continue
+        full, level = short[stem]
+        if stem not in blocked:  # 阜新 of 阜新路街道 is that street's name, not 阜新市
+            blocked[stem] = any(name.startswith(stem) and name != full for name in longer)
+        e = s + len(stem)
+        if blocked[stem] or local.taken(s, e) or not doc.clean(s, e):
+            continue
+        if e < len(t) and t[e] in STREET:
+            continue  # 丽水路 is a road
+        codes = tuple(
+            c
+            for c in by_name[full]
+            if gazetteer.lookup(c).level == level  # type: ignore[union-attr]
+        )
+        found.append(local.claim(Mention(s, e, level_type(full, level), full, stem, codes)))
+    _areas(ctx, local, found)
+    # a subdistrict goes by its name without 街道 (张槎 for 张槎街道, as 广东 for 广东省) when
+    # that name is no common word; 张槎东便社区 then reads as 东便社区 in 张槎
+    subs = {m.label: m.codes for m in found if m.type == "Subdistrict"}
+    for full, codes in sorted(subs.items()):
+        stem = full.removesuffix("街道")
+        if len(stem) < 2 or tokens.frequency(stem) >= lexicon().common_word_frequency:
+            continue
+        for m in re.finditer(re.escape(stem), t):
+            s, e = m.span()
+            if local.taken(s, e) or s not in doc.bounds or not doc.clean(s, e):
+                continue
+            if e < len(t) and (t[e] in STREET or t[e] in "区市县镇乡"):
+                continue  # 阜新路, 阜新市: another place
+            if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
+                continue  # the word goes on
+            found.append(local.claim(Mention(s, e, "Subdistrict", full, stem, codes)))
+    after = tuple(read_words("article.yaml")["not_places_before"])
+    ctx.places = [m for m in found if not t.startswith(after, m.end)]
+
+
+def _kind_word(stem: str) -> bool:
+    """A stem that says what kind of area it is, not which (达标街道, 全市街道, 示范镇)."""
+    lex = lexicon()
+    return any(stem.startswith(w) for w in lex.not_names) or any(
+        stem.endswith(k) for k in lex.community_kinds
+    )
+
+
+def _area_start(doc: Doc, s0: int, local: Claims) -> int:
+    """Where the name of an area ending at ``s0`` starts: the name-like words before it,
+    with one-character words that name places inside (荷塘|湾|街道, 亲贤|南|街道) but not a
+    locative after a noun (过程|中|仓前街道), up to a place already found."""
+    s = doc.walk_back(s0, max_len=6, claims=local)
+    k = doc.token_at(s - 1) if s > 0 else -1
+    while k >= 0:
+        tok = doc.tokens[k]
+        one = len(tok.word) == 1 and (tok.flag in _AREA_NAME_FLAGS or tok.word in "东西南北")
+        if s0 - tok.start > 6 or local.taken(tok.start, s) or not doc.clean(tok.start, s):
+            break
+        if tok.flag in NAME_FLAGS or (one and tok.word not in FUNCTION and tok.word != "中"):
+            s, k = tok.start, k - 1
+            continue
+        break
+    return s
+
+
+def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
+    """X街道, X镇 and X乡 names the table does not know (the word a word of its own), with
+    the district written right before them (渝北区 of 渝北区桂溪湾街道); X街 names with a
+    subdistrict's word after them (柳荫街党工委), and their other mentions."""
+    doc = ctx.doc
+    t = doc.text
+    by_name = gazetteer._index().by_name
+    words = read_words("places.yaml")
+    parents = tuple(words["parent_suffixes"])
+    for word, kind in words["area_words"].items():
+        for m in re.finditer(re.escape(word), t):
+            s0, e = m.span()
+            if word != "街道" and (s0 not in doc.bounds or e not in doc.bounds):
+                continue  # 重镇, 城乡: the character is part of a word
+            s = _area_start(doc, s0, local)
+            if local.taken(s, e) or s0 - s < 2 or not doc.clean(s, e):
+                continue
+            known = next((k for k in range(s, s0 - 1) if t[k:e] in by_name), None)
+            if known is not None:  # 过程|中仓|前|街道: the table knows 仓前街道
+                codes = by_name[t[known:e]]
+                found.append(local.claim(Mention(known, e, kind, t[known:e], None, codes)))
+                continue
+            if re.search(r"[\d一二三四五六七八九十个]", t[s:s0]):
+                continue  # 一个街道: a count, not a name
+            for tok in doc.tokens[doc.token_at(s) : doc.token_at(s0 - 1)]:
+                if tok.flag == "ns" and len(tok.word) >= 3 and tok.word.endswith(parents):
+                    if local.free(tok.start, tok.end):  # 渝北区 桂溪湾街道
+                        parent = "City" if tok.word.endswith("市") else "District"
+                        found.append(local.claim(Mention(tok.start, tok.end, parent, tok.word)))
+                    s = tok.end
+            stem = t[s:s0]
+            if len(stem) < 2 or _kind_word(stem):
+                continue
+            if not doc.proper(s, s0) and (word != "街道" or tokens.frequency(stem) >= 1000):
+                continue  # 城市街道, 老乡: words, not names
+            found.append(local.claim(Mention(s, e, kind, t[s:e])))
+    followers = tuple(words["street_subdistrict_followers"])
+    named = set()
+    for m in re.finditer("街", t):
+        s0, e = m.span()
+        if t.startswith("街道", s0) or not t.startswith(followers, e):
+            continue
+        s = doc.walk_back(s0, max_len=4, flags=NAME_FLAGS | {"v", "a"})
+        if s0 - s >= 2 and local.free(s, e) and doc.clean(s, e) and not _kind_word(t[s:s0]):
+            named.add(t[s:e])
+    for name in sorted(named):
+        for m in re.finditer(re.escape(name), t):
+            if local.free(*m.span()) and doc.clean(*m.span()) and not t.startswith("道", m.end()):
+                found.append(local.claim(Mention(m.start(), m.end(), "Subdistrict", name)))
+
+
+def claim(ctx: Context) -> None:
+    """Claim the places that are not inside an enterprise's name (青岛市 of 青岛市...公司)."""
+    inside = sorted((e.start, e.end) for e in ctx.enterprises)
+    starts = [s for s, _ in inside]
+
+    def within(p: Mention) -> bool:
+        at = bisect.bisect_right(starts, p.start) - 1
+        return at >= 0 and p.end <= inside[at][1]
+
+    ctx.places = [p for p in ctx.places if not within(p)]
+    for m in ctx.places:
+        ctx.claims.claim(m)
+
+
+# What may follow the 村 of a village name: its organs and people (莲塘村村委会, X村村民).
+# Any other 村 right after it makes 村村, "every village" (大喇叭村村响), unless a second
+# village follows (大富村村头村).
+_VILLAGE_FOLLOWERS = ("村委", "村民", "村两委", "村党", "村干部", "村集体", "村级")
+# 村 followed by one of these is a word of its own (美丽村社, 村居, 村镇, 村庄, 村落).
+_VILLAGE_WORD_TAILS = frozenset("社居镇庄落寨")
+_COMMUNITY_WORDS = re.compile("新村社区|新村小区|社区|小区|新村|片区|村")
+
+
+def communities(ctx: Context) -> None:
+    """X社区 and X村 (Community), X小区, X新村 and X片区 (Place).
+
+    The stem is the run of name-like tokens before the word, with one-character tokens glued
+    in (卖鱼桥社区, 贾家弄新村: jieba cuts rare names into characters); it stops at a function
+    word, a longer verb, punctuation or a name already found (张槎 of 张槎东便社区). A stem that
+    names a kind (城中村, 机关社区, 兄弟村) is no name. Longest word first: 仓基新村社区 is a
+    community, and in 贾家弄新村小区 the estate is 贾家弄新村. Villages written back to back
+    (大富村村头村村尾村) are each a village.
+    """
+    doc, claims = ctx.doc, ctx.claims
+    lex = lexicon()
+    t = doc.text
+    found: list[Mention] = []
+
+    def kind_word(stem: str) -> bool:
+        return stem in lex.not_names or any(stem.endswith(k) for k in lex.community_kinds)
+
+    for m in _COMMUNITY_WORDS.finditer(t):
+        word = m.group()
+        s0, e = m.span()
+        if claims.taken(s0, e) or not doc.clean(s0, e):
+            continue
+        village = word == "村"
+        start = s0
+        if s0 not in doc.bounds and word != "片区":  # jieba has no 片区: 莲大|片|区 is cut anyway
+            tok = doc.tokens[doc.token_at(s0)]
+            # 唐村 of 弼唐村: a rare word ending in 村 holds the end of a village name
+            if not (
+                village
+                and tok.end == e
+                and tok.flag in NAME_FLAGS
+                and tokens.frequency(tok.word) < 100
+                and "村" not in tok.word[:-1]
+                and not claims.taken(tok.start, s0)
+            ):
+                continue
+            start = tok.start
+        if s0 > 0 and t[s0 - 1] in lex.place_verbs and (village or word == "社区"):
+            continue  # 巡村, 驻村, 进社区: a verb and its object
+        if village and e < len(t):
+            if t[e] in _VILLAGE_WORD_TAILS and e not in doc.bounds:
+                continue  # 美丽村社: 村社 is a word
+            if (
+                t[e] == "村"
+                and not t[e:].startswith(_VILLAGE_FOLLOWERS)
+                and not (e + 2 < len(t) and t[e + 2] == "村")
+            ):
+                continue  # 大喇叭村村响: 村村 is "every village"
+        reach = 3 - (s0 - start) if word == "片区" or village else 6
+        s = doc.walk_back(
+            start, max_len=reach, claims=claims, flags=NAME_FLAGS | {"a"}, glue_chars=True
+        )  # 幸福社区, 大富村: an adjective may name a community
+        stem = t[s:s0]
+        if len(stem) < 2 or kind_word(stem) or not doc.clean(s, e):
+            continue
+        if any(c in "0123456789一二两三四五六七八九十百个" for c in stem):
+            continue  # 2个精品小区, 十个村: a count, not a name
+        names = doc.tokens[doc.token_at(s)].flag in ("ns", "nr", "nz")
+        if village and tokens.frequency(stem) >= 100 and not names:
+            continue  # 兄弟村, 喇叭村: a common word before 村 is not a village name
+        kind = "Community" if village or word.endswith("社区") else "Place"
+        if kind == "Place" and word != "片区" and not doc.proper(s, s0):
+            continue
+        end = e - 2 if word == "新村小区" else e
+        found.append(ctx.take(s, end, kind))
+        if word == "新村小区":
+            claims.block(end, end + 2)
+        while village:  # 大富村村头村村尾村
+            nxt = t[end : end + 3]
+            if (
+                len(nxt) < 3
+                or nxt[2] != "村"
+                or any(c in FUNCTION or not CJK.match(c) for c in nxt[:2])
+                or kind_word(nxt[:2])
+                or claims.taken(end, end + 3)
+                or not doc.clean(end, end + 3)
+            ):
+                break
+            found.append(ctx.take(end, end + 3, "Community"))
+            end += 3
+    ctx.communities = found
+
+
+def _resolve(places: list[Mention]) -> dict[str, str]:
+    """Division codes that are certain: the name is unique in the table, or unique below a
+    place the article names that is itself certain. Ambiguous names stay unresolved."""
+    resolved: dict[str, str] = {}
+    candidates = {m.label: m.codes for m in places if m.codes}
+    changed = True
+    while changed:
+        changed = False
+        for name, codes in sorted(candidates.items()):
+            if name in resolved:
+                continue
+            if len(codes) == 1:
+                resolved[name] = codes[0]
+                changed = True
+                continue
+            anchors = set(resolved.values())
+            inside = [c for c in codes if {d.code for d in gazetteer.chain(c)[1:]} & anchors]
+            if len(inside) == 1:
+                resolved[name] = inside[0]
+                changed = True
+    return resolved
+
+
+def entities(ctx: Context) -> None:
+    """The places' entities, with the division codes that are certain, and ``partOf`` when
+    a place is written right after its parent (临安区锦南街道) and the table agrees; the quote
+    then shows both names."""
+    b = ctx.builder
+    ctx.codes = codes = _resolve(ctx.places)
+    ordered = sorted(ctx.places, key=lambda m: (m.start, m.end))
+    for m in ordered:
+        code = codes.get(m.label)
+        e = b.entity(m)
+        if code and "divisionCode" not in e.props:
+            e.props["divisionCode"] = code
+        if m.alt and m.alt not in e.alt_labels:
+            e.alt_labels.append(m.alt)
+    for parent, child in itertools.pairwise(ordered):
+        if child.start != parent.end or _rank(parent.type) >= _rank(child.type):
+            continue
+        pc, cc = codes.get(parent.label), codes.get(child.label)
+        if pc and cc and pc not in {d.code for d in gazetteer.chain(cc)[1:]}:
+            continue  # the table says otherwise; when it cannot tell, the text says it
+        entity, parent_entity = b.of(child), b.of(parent)
+        if entity is None or parent_entity is None or "partOf" in entity.props:
+            continue
+        entity.quote, entity.occurrence = b.quote(parent.start, child.end)
+        entity.props = {"partOf": parent_entity.id, **entity.props}
+    _roundup(ctx)
+
+
+_ROUNDUP = re.compile(r"(?:[一二三四五六七八九十两0-9]+个|各|多个|所辖|下辖)(?:街道|乡镇|镇|乡|街)")
+
+
+def _roundup(ctx: Context) -> None:
+    """A roundup that opens with its district's subdistricts or towns (七里河区四个街道,
+    湄潭县多个乡镇): each subdistrict and town the article names, not placed otherwise, is
+    part of that district, stated by those words."""
+    b, t = ctx.builder, ctx.doc.text
+    districts = [m for m in ctx.places if m.type in ("District", "City")]
+    for m in districts:
+        if not _ROUNDUP.match(t, m.end) or len({d.label for d in districts}) != 1:
+            continue
+        parent = b.of(m)
+        quote = b.quote(m.start, _ROUNDUP.match(t, m.end).end())  # type: ignore[union-attr]
+        for child in ctx.places:
+            entity = b.of(child)
+            kind = child.type in ("Subdistrict", "Town")
+            if kind and entity is not None and parent and "partOf" not in entity.props:
+                b.fact(entity.id, "partOf", parent.id, quote)
+        return
+
+
+_OWN_AREA = ("辖区",)
+_SETTLED = re.compile(r"(?:位于|坐落于|地处)$")
+_MOVED_IN = re.compile(r"[^，,。；;]{0,12}?(?:落户|入驻|落地)(?:在|于|到)?")
+
+
+def _settled(ctx: Context, by_end: dict[int, Mention]) -> None:
+    """``locatedIn`` for an enterprise the text places in an area: written right after it
+    (荷塘湾街道湘潭华锐电机有限公司), after 位于/地处 it and 的 (位于梅溪湾街道的...), after 辖区
+    (辖区企业苏州澄新..., 辖区湘江宾馆: the 街道's), or moving in (...相继落户街道)."""
+    b, t = ctx.builder, ctx.doc.text
+    areas = [m for m in ctx.places if m.type in ("Subdistrict", "Town")]
+    only = areas[0] if len({m.label for m in areas}) == 1 else None
+    for m in ctx.enterprises:
+        entity = b.of(m)
+        if entity is None or "locatedIn" in entity.props or m.alt is not None:
+            continue
+        place, span = by_end.get(m.start), (m.start, m.end)
+        if place is not None:
+            span = (place.start, m.end)
+        elif t.endswith("的", 0, m.start) and m.start - 1 in by_end:
+            before = by_end[m.start - 1]
+            if _SETTLED.search(t, max(0, before.start - 3), before.start):
+                place, span = before, (max(0, before.start - 3), m.end)
+        if place is None:
+            own = t.rfind("辖区", max(0, m.start - 8), m.start)
+            if own >= 0 and not any(c in "，,。；;" for c in t[own : m.start]):
+                earlier = [a for a in areas if a.end <= own]
+                place, span = (earlier[-1] if earlier else only), (own, m.end)
+        if place is None:
+            moved = _MOVED_IN.match(t, m.end)
+            if moved is not None:
+                after = next((a for a in areas if a.start == moved.end()), None)
+                bare = t.startswith("街道", moved.end())
+                place = after or (only if bare else None)
+                span = (m.start, moved.end() + (len(after.label) if after else 2))
+        area = b.of(place)
+        if area is None or area.id == entity.id or place.type not in ("Subdistrict", "Town"):
+            continue
+        b.fact(entity.id, "locatedIn", area.id, b.quote(*span))
+
+
+def locate(ctx: Context) -> None:
+    """Where a community, estate or body is, when its name is written right after a place
+    or begins with it (张槎古灶村: partOf 张槎街道; 锦南街道水岸阳光小区, 阜新路街道人社中心:
+    locatedIn); the quote then shows both."""
+    b = ctx.builder
+    by_end = {m.end: m for m in ctx.places if m.type in admin_types()}
+    by_start = {m.start: m for m in ctx.places if m.type in admin_types()}
+    t = ctx.doc.text
+    subs = ctx.subdistricts()
+    _settled(ctx, by_end)
+    for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
+        place = by_end.get(m.start) or (by_start.get(m.start) if m.type == "Organization" else None)
+        if place is None and m.type == "Community" and t.startswith(_OWN_AREA, m.start - 2):
+            before = [s for s in subs if s.end <= m.start]  # 在辖区春晖社区: the 街道's
+            place = (
+                before[-1] if before else (subs[0] if len({s.label for s in subs}) == 1 else None)
+            )
+        entity = b.of(m)
+        if place is None or entity is None or (place.start, place.end) == (m.start, m.end):
+            continue
+        area = b.of(place)
+        key = "partOf" if m.type == "Community" else "locatedIn"
+        if area is None or key in entity.props:
+            continue
+        entity.quote, entity.occurrence = b.quote(min(place.start, m.start), max(place.end, m.end))
+        entity.props[key] = area.id
