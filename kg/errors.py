@@ -1,10 +1,16 @@
-"""What every expected failure shares: a message of one line.
+"""What every expected failure shares: a base class, and a message of one line.
 
-The CLI turns these errors into ``error: …`` lines and exit status 1; a library user
-catches them by class (:class:`kg.facts.FactError`, :class:`kg.sparql.QueryError`, …).
+Every error the tool expects (a bad fact file, a refused query, an unwritable output…)
+is a :class:`KgError`, and also the builtin it resembles (``ValueError`` for bad input,
+``TimeoutError`` for a deadline), so callers may catch either. The CLI turns a
+``KgError`` into ``error: …`` lines and exit status 1; anything else is a bug.
 """
 
 from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base of every expected error; ``str()`` is one line per problem."""
 
 
 def one_line(exc: BaseException, limit: int = 300) -> str:
