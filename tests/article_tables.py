@@ -115,6 +115,12 @@ def load(path: Path) -> Table:
         raise TableError(f"{path}: unknown key(s) {sorted(unknown)}")
     if data.get("article") != path.stem:
         raise TableError(f"{path}: 'article' must be {path.stem!r}")
+    nodes = data.get("nodes") or {}
+    if not isinstance(nodes, dict) or not all(
+        isinstance(labels, list) and all(isinstance(x, str) for x in labels)
+        for labels in nodes.values()
+    ):
+        raise TableError(f"{path}: 'nodes' maps each class to a list of labels")
     unstated = []
     for i, row in enumerate(data.get("unstated") or []):
         if not (isinstance(row, list) and len(row) == 3 and isinstance(row[2], list)):
@@ -123,9 +129,7 @@ def load(path: Path) -> Table:
     return Table(
         article=data["article"],
         published=data.get("published"),
-        nodes=tuple(
-            (label, cls) for cls, labels in (data.get("nodes") or {}).items() for label in labels
-        ),
+        nodes=tuple((label, cls) for cls, labels in nodes.items() for label in labels),
         posts=_rows(data, "posts", 3, path),  # type: ignore[arg-type]
         edges=_rows(data, "edges", 3, path),  # type: ignore[arg-type]
         unstated=tuple(unstated),

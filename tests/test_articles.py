@@ -21,7 +21,7 @@ from kg.build import article_iri
 from kg.ontology import KG
 from kg.query import query
 from tests import graph_helpers as gh
-from tests.article_tables import Table, tables
+from tests.article_tables import Table, TableError, load, tables
 
 TABLES = tables()
 SCHEMA_DATE_PUBLISHED = URIRef("https://schema.org/datePublished")
@@ -263,3 +263,27 @@ def test_evidence_is_raw_text_outside_mojibake(seed_build, table: Table):
         assert raw[ev["start"] : ev["end"]] == ev["quote"]
         assert all(ev["end"] <= a or b <= ev["start"] for a, b in spans)
     assert seen >= len(table.nodes)
+
+
+# ---------------------------------------------------------------- the tables themselves
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('article: "009"\nedge: []\n', "unknown key(s) ['edge']"),
+        ('article: "008"\n', "'article' must be '009'"),
+        ('article: "009"\nposts: [[a, b]]\n', "posts row 1: expected 3 strings"),
+        ('article: "009"\nmetrics: [{indicator: x, area: y, value: 5}]\n', "quoted decimal"),
+        ('article: "009"\nmetrics: [{indicator: x, area: y, unti: 个}]\n', "unknown metric key"),
+        ('article: "009"\nunstated: [[a, partOf]]\n', "unstated row 1"),
+        ('article: "009"\nnodes: [a, b]\n', "'nodes' maps each class"),
+    ],
+)
+def test_a_table_with_a_typo_is_an_error(tmp_path, text: str, message: str):
+    """A misspelt key or a malformed row must not quietly check nothing."""
+    path = tmp_path / "009.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TableError) as err:
+        load(path)
+    assert message in str(err.value) and str(path) in str(err.value)
