@@ -86,7 +86,7 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def nt_literal(lexical: str, *, lang: str | None = None, datatype: str | None = None) -> str:
-    """An N-Triples literal.
+    r"""An N-Triples literal.
 
     >>> nt_literal('say "hi"', lang="zh")
     '"say \\"hi\\""@zh'
