@@ -11,9 +11,9 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO
 
 import networkx as nx
 from rdflib import Dataset, Graph
@@ -142,12 +142,6 @@ def export(data: Graph | Dataset, target: str | Path, fmt: str) -> int:
     payload = serialize(data, fmt)
     write_bytes(target, payload)
     return len(payload)
-
-
-def write_with(target: str | Path, writer: Callable[[IO[bytes]], None]) -> None:
-    """Atomically write whatever ``writer`` streams into the handle it is given."""
-    with atomic_open(target) as handle:
-        writer(handle)
 
 
 # ---------------------------------------------------------------- property-graph formats

@@ -129,7 +129,6 @@ UPPER_AREAS = {"District": 1, "City": 2, "Province": 3}
 """Areas above a subdistrict, by level: they head blocks of the map instead of clusters."""
 DEFAULT_HIDDEN = frozenset({"Metric"})
 """Metrics are many and small: shown by a legend click, a search, or a node's focus view."""
-COLLAPSED = frozenset({"Post", "Role"})
 FONT = (
     "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 )
@@ -755,10 +754,6 @@ def _overview(
             }
         )
     return out
-
-
-def _short(label: str, limit: int = 12) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def _metric(attrs: dict[str, Any]) -> dict[str, Any]:

@@ -42,12 +42,9 @@ def test_failed_write_leaves_the_old_file(tmp_path):
     target = tmp_path / "kg.ttl"
     target.write_text("old")
 
-    def broken(handle):
+    with pytest.raises(RuntimeError), export.atomic_open(target) as handle:
         handle.write(b"half a file")
         raise RuntimeError("disk on fire")
-
-    with pytest.raises(RuntimeError):
-        export.write_with(target, broken)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
 
