@@ -75,7 +75,7 @@ def status(key):
 
 what, corpus = sys.argv[1], sys.argv[2]
 from rdflib import Graph
-from kg.build import build
+from kg.builder import build
 import pyrudof, pyoxigraph
 before = status("VmRSS")
 if what == "rdflib":
@@ -106,9 +106,10 @@ def bench(articles: int, work: Path, rdflib_query_budget: float) -> dict:
     from rdflib import Graph
 
     from kg import export
-    from kg.build import build
+    from kg.builder import build
     from kg.ontology import PREFIXES
-    from kg.query import named_queries, query
+    from kg.sparql import named_queries
+    from kg.store import query
 
     corpus = work / f"corpus-{articles}"
     if not (corpus / "facts").is_dir():
@@ -122,7 +123,7 @@ def bench(articles: int, work: Path, rdflib_query_budget: float) -> dict:
     parse_s, union = timed(lambda: Graph().parse(data=nt, format="nt"))
 
     ttl_rdflib_s, _ = timed(lambda: union.serialize(format="turtle", encoding="utf-8"))
-    ttl_ours_s, _ = timed(lambda: export.serialize_build(result, "turtle"), repeat=3)
+    ttl_ours_s, _ = timed(lambda: export.serialize(result, "turtle"), repeat=3)
 
     store = result.store()
     ours, theirs, skipped = 0.0, 0.0, []

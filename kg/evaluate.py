@@ -85,7 +85,8 @@ from typing import Any
 
 from kg import text
 from kg.facts import Corpus, Entity, FactError, FactFile, Problem, Where, check_corpus, load_file
-from kg.ontology import entity_classes, fact_schema
+from kg.schema import entity_classes
+from kg.schema import properties as fact_schema
 
 __all__ = [
     "CLASS_ORDER",

@@ -18,14 +18,14 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kg import text
-from kg.ontology import KG, PropertySpec, entity_classes, fact_schema, superclasses
+from kg import schema, text
+from kg.errors import show as _show
+from kg.schema import PropertySpec, entity_classes, properties, superclasses
 
 MAX_FACT_FILE_BYTES = 5_000_000
 MAX_ARTICLE_BYTES = 20_000_000
@@ -36,8 +36,6 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 ENTITY_KEYS = {"id", "type", "label", "altLabels", "quote", "occurrence", "note"}
 FACT_KEYS = {"subject", "predicate", "object", "quote", "occurrence", "note"}
 ARTICLE_KEYS = {"id", "file", "title", "source", "published", "note"}
-COMPOSED_LABELS = {"Metric", "Post"}
-"""Types whose label may be left out: the builder composes it from sourced parts."""
 
 
 # ---------------------------------------------------------------- errors
@@ -387,17 +385,6 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    shown = repr(value.value if isinstance(value, _Node) else value)
-    return shown if len(shown) <= 40 else shown[:37] + "..."
-
-
 def _unknown_keys(node: _Node, allowed: set[str], what: str, problems: list[Problem]) -> None:
     for key, child in node.value.items():
         if key not in allowed:
@@ -594,8 +581,8 @@ def _load_entity(node: _Node, article: str, problems: list[Problem]) -> Entity |
     if not _expect(node, dict, "an entity", problems):
         return None
     m = node.value
-    schema = fact_schema()
-    _unknown_keys(node, ENTITY_KEYS | set(schema), "an entity", problems)
+    specs = properties()
+    _unknown_keys(node, ENTITY_KEYS | set(specs), "an entity", problems)
     entity_id = _check_id(m.get("id"), "id", problems, node.where)
     type_name = _text(m.get("type"), "type", problems, node.where)
     classes = entity_classes()
@@ -608,7 +595,7 @@ def _load_entity(node: _Node, article: str, problems: list[Problem]) -> Entity |
         )
         type_name = None
     label = None
-    if "label" in m or type_name not in COMPOSED_LABELS:
+    if "label" in m or type_name is None or not schema.classes()[type_name].composed_label:
         label = _text(m.get("label"), "label", problems, node.where)
     alt_labels: list[str] = []
     if "altLabels" in m and _expect(m["altLabels"], list, "'altLabels'", problems):
@@ -619,10 +606,10 @@ def _load_entity(node: _Node, article: str, problems: list[Problem]) -> Entity |
     quote = _quote(m, node.where, problems)
     props: dict[str, list[Value]] = {}
     for key, child in m.items():
-        if key in ENTITY_KEYS or key not in schema:
+        if key in ENTITY_KEYS or key not in specs:
             continue
         items = child.value if isinstance(child.value, list) else [child]
-        values = [Value(i.value, i.where) for i in items if _check_value(schema[key], i, problems)]
+        values = [Value(i.value, i.where) for i in items if _check_value(specs[key], i, problems)]
         if values:
             props[key] = values
     if entity_id is None or type_name is None or quote is None:
@@ -637,15 +624,15 @@ def _load_fact(node: _Node, article: str, problems: list[Problem]) -> Fact | Non
     _unknown_keys(node, FACT_KEYS, "a fact", problems)
     subject = _check_id(m.get("subject"), "subject", problems, node.where)
     predicate = _text(m.get("predicate"), "predicate", problems, node.where)
-    schema = fact_schema()
+    specs = properties()
     spec = None
     if predicate is not None:
-        spec = schema.get(predicate)
+        spec = specs.get(predicate)
         if spec is None:
             problems.append(
                 Problem(
                     m["predicate"].where,
-                    f"unknown predicate '{predicate}'; known: " + ", ".join(sorted(schema)),
+                    f"unknown predicate '{predicate}'; known: " + ", ".join(sorted(specs)),
                 )
             )
     obj = m.get("object")
@@ -672,7 +659,7 @@ def _check_value(spec: PropertySpec, node: _Node, problems: list[Problem]) -> bo
     if spec.kind == "entity":
         return _check_id(node, spec.key, problems, node.where) is not None
     if spec.kind == "concept":
-        from kg.ontology import concepts
+        from kg.schema import concepts
 
         if not _expect(node, str, what, problems):
             return False
@@ -691,52 +678,12 @@ def _check_value(spec: PropertySpec, node: _Node, problems: list[Problem]) -> bo
 
 def literal_problem(spec: PropertySpec, value: Any, where: Where, problems: list[Problem]) -> bool:
     """Check a literal value against the property's datatype; record a problem if wrong."""
-    what = f"'{spec.key}'"
-    dtype = str(spec.range)
-    if dtype.endswith("#decimal"):
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            problems.append(Problem(where, f"{what} must be a number, not {_show(value)}"))
-            return False
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            number = None
-        if (
-            number is None
-            or not number.is_finite()
-            or not re.fullmatch(r"-?\d+(\.\d+)?", str(value))
-        ):
-            problems.append(
-                Problem(
-                    where, f"{what} must be a plain decimal number like 13.43, not {_show(value)}"
-                )
-            )
-            return False
-        return True
-    if dtype.endswith("#boolean"):
-        if not isinstance(value, bool):
-            problems.append(Problem(where, f"{what} must be true or false, not {_show(value)}"))
-            return False
-        return True
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        problems.append(Problem(where, f"{what} must be text, not {_show(value)}"))
-        return False
-    if not str(value).strip() or CONTROL.search(str(value)):
-        problems.append(Problem(where, f"{what} is empty or contains a control character"))
-        return False
-    if spec.iri == KG.startDate and not re.fullmatch(
-        r"--\d\d-\d\d|\d{4}(-\d\d(-\d\d)?)?", str(value)
-    ):
-        problems.append(
-            Problem(
-                where,
-                f"{what} must be YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD "
-                f"(month and day when the year is not stated), not "
-                f"{_show(value)}",
-            )
-        )
-        return False
-    return True
+    from kg.schema import DATATYPES
+
+    problem = DATATYPES[str(spec.range)].check(value)
+    if problem is not None:
+        problems.append(Problem(where, f"'{spec.key}' {problem}"))
+    return problem is None
 
 
 # ---------------------------------------------------------------- corpus
@@ -797,8 +744,12 @@ def _load_and_check(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from kg.isolate import die_with_parent
+
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=die_with_parent
+    ) as pool:
         yield from pool.map(_load_one, paths, [articles_dir] * len(paths), chunksize=16)
 
 
@@ -846,7 +797,7 @@ def check_corpus(corpus: Corpus, *, check_files: bool = True) -> list[Problem]:
                 )
             )
 
-    schema = fact_schema()
+    specs = properties()
     classes = entity_classes()
 
     def check_ref(spec: PropertySpec, value: Value) -> None:
@@ -873,7 +824,7 @@ def check_corpus(corpus: Corpus, *, check_files: bool = True) -> list[Problem]:
     for entity in corpus.entities():
         for key, values in entity.props.items():
             for value in values:
-                check_ref(schema[key], value)
+                check_ref(specs[key], value)
     for fact in corpus.facts():
         if fact.subject.raw not in first:
             problems.append(
@@ -883,7 +834,7 @@ def check_corpus(corpus: Corpus, *, check_files: bool = True) -> list[Problem]:
                     "any fact file (add it under 'entities:')",
                 )
             )
-        check_ref(schema[fact.predicate.raw], fact.object)
+        check_ref(specs[fact.predicate.raw], fact.object)
 
     if check_files:
         for f in corpus.files:
@@ -908,15 +859,6 @@ def check_file(f: FactFile) -> list[Problem]:
         problems.extend(_metric_problems(entity, raw))
         problems.extend(_division_problems(entity))
     return problems
-
-
-DIVISION_LEVELS = {
-    "Province": "province",
-    "City": "city",
-    "District": "district",
-    "Subdistrict": "township",
-    "Town": "township",
-}
 
 
 def _division_problems(entity: Entity) -> list[Problem]:
@@ -946,7 +888,7 @@ def _division_problems(entity: Entity) -> list[Problem]:
             problems.append(
                 Problem(value.where, f"division code {code} is {division.name}, not {entity.label}")
             )
-        if DIVISION_LEVELS.get(entity.type) != division.level:
+        if schema.classes()[entity.type].division_level != division.level:
             problems.append(
                 Problem(
                     value.where,

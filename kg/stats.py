@@ -15,7 +15,8 @@ def class_counts(result: Any) -> dict[str, int]:
     Counted from the build's triples, so that the summary of a million-triple build
     needs no networkx graph.
     """
-    from kg.ontology import KG, entity_classes, superclasses
+    from kg.ontology import KG
+    from kg.schema import entity_classes, superclasses
 
     classes = entity_classes()
     by_iri = {f"<{iri}>": name for name, iri in classes.items()}
@@ -53,22 +54,24 @@ def article_counts(result: Any) -> list[dict[str, Any]]:
                 "title": f.article.title,
                 "entities": len(f.entities),
                 "facts": props + len(f.facts),
-                **{k: types.get(k, 0) for k in KEY_CLASSES},
+                **{k: types.get(k, 0) for k in counted_classes()},
             }
         )
     return rows
 
 
-KEY_CLASSES = (
-    "Official",
-    "Person",
-    "Subdistrict",
-    "Enterprise",
-    "Organization",
-    "Initiative",
-    "Metric",
-    "Post",
-)
+def _add(table: Table, *values: Any, **options: Any) -> None:
+    """A row of plain cells: labels from fact files are never read as rich markup."""
+    from kg.present import cell
+
+    table.add_row(*(cell(v) for v in values), **options)
+
+
+def counted_classes() -> list[str]:
+    """The classes the per-article table counts (``kg:counted`` in classes.ttl)."""
+    from kg.schema import classes
+
+    return [name for name, info in classes().items() if info.counted]
 
 
 def article_table(result: Any) -> Table:
@@ -78,18 +81,19 @@ def article_table(result: Any) -> Table:
         show_edge=False,
         caption="facts = statements with evidence; shared entities are one node",
     )
-    columns = ("entities", "facts", *KEY_CLASSES)
+    columns = ("entities", "facts", *counted_classes())
     table.add_column("article")
     for name in columns:
         table.add_column(name, justify="right")
     for row in article_counts(result):
-        table.add_row(row["article"], *(str(row[k]) for k in columns))
+        _add(table, row["article"], *(str(row[k]) for k in columns))
     distinct = Counter(t for _, t in result.graph.nodes(data="type"))
-    table.add_row(
+    _add(
+        table,
         "distinct",
         str(result.graph.number_of_nodes()),
         str(_statements(result)),
-        *(str(distinct.get(k, 0)) for k in KEY_CLASSES),
+        *(str(distinct.get(k, 0)) for k in counted_classes()),
         style="bold",
     )
     return table
@@ -104,24 +108,24 @@ def analytics_tables(result: Any) -> list[Table]:
     for name in ("official", "degree", "betweenness"):
         officials.add_column(name, justify="left" if name == "official" else "right")
     for row in analytics.official_centrality(graph):
-        officials.add_row(row["label"], str(row["degree"]), f"{row['betweenness']:.4f}")
+        _add(officials, row["label"], str(row["degree"]), f"{row['betweenness']:.4f}")
 
     per_sd = Table(title="Initiatives per subdistrict", show_edge=False)
     per_sd.add_column("subdistrict")
     per_sd.add_column("n", justify="right")
     per_sd.add_column("initiatives")
     for sd, initiatives in analytics.initiatives_per_subdistrict(graph).items():
-        per_sd.add_row(sd, str(len(initiatives)), "、".join(initiatives))
+        _add(per_sd, sd, str(len(initiatives)), "、".join(initiatives))
 
     shared = Table(title="Enterprises shared between initiatives", show_edge=False)
     for name in ("initiative", "initiative", "shared enterprises"):
         shared.add_column(name)
     for a, b, common in analytics.shared_enterprises(graph):
-        shared.add_row(a, b, "、".join(common))
+        _add(shared, a, b, "、".join(common))
 
     parts = Table(title="Connected components", show_edge=False)
     for name in ("size", "types", "sample"):
         parts.add_column(name, justify="right" if name == "size" else "left")
     for row in analytics.components(graph):
-        parts.add_row(str(row["size"]), ", ".join(row["types"]), "、".join(row["sample"]))
+        _add(parts, str(row["size"]), ", ".join(row["types"]), "、".join(row["sample"]))
     return [officials, per_sd, shared, parts]

@@ -38,101 +38,76 @@ import networkx as nx
 
 from kg.ontology import resource_dir
 
-CLASS_STYLE: dict[str, dict[str, Any]] = {
-    # In legend order. name: legend text; shape: vis-network shape; size: node size;
-    # font: label size in canvas pixels at zoom 1; screen: for landmarks (areas, officials),
-    # the smallest on-screen size the viewer keeps when zoomed out, so the whole map still
-    # names its subdistricts and officials; other labels appear as one zooms in.
-    "Official": {
-        "name": "官员 Official",
-        "color": "#d62728",
-        "shape": "star",
-        "size": 24,
-        "font": 20,
-        "screen": 13,
-    },
-    "Initiative": {
-        "name": "举措 Initiative",
-        "color": "#f28e2b",
-        "shape": "diamond",
-        "size": 15,
-        "font": 15,
-    },
-    "Subdistrict": {
-        "name": "街道 Subdistrict",
-        "color": "#1f77b4",
-        "shape": "square",
-        "size": 28,
-        "font": 26,
-        "screen": 17,
-    },
-    "Enterprise": {
-        "name": "企业 Enterprise",
-        "color": "#2ca02c",
-        "shape": "hexagon",
-        "size": 15,
-        "font": 15,
-    },
-    "Metric": {"name": "指标 Metric", "color": "#9467bd", "shape": "dot", "size": 9, "font": 13},
-    "Person": {"name": "人物 Person", "color": "#e377c2", "shape": "dot", "size": 13, "font": 15},
-    "Organization": {
-        "name": "组织 Organization",
-        "color": "#17becf",
-        "shape": "triangleDown",
-        "size": 15,
-        "font": 15,
-    },
-    "Community": {
-        "name": "社区/村 Community",
-        "color": "#6baed6",
-        "shape": "dot",
-        "size": 13,
-        "font": 15,
-    },
-    "Place": {"name": "地点 Place", "color": "#9ecae1", "shape": "dot", "size": 11, "font": 14},
-    "District": {
-        "name": "区 District",
-        "color": "#3a5a8c",
-        "shape": "triangle",
-        "size": 24,
-        "font": 22,
-        "screen": 15,
-    },
-    "City": {
-        "name": "市 City",
-        "color": "#2b4570",
-        "shape": "triangle",
-        "size": 26,
-        "font": 24,
-        "screen": 15,
-    },
-    "Province": {
-        "name": "省 Province",
-        "color": "#1b2f4f",
-        "shape": "triangle",
-        "size": 28,
-        "font": 26,
-        "screen": 15,
-    },
-    "Post": {"name": "岗位 Post", "color": "#bcbd22", "shape": "dot", "size": 10, "font": 13},
-    "Role": {"name": "职务 Role", "color": "#c7c7c7", "shape": "dot", "size": 10, "font": 13},
-}
-OTHER_STYLE: dict[str, Any] = {
-    "name": "其他 Other",
-    "color": "#8c8c8c",
-    "shape": "dot",
-    "size": 11,
-    "font": 14,
-}
-AREA_TYPES = frozenset({"Subdistrict", "District", "City", "Province"})
-UPPER_AREAS = {"District": 1, "City": 2, "Province": 3}
-"""Areas above a subdistrict, by level: they head blocks of the map instead of clusters."""
-DEFAULT_HIDDEN = frozenset({"Metric"})
-"""Metrics are many and small: shown by a legend click, a search, or a node's focus view."""
+OTHER = "Other"
+"""The legend entry of nodes whose type has no class of its own."""
+
+
+@functools.cache
+def class_styles() -> dict[str, dict[str, Any]]:
+    """Legend entries in order: caption, colour, shape, sizes (``ontology/classes.ttl``).
+
+    ``font`` is the label size in canvas pixels at zoom 1; ``screen``, for landmarks
+    (areas, officials), the smallest on-screen size the viewer keeps when zoomed out, so
+    the whole map still names its subdistricts and officials.
+    """
+    from kg.schema import Style, classes
+
+    styles: dict[str, dict[str, Any]] = {}
+    for name, info in classes().items():
+        if not info.entity:
+            continue
+        styles[name] = _style(info.legend, info.style)
+    styles[OTHER] = _style("其他 Other", Style())
+    return styles
+
+
+def _style(name: str, style: Any) -> dict[str, Any]:
+    out = {"name": name, "color": style.color, "shape": style.shape, "size": style.size}
+    out["font"] = style.font
+    if style.min_screen:
+        out["screen"] = style.min_screen
+    return out
+
+
+@functools.cache
+def hidden_by_default() -> frozenset[str]:
+    """Classes drawn only when asked for (metrics): ``kg:viewerHidden``."""
+    from kg.schema import classes
+
+    return frozenset(n for n, c in classes().items() if c.style.hidden)
+
+
+@functools.cache
+def _levels() -> dict[str, int]:
+    """Area classes by level: township (clusters) 1, district 2, city 3, province 4."""
+    from kg.schema import classes
+
+    return {n: c.level_rank for n, c in classes().items() if c.level_rank >= 1}
+
+
+def _is_area(view: nx.MultiDiGraph, node: str) -> bool:
+    """A subdistrict, town or an area above them (not a community)."""
+    return _type(view, node) in _levels()
+
+
+def _upper(view: nx.MultiDiGraph, node: str) -> int:
+    """The level of an area above a township (district 1, city 2, province 3), else 0."""
+    return max(0, _levels().get(_type(view, node), 0) - 1)
+
+
+def _is_cluster(view: nx.MultiDiGraph, node: str) -> bool:
+    """Whether a node heads a cluster of the map: a township-level area (街道, 镇/乡)."""
+    return _levels().get(_type(view, node)) == 1
+
+
+def _rank(kind: str) -> int:
+    styles = class_styles()
+    return list(styles).index(kind) if kind in styles else len(styles)
+
+
 FONT = (
     "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 )
-RANK = {t: i for i, t in enumerate(CLASS_STYLE)}
 RING = 120.0
 """Distance between the rings of a subdistrict's radial tree (canvas pixels)."""
 SPACING = 70.0
@@ -227,7 +202,7 @@ def memberships(view: nx.MultiDiGraph) -> dict[str, list[str]]:
     undirected = view.to_undirected(as_view=True)
     found: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     subdistricts = sorted(
-        (n for n in view if _type(view, n) == "Subdistrict"), key=lambda n: (_label(view, n), n)
+        (n for n in view if _is_cluster(view, n)), key=lambda n: (_label(view, n), n)
     )
     for sd in subdistricts:
         label = _label(view, sd)
@@ -236,7 +211,7 @@ def memberships(view: nx.MultiDiGraph) -> dict[str, list[str]]:
         while queue:
             node = queue.popleft()
             found[node].append((distance[node], label, sd))
-            if node != sd and _type(view, node) in AREA_TYPES:
+            if node != sd and _is_area(view, node):
                 continue
             for nb in undirected.neighbors(node):
                 if nb not in distance:
@@ -248,7 +223,7 @@ def memberships(view: nx.MultiDiGraph) -> dict[str, list[str]]:
         for article in view.nodes[sd].get("articles", []):
             by_article[article].append(sd)
     for node in view:
-        if node in member or _type(view, node) in AREA_TYPES:
+        if node in member or _is_area(view, node):
             continue
         votes: dict[str, int] = defaultdict(int)
         for article in view.nodes[node].get("articles", []):
@@ -270,9 +245,9 @@ def area_chain(view: nx.MultiDiGraph, node: str) -> list[str]:
                 v
                 for u in frontier
                 for _, v, k in view.out_edges(u, keys=True)
-                if k == "partOf" and _type(view, v) in AREA_TYPES and v not in chain and v != node
+                if k == "partOf" and _is_area(view, v) and v not in chain and v != node
             },
-            key=lambda n: (UPPER_AREAS.get(_type(view, n), 0), _label(view, n)),
+            key=lambda n: (_upper(view, n), _label(view, n)),
         )
         chain.extend(ups)
         frontier = ups
@@ -282,7 +257,7 @@ def area_chain(view: nx.MultiDiGraph, node: str) -> list[str]:
 def find_subdistrict(view: nx.MultiDiGraph, subdistrict: str) -> str:
     """The node of a subdistrict given by label, alternative label or IRI."""
     known = sorted(
-        (n for n in view if _type(view, n) == "Subdistrict"), key=lambda n: (_label(view, n), n)
+        (n for n in view if _is_cluster(view, n)), key=lambda n: (_label(view, n), n)
     )
     for node in known:
         attrs = view.nodes[node]
@@ -482,7 +457,7 @@ def _cluster_block(
 def layout(
     view: nx.MultiDiGraph,
     member: dict[str, list[str]] | None = None,
-    hidden: Iterable[str] = DEFAULT_HIDDEN,
+    hidden: Iterable[str] | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Positions for every node, in time linear in the graph.
 
@@ -491,16 +466,16 @@ def layout(
     packed in rows. Nodes joined to no subdistrict form their own clusters, inside the
     block of an area they are joined to when there is one.
     """
-    hidden = frozenset(hidden)
+    hidden = hidden_by_default() if hidden is None else frozenset(hidden)
     member = memberships(view) if member is None else member
 
     def order(n: str) -> tuple[int, str, str]:
-        return (RANK.get(_type(view, n), len(RANK)), _label(view, n), n)
+        return (_rank(_type(view, n)), _label(view, n), n)
 
-    upper = {n for n in view if _type(view, n) in UPPER_AREAS}
+    upper = {n for n in view if _upper(view, n)}
     parent: dict[str, str] = {}
     for node in view:
-        if _type(view, node) in AREA_TYPES:
+        if _is_area(view, node):
             chain = [a for a in area_chain(view, node) if a in upper]
             if chain:
                 parent[node] = chain[0]
@@ -508,7 +483,7 @@ def layout(
     for node in view:
         if node in upper:
             continue
-        if _type(view, node) == "Subdistrict":
+        if _is_cluster(view, node):
             home[node] = node
         elif member.get(node):
             home[node] = member[node][0]
@@ -521,7 +496,7 @@ def layout(
         groups[root] = set(part)
         areas = sorted(
             {a for n in part for a in nx.all_neighbors(view, n) if a in upper},
-            key=lambda a: (UPPER_AREAS[_type(view, a)], order(a)),
+            key=lambda a: (_upper(view, a), order(a)),
         )
         if areas:
             parent[root] = areas[0]
@@ -590,7 +565,7 @@ def _search_keys(label: str, alts: list[str]) -> list[str]:
 
 
 def page_data(
-    view: nx.MultiDiGraph, title: str, hidden: Iterable[str] = DEFAULT_HIDDEN
+    view: nx.MultiDiGraph, title: str, hidden: Iterable[str] | None = None
 ) -> dict[str, Any]:
     """Everything the page needs, as plain JSON-able data.
 
@@ -603,7 +578,7 @@ def page_data(
     from pyvis.network import Network
     from pyvis.node import Node
 
-    hidden = frozenset(hidden)
+    hidden = hidden_by_default() if hidden is None else frozenset(hidden)
     member = memberships(view)
     positions = layout(view, member, hidden)
     articles = _articles(view)
@@ -616,11 +591,12 @@ def page_data(
     net.toggle_stabilization(False)
     net.inherit_edge_colors(False)
     counts: dict[str, int] = defaultdict(int)
+    styles = class_styles()
     for node in ordered:
         attrs = view.nodes[node]
-        kind = _type(view, node) if _type(view, node) in CLASS_STYLE else "Other"
+        kind = _type(view, node) if _type(view, node) in styles else OTHER
         counts[kind] += 1
-        style = CLASS_STYLE.get(kind, OTHER_STYLE)
+        style = styles[kind]
         label = _label(view, node)
         alts = [str(a) for a in attrs.get("alt_labels", []) or []]
         x, y = positions[node]
@@ -667,10 +643,7 @@ def page_data(
         net.edges.append(item)
     options = json.loads(net.options.to_json())
     options["edges"]["smooth"] = False  # straight edges: "dynamic" adds a node per edge
-    classes = {
-        t: {**style, "count": counts.get(t, 0)}
-        for t, style in {**CLASS_STYLE, "Other": OTHER_STYLE}.items()
-    }
+    classes = {t: {**style, "count": counts.get(t, 0)} for t, style in styles.items()}
     return {
         "title": title,
         "nodes": net.nodes,
@@ -682,7 +655,16 @@ def page_data(
         "visibleByDefault": [t for t in classes if t not in hidden],
         "overview": _overview(view, member, index),
         "articles": articles,
+        "concepts": _concepts(),
     }
+
+
+def _concepts() -> dict[str, dict[str, str]]:
+    """Captions of the qualifier and metric-kind concepts, from the ontology."""
+    from kg.ontology import KG
+    from kg.schema import concept_labels
+
+    return {"qualifier": concept_labels(KG.Qualifier), "kind": concept_labels(KG.MetricKind)}
 
 
 def _evidence(attrs: dict[str, Any], articles: dict[str, dict[str, str]]) -> list[dict]:
@@ -730,11 +712,11 @@ def _overview(
             counts[sds[0]][_type(view, node)] += 1
     out = []
     for sd in sorted(
-        (n for n in view if _type(view, n) == "Subdistrict"), key=lambda n: (_label(view, n), n)
+        (n for n in view if _is_cluster(view, n)), key=lambda n: (_label(view, n), n)
     ):
         people = sorted(
             {
-                (index[u], _label(view, u), str(d.get("label") or k), RANK.get(_type(view, u), 99))
+                (index[u], _label(view, u), str(d.get("label") or k), _rank(_type(view, u)))
                 for u, _, k, d in view.in_edges(sd, keys=True, data=True)
                 if _type(view, u) in ("Official", "Person")
             },
@@ -770,7 +752,6 @@ def _metric(attrs: dict[str, Any]) -> dict[str, Any]:
         "unit": attrs.get("unit"),
         "scale": attrs.get("scale"),
         "qualifier": attrs.get("qualifier"),
-        "status": attrs.get("status"),
         "kind": attrs.get("kind"),
         "period": attrs.get("period"),
         "text": text,
@@ -819,7 +800,7 @@ def render(
     subdistrict: str | None = None,
     title: str | None = None,
     collapse: bool = True,
-    hidden: Iterable[str] = DEFAULT_HIDDEN,
+    hidden: Iterable[str] | None = None,
 ) -> str:
     """The viewer page for ``graph`` as one self-contained HTML string.
 
@@ -854,7 +835,7 @@ def render(
         viewer_css=Markup((viz_dir / "viewer.css").read_text("utf-8")),
     )
     if path is not None:
-        from kg.export import write_bytes
+        from kg.publish import write_bytes
 
         write_bytes(path, page.encode("utf-8"))
     return page

@@ -17,7 +17,7 @@ import pytest
 from tests import servers
 
 if TYPE_CHECKING:
-    from kg.build import Build
+    from kg.builder import Build
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -29,7 +29,7 @@ _seed_builds: list[str] = []  # the test that set up each seed build of this ses
 @pytest.fixture(scope="session")
 def seed_build() -> Build:
     """The graph built from the real ``data/`` (articles and hand-written facts), once."""
-    from kg.build import build
+    from kg.builder import build
 
     _seed_builds.append(os.environ.get("PYTEST_CURRENT_TEST", "?"))
     return build(DATA)
@@ -48,7 +48,7 @@ def seed_ttl(seed_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Pat
     from kg import export
 
     path = tmp_path_factory.mktemp("out") / "kg.ttl"
-    export.write_bytes(path, export.serialize_build(seed_build, "turtle"))
+    path.write_bytes(export.serialize(seed_build, "turtle"))
     return path
 
 

@@ -17,9 +17,9 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg import text
-from kg.build import article_iri
 from kg.ontology import KG
-from kg.query import query
+from kg.rdf import article_iri
+from kg.store import query
 from tests import graph_helpers as gh
 from tests.article_tables import Table, TableError, load, tables
 

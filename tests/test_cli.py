@@ -68,9 +68,9 @@ def test_query_secretary_and_quote_from_the_turtle(built_out, capsys):
 def test_query_csv_and_stdin(built_out, capsys, monkeypatch):
     monkeypatch.setattr(
         "sys.stdin",
-        io.StringIO(
-            "SELECT ?label WHERE { ?s a kg:Subdistrict ; rdfs:label ?label } ORDER BY ?label"
-        ),
+        io.TextIOWrapper(io.BytesIO(
+            b"SELECT ?label WHERE { ?s a kg:Subdistrict ; rdfs:label ?label } ORDER BY ?label"
+        )),
     )
     code, stdout, _ = run(
         ["query", "-", "--data", str(built_out / "kg.ttl"), "--format", "csv"], capsys

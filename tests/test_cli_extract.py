@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from kg.build import build
+from kg.builder import build
 from tests.test_cli import DATA, run
 
 ARTICLES = sorted((DATA / "articles").glob("*.txt"))

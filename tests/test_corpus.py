@@ -14,10 +14,10 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 
 from kg import text
-from kg.build import entity_iri
 from kg.facts import number_in_text
 from kg.ontology import KG
-from kg.query import query
+from kg.rdf import entity_iri
+from kg.store import query
 from tests.article_tables import tables
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -30,7 +30,7 @@ def test_fact_format_example_is_valid(tmp_path):
     """The complete example of docs/facts.md loads and builds against the real article."""
     import shutil
 
-    from kg.build import build
+    from kg.builder import build
 
     text = (ROOT / "docs" / "facts.md").read_text("utf-8")
     example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)

@@ -8,21 +8,21 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg import export
+from kg import export, publish
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld"])
 def test_graph_formats_round_trip(seed_build, tmp_path, fmt):
-    path = tmp_path / f"kg.{export.RDF_FORMATS[fmt][0]}"
-    export.export(seed_build.union(), path, fmt)
+    path = tmp_path / f"kg.{export.FORMATS[fmt].suffix}"
+    publish.write_bytes(path, export.serialize(seed_build, fmt))
     parsed = Graph().parse(path, format="nt" if fmt == "nt" else fmt)
     assert isomorphic(parsed, seed_build.union())
 
 
 @pytest.mark.parametrize("fmt", ["trig", "nquads"])
 def test_dataset_formats_keep_one_graph_per_article(seed_build, tmp_path, fmt):
-    path = tmp_path / f"kg.{export.RDF_FORMATS[fmt][0]}"
-    export.export(seed_build.dataset, path, fmt)
+    path = tmp_path / f"kg.{export.FORMATS[fmt].suffix}"
+    publish.write_bytes(path, export.serialize(seed_build, fmt))
     parsed = Dataset()
     parsed.parse(path, format=fmt)
     original = {g.identifier: g for g in seed_build.dataset.graphs() if len(g)}
@@ -33,7 +33,7 @@ def test_dataset_formats_keep_one_graph_per_article(seed_build, tmp_path, fmt):
 
 
 def test_jsonld_uses_a_local_context(seed_build):
-    doc = json.loads(export.serialize(seed_build.union(), "json-ld"))
+    doc = json.loads(export.serialize(seed_build, "json-ld"))
     assert isinstance(doc["@context"], dict)
     assert doc["@context"]["kg"] == "https://w3id.org/jiedao-kg/ontology#"
 
@@ -42,7 +42,7 @@ def test_failed_write_leaves_the_old_file(tmp_path):
     target = tmp_path / "kg.ttl"
     target.write_text("old")
 
-    with pytest.raises(RuntimeError), export.atomic_open(target) as handle:
+    with pytest.raises(RuntimeError), publish.atomic_open(target) as handle:
         handle.write(b"half a file")
         raise RuntimeError("disk on fire")
     assert target.read_text() == "old"
@@ -50,7 +50,7 @@ def test_failed_write_leaves_the_old_file(tmp_path):
 
 
 def test_dash_writes_to_stdout(seed_build, capfdbinary):
-    export.export(seed_build.union(), "-", "nt")
+    publish.write_bytes("-", export.serialize(seed_build, "nt"))
     out = capfdbinary.readouterr().out
     assert out.count(b"\n") == len(seed_build.union())
 
@@ -59,7 +59,7 @@ def test_graphml_loads_back_with_string_and_number_attributes(seed_build, tmp_pa
     import networkx as nx
 
     path = tmp_path / "kg.graphml"
-    export.write_bytes(path, export.serialize_graph(seed_build.graph, "graphml"))
+    publish.write_bytes(path, export.serialize(seed_build, "graphml"))
     loaded = nx.read_graphml(path, force_multigraph=True)
     assert set(loaded.nodes) == set(seed_build.graph.nodes)
     assert loaded.number_of_edges() == seed_build.graph.number_of_edges()
@@ -72,7 +72,7 @@ def test_gexf_loads_back(seed_build, tmp_path):
     import networkx as nx
 
     path = tmp_path / "kg.gexf"
-    export.write_bytes(path, export.serialize_graph(seed_build.graph, "gexf"))
+    publish.write_bytes(path, export.serialize(seed_build, "gexf"))
     loaded = nx.read_gexf(path)
     assert set(loaded.nodes) == set(seed_build.graph.nodes)
     assert loaded.number_of_edges() == seed_build.graph.number_of_edges()
@@ -83,9 +83,9 @@ def test_csv_nodes_and_edges(seed_build):
     import io
 
     nodes = list(csv.DictReader(io.StringIO(
-        export.serialize_graph(seed_build.graph, "csv-nodes").decode())))
+        export.serialize(seed_build, "csv-nodes").decode())))
     edges = list(csv.DictReader(io.StringIO(
-        export.serialize_graph(seed_build.graph, "csv-edges").decode())))
+        export.serialize(seed_build, "csv-edges").decode())))
     assert len(nodes) == seed_build.graph.number_of_nodes()
     assert len(edges) == seed_build.graph.number_of_edges()
     assert {"雷新钱", "锦南街道"} <= {n["label"] for n in nodes}
@@ -96,7 +96,7 @@ def test_written_files_get_the_usual_mode_not_private(tmp_path):
     import os
 
     target = tmp_path / "kg.ttl"
-    export.write_bytes(target, b"x")
+    publish.write_bytes(target, b"x")
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from kg import numbers
 from kg.facts import load_corpus, number_in_text
 from kg.numbers import MetricMention, find_metrics, parse_chinese_number, vocabulary
-from kg.ontology import KG, concepts
+from kg.ontology import KG
+from kg.schema import concepts
 from kg.text import normalize, read_article
 
 DATA = Path(__file__).resolve().parent.parent / "data"

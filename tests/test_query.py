@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from rdflib import Literal
 
-from kg.query import QueryError, named_queries, query
+from kg.sparql import QueryError, named_queries
+from kg.store import query
 
 
 def test_every_library_query_has_a_question_and_parses(seed_build):
@@ -58,8 +59,8 @@ def test_enterprises_served(seed_build):
 
 
 def test_evidence_of_one_fact(seed_build):
-    from kg.build import entity_iri
     from kg.ontology import KG
+    from kg.rdf import entity_iri
 
     rows = query(seed_build, "evidence", s=entity_iri("lei-xinqian"), p=KG.holds).values()
     assert [r[4] for r in rows] == ["锦南街道党工委书记雷新钱"]
@@ -91,7 +92,7 @@ def test_initiative_in_several_articles_is_one_node_found_by_the_query(tmp_path)
     """No seed initiative recurs across articles, so two small articles show the query works."""
     import yaml
 
-    from kg.build import build
+    from kg.builder import build
 
     data = tmp_path / "data"
     (data / "articles").mkdir(parents=True)

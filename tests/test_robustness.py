@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg import export
-from kg.build import build
+from kg.builder import build
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,8 +124,8 @@ def test_parameters_are_bound_not_pasted(seed_ttl, capsys):
 
 KILL_SCRIPT = """
 import sys, time
-from kg import export
-with export.atomic_open(sys.argv[1]) as handle:  # how every output of kg is written
+from kg import publish
+with publish.atomic_open(sys.argv[1]) as handle:  # how every output of kg is written
     handle.write(b"<urn:new> <urn:p> <urn:o> .\\n" * 10_000)
     handle.flush()
     print("half written", flush=True)
@@ -222,11 +222,11 @@ def test_generated_corpora_round_trip_through_every_format(tmp_path_factory, lab
     union = result.union()
     for fmt in ("turtle", "nt", "json-ld"):
         parsed = Graph().parse(
-            data=export.serialize(union, fmt), format="nt" if fmt == "nt" else fmt
+            data=export.serialize(result, fmt), format="nt" if fmt == "nt" else fmt
         )
         assert isomorphic(parsed, union), fmt
     trig = Dataset()
-    trig.parse(data=export.serialize(result.dataset, "trig"), format="trig")
+    trig.parse(data=export.serialize(result, "trig"), format="trig")
     originals = {g.identifier: g for g in result.dataset.graphs() if len(g)}
     for graph in trig.graphs():
         if len(graph):

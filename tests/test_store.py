@@ -12,8 +12,9 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from rich.console import Console
 
-from kg import cli, export
-from kg.query import QueryError, named_queries, open_store, query
+from kg import cli, export, outputs
+from kg.sparql import QueryError, named_queries
+from kg.store import query, read_store
 from tests.test_cli import DATA, run
 
 
@@ -25,8 +26,8 @@ def stored(tmp_path_factory) -> Path:
 
 
 def test_build_writes_a_store_that_answers_every_question_like_the_build(stored, seed_build):
-    store = open_store(stored / "store")
-    assert len(store) > seed_build.triple_count  # named graphs plus their union
+    store = read_store(stored / "store")
+    assert len(store.ox) > seed_build.triple_count  # named graphs plus their union
     for name in named_queries():
         assert query(store, name).rows == query(seed_build, name).rows, name
 
@@ -55,8 +56,15 @@ def test_rebuilding_replaces_the_store_and_leaves_no_staging_folders(stored, cap
         capsys,
     )
     assert code == 0
-    assert sorted(p.name for p in stored.iterdir()) == ["kg.html", "kg.trig", "kg.ttl", "store"]
-    assert query(open_store(stored / "store"), "SELECT * WHERE { ?s ?p ?o } LIMIT 1").rows
+    assert sorted(p.name for p in stored.iterdir()) == [
+        ".kg", ".store.lock", "kg.html", "kg.trig", "kg.ttl", "store"
+    ]
+    builds = sorted(p.name for p in (stored / ".kg").iterdir() if p.name.startswith("build-"))
+    assert len(builds) == 1 and (stored / ".kg" / "current").resolve().name == builds[0]
+    assert sorted(p.name for p in stored.iterdir() if p.name.startswith(".store.")) == [
+        ".store.lock"
+    ]  # no staging folder is left, only the lock
+    assert query(read_store(stored / "store"), "SELECT * WHERE { ?s ?p ?o } LIMIT 1").rows
 
 
 def test_store_path_that_is_not_a_store_is_refused_and_kept(tmp_path, capsys):
@@ -69,7 +77,8 @@ def test_store_path_that_is_not_a_store_is_refused_and_kept(tmp_path, capsys):
     )
     assert code == 1
     assert err.strip() == (
-        f"error: {precious}: exists and is not an Oxigraph store; choose another --store path"
+        f"error: {precious}: exists and is not a store written by 'kg build --store' (no "
+        "jiedao-kg-store.json); it is never replaced: choose another --store path"
     )
     assert (precious / "todo.txt").read_text() == "keep me"
     assert not (tmp_path / "out").exists()
@@ -78,11 +87,9 @@ def test_store_path_that_is_not_a_store_is_refused_and_kept(tmp_path, capsys):
 def test_querying_a_folder_that_is_not_a_store_is_one_line(tmp_path, capsys):
     code, _, err = run(["query", "secretaries", "--store", str(tmp_path)], capsys)
     assert code == 1
-    assert err.strip() == (
-        f"error: {tmp_path}: not an Oxigraph store; write one with 'kg build --store'"
-    )
+    assert err.strip() == f"error: {tmp_path}: not a store written by 'kg build --store'"
     with pytest.raises(QueryError):
-        open_store(tmp_path)
+        read_store(tmp_path)
 
 
 def test_no_shapes_builds_the_same_files(tmp_path, capsys, stored):
@@ -98,7 +105,7 @@ def test_no_shapes_builds_the_same_files(tmp_path, capsys, stored):
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld"])
 def test_fast_export_of_a_build_is_the_union_graph(seed_build, fmt):
-    payload = export.serialize_build(seed_build, fmt)
+    payload = export.serialize(seed_build, fmt)
     parsed = Graph().parse(data=payload, format={"nt": "nt"}.get(fmt, fmt))
     assert isomorphic(parsed, seed_build.union())
 
@@ -106,7 +113,7 @@ def test_fast_export_of_a_build_is_the_union_graph(seed_build, fmt):
 @pytest.mark.parametrize("fmt", ["trig", "nquads"])
 def test_fast_export_of_a_build_keeps_one_graph_per_article(seed_build, fmt):
     parsed = Dataset()
-    parsed.parse(data=export.serialize_build(seed_build, fmt), format=fmt)
+    parsed.parse(data=export.serialize(seed_build, fmt), format=fmt)
     theirs = {g.identifier: g for g in parsed.graphs() if len(g)}
     ours = {g.identifier: g for g in seed_build.dataset.graphs() if len(g)}
     assert theirs.keys() == ours.keys()
@@ -115,7 +122,7 @@ def test_fast_export_of_a_build_keeps_one_graph_per_article(seed_build, fmt):
 
 
 def test_turtle_from_oxigraph_starts_with_sorted_prefixes(seed_build):
-    lines = export.serialize_build(seed_build, "turtle").decode().splitlines()
+    lines = export.serialize(seed_build, "turtle").decode().splitlines()
     prefixes = [line for line in lines if line.startswith("@prefix")]
     assert prefixes == sorted(prefixes) and lines[: len(prefixes)] == prefixes
     assert len(prefixes) > 5
@@ -123,7 +130,7 @@ def test_turtle_from_oxigraph_starts_with_sorted_prefixes(seed_build):
 
 def test_unknown_export_format_is_refused(seed_build):
     with pytest.raises(ValueError, match="unknown format 'rdfxml'"):
-        export.serialize_build(seed_build, "rdfxml")
+        export.serialize(seed_build, "rdfxml")
 
 
 # ---------------------------------------------------------------- progress bars
@@ -131,20 +138,20 @@ def test_unknown_export_format_is_refused(seed_build):
 
 def test_progress_bars_stay_silent_for_short_jobs_and_off_a_terminal(monkeypatch):
     buffer = io.StringIO()
-    monkeypatch.setattr(cli, "err", Console(file=buffer, force_terminal=True, width=80))
-    with cli.ProgressBars(delay=60) as bars:
+    terminal = Console(file=buffer, force_terminal=True, width=80)
+    with cli.ProgressBars(delay=60, console=terminal) as bars:
         bars("reading fact files", 1, 2)
     assert bars.bars is None and buffer.getvalue() == ""
-    monkeypatch.setattr(cli, "err", Console(file=io.StringIO(), force_terminal=False))
-    with cli.ProgressBars(delay=0) as bars:
+    piped = Console(file=io.StringIO(), force_terminal=False)
+    with cli.ProgressBars(delay=0, console=piped) as bars:
         bars("reading fact files", 1, 2)
     assert bars.bars is None
 
 
 def test_progress_bars_appear_once_a_job_has_run_for_the_delay(monkeypatch):
     buffer = io.StringIO()
-    monkeypatch.setattr(cli, "err", Console(file=buffer, force_terminal=True, width=80))
-    with cli.ProgressBars(delay=0) as bars:
+    terminal = Console(file=buffer, force_terminal=True, width=80)
+    with cli.ProgressBars(delay=0, console=terminal) as bars:
         bars("reading fact files", 1, 4)
         bars("reading fact files", 4, 4)
         bars("building triples", 2, 4)
@@ -154,7 +161,7 @@ def test_progress_bars_appear_once_a_job_has_run_for_the_delay(monkeypatch):
 
 
 def test_library_build_reports_progress_for_every_fact_file():
-    from kg.build import build
+    from kg.builder import build
 
     seen: list[tuple[str, int, int]] = []
     build(DATA, progress=lambda step, done, total: seen.append((step, done, total)))
@@ -165,7 +172,7 @@ def test_library_build_reports_progress_for_every_fact_file():
 
 
 def test_a_graph_too_large_for_one_map_gets_no_viewer_unless_asked(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cli, "VIEWER_MAX_NODES", 100)
+    monkeypatch.setattr(outputs, "VIEWER_MAX_ENTITIES", 100)
     out = tmp_path / "out"
     code, _, err = run(["build", "--data", str(DATA), "--out", str(out)], capsys)
     assert code == 0

@@ -114,7 +114,6 @@ def fixture_graph(texts: dict[str, str]) -> nx.MultiDiGraph:
         unit="家",
         scale=None,
         qualifier=None,
-        status=None,
         kind=None,
         indicator="规上企业",
         period="截至目前",
@@ -128,9 +127,8 @@ def fixture_graph(texts: dict[str, str]) -> nx.MultiDiGraph:
         value="13.43",
         unit="元",
         scale="亿",
-        qualifier="approximately",
-        status="forecast",
-        kind=None,
+        qualifier="forecast",
+        kind="level",
         indicator="规模工业总产值",
         period="一季度",
     )
@@ -144,7 +142,6 @@ def fixture_graph(texts: dict[str, str]) -> nx.MultiDiGraph:
         unit="户",
         scale=None,
         qualifier=None,
-        status=None,
         kind=None,
         indicator="排查出租房",
         period=None,
@@ -297,8 +294,8 @@ def test_metric_whose_number_is_missing_never_shows_one(texts):
             "value": "13.43",
             "scale": "亿",
             "unit": "元",
-            "status": "forecast",
-            "qualifier": "approximately",
+            "qualifier": "forecast",
+            "kind": "level",
         }.items()
     )
 
@@ -612,7 +609,7 @@ def test_search_reaches_a_hidden_metric_without_showing_all(viewer):
     viewer.search("规模工业总产值")
     text = viewer.panel()
     assert "13.43亿元" in text and "亿" in text and "元" in text
-    assert "预计 · forecast" in text and "约 · approximately" in text
+    assert "预计 · forecast" in text and "水平 · level" in text  # captions from the ontology
     assert viewer.hidden(guishang)  # the previous search result went back to its filters
     viewer.search("排查出租房")
     text = viewer.panel()

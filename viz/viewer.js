@@ -20,10 +20,9 @@
     if (e.to !== e.from) incident.get(e.to).push(e.id);
   });
   const big = data.nodes.length > 3000;
-  const QUALIFIER = { "more-than": "多于 · more than", "approximately": "约 · approximately",
-    "nearly": "近 · nearly", "less-than": "少于 · less than", "at-least": "至少 · at least" };
-  const STATUS = { "target": "目标 · target", "forecast": "预计 · forecast" };
-  const KIND = { "growth-rate": "增长率 · growth rate", "ratio": "比率 · ratio" };
+  // Captions of qualifiers and metric kinds come from the ontology (data.concepts).
+  const QUALIFIER = data.concepts.qualifier;
+  const KIND = data.concepts.kind;
 
   // ------------------------------------------------------------ small DOM helpers
   function el(tag, text, cls) {
@@ -587,7 +586,6 @@
         : ["数值 · value", `${m.value}${m.scale || ""}${m.unit || ""}`, "value"]);
       rows.push(["数量级 · scale", m.scale], ["单位 · unit", m.unit],
         ["限定 · qualifier", m.qualifier && (QUALIFIER[m.qualifier] || m.qualifier)],
-        ["状态 · status", m.status && (STATUS[m.status] || m.status)],
         ["类型 · kind", m.kind && (KIND[m.kind] || m.kind)],
         ["时期 · period", m.period]);
     }

@@ -1,0 +1,89 @@
+"""The main job: build ``data/`` and write the graph's files into ``out/`` as one unit.
+
+``kg build`` is this module: load and check the fact files, build the triples, check the
+SHACL shapes while Turtle, TriG and the viewer are rendered, and publish the files
+together (:func:`kg.publish.build_outputs`): a reader of ``out/`` sees all files of the
+new build or all of the old one. Nothing is published unless the shapes hold.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import publish
+from kg.facts import Progress
+
+VIEWER_MAX_ENTITIES = 20_000
+"""The viewer draws 10 k nodes in about 2 s (bench/README.md); far beyond that a browser
+struggles and a map of everything is unreadable anyway."""
+
+
+@dataclass
+class Outputs:
+    """What a run of :func:`build_outputs` wrote, and what it wants the user to know."""
+
+    files: list[tuple[Path, int]] = field(default_factory=list)
+    """Each output (as ``out/NAME``) and its size in bytes."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """Entities per class, facts, evidence, articles, triples (:func:`kg.stats.class_counts`)."""
+    store: Path | None = None
+    triples: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def build_outputs(
+    data: Path,
+    out: Path,
+    *,
+    html: bool | None = None,
+    shapes: bool = True,
+    store: Path | None = None,
+    progress: Progress | None = None,
+) -> Outputs:
+    """Build ``data`` and publish ``kg.ttl``, ``kg.trig`` and ``kg.html`` into ``out``.
+
+    ``html=None`` writes the viewer when the graph has at most
+    :data:`VIEWER_MAX_ENTITIES` entities. ``store`` also writes an on-disk Oxigraph store
+    there (:func:`kg.store.write_store`). Raises the loader's, the shapes' or
+    :class:`kg.publish.OutputError`; then nothing in ``out`` has changed.
+    """
+    from kg import export
+    from kg.builder import build_corpus, check_build_shapes
+    from kg.facts import load_corpus
+    from kg.stats import class_counts
+
+    tick = progress or (lambda step, done, total: None)
+    result = build_corpus(load_corpus(data, progress), progress)
+    done = Outputs(triples=result.triple_count)
+    with publish.build_outputs(out) as staging, ThreadPoolExecutor(max_workers=1) as pool:
+        # rudof releases the GIL: the shapes are checked while the files are rendered.
+        checked = pool.submit(check_build_shapes, result) if shapes else None
+        for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
+            tick(f"writing {name}", 0, 1)
+            publish.write_bytes(staging / name, export.serialize(result, fmt))
+        done.counts = class_counts(result)
+        entities = sum(n for name, n in done.counts.items() if name[:1].isupper())
+        if html is None:
+            html = entities <= VIEWER_MAX_ENTITIES
+            if not html:
+                done.notes.append(
+                    f"no kg.html: {entities:,} entities are too many for one map; draw one "
+                    "subdistrict with 'kg viz --subdistrict NAME' (or pass --html)"
+                )
+        if html:
+            from kg.viz import render
+
+            tick("rendering kg.html", 0, 1)
+            publish.write_bytes(staging / "kg.html", render(result.graph, None).encode("utf-8"))
+        if checked is not None:
+            tick("checking SHACL shapes", 0, 1)
+            checked.result()
+        if store is not None:
+            from kg.store import write_store
+
+            tick(f"loading the store {store}", 0, 1)
+            done.store = write_store(result, store)
+        done.files = [(out / p.name, p.stat().st_size) for p in sorted(staging.iterdir())]
+    return done

@@ -1,0 +1,238 @@
+"""Facts become statements once; the RDF and the networkx graph are two readers of them.
+
+A loaded corpus (:mod:`kg.facts`) says things in the shape people write them: entities
+with properties, facts with quotes. :func:`statements` turns that into three kinds of
+plain records, in one walk:
+
+* :class:`Mention` — an article (or the division table) names an entity: its type, label
+  (composed for posts and metrics), other labels, and the quote;
+* :class:`Statement` — one fact: subject, fact key, value, the evidence and the graph;
+* the division records the table supplies (codes, and each coded area's chain up to its
+  province, matched to the corpus by code, or by exact label and level).
+
+:mod:`kg.rdf` writes them as N-Triples lines (plain triple plus a ``kg:Statement`` with
+its evidence) and :mod:`kg.graph` as a networkx MultiDiGraph, so the two cannot disagree.
+
+>>> from kg.facts import load_corpus
+>>> from pathlib import Path
+>>> made = statements(load_corpus(Path("data")))
+>>> lei = next(s for s in made.statements if s.subject == "lei-xinqian" and s.key == "holds")
+>>> lei.value, lei.evidence.article, lei.graph
+('jinnan-jiedao-dangongwei-shuji', '000', '000')
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg import text
+from kg.facts import Corpus, Entity, Quote
+
+REFERENCE = "reference"
+"""The graph (and evidence "article") of what the official division table says."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a statement comes from: a quote of an article, or a record of the table."""
+
+    article: str
+    """The article id, or :data:`REFERENCE` for a record of the division table."""
+    start: int | None = None
+    end: int | None = None
+    record: str | None = None
+    """The division code of the record, for reference evidence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity as one article (or the division table) names it."""
+
+    id: str
+    type: str
+    label: str
+    alt_labels: tuple[str, ...]
+    original: str | None
+    """The label as the article writes it when that differs (traditional characters)."""
+    evidence: Evidence
+    graph: str
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One fact: ``subject`` (an entity id) has ``value`` for fact key ``key``.
+
+    ``value`` is an entity id, a concept notation or a literal value, as the property's
+    kind says (:func:`kg.schema.properties`).
+    """
+
+    subject: str
+    key: str
+    value: Any
+    evidence: Evidence
+    graph: str
+
+
+@dataclass
+class Statements:
+    """Everything a corpus says, as records (see the module docstring)."""
+
+    corpus: Corpus
+    mentions: list[Mention] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    divisions: dict[str, Any] = field(default_factory=dict)
+    """Division code -> :class:`kg.gazetteer.Division`, for every record cited."""
+
+
+def statements(corpus: Corpus) -> Statements:
+    """The mentions and statements of a loaded, checked corpus."""
+    from kg.schema import classes
+
+    made = Statements(corpus)
+    labels = {e.id: e.label for e in corpus.entities() if e.label}
+    for f in corpus.files:
+        graph = f.article.id
+        for entity in f.entities:
+            made.mentions.append(_mention(entity, labels, corpus))
+            evidence = _evidence(entity.quote, graph)
+            for key, values in entity.props.items():
+                for value in values:
+                    if key == "divisionCode":  # not in the article: its evidence is the table
+                        _reference(made, entity.id, key, str(value.raw), str(value.raw))
+                    else:
+                        made.statements.append(
+                            Statement(entity.id, key, value.raw, evidence, graph)
+                        )
+        for fact in f.facts:
+            made.statements.append(
+                Statement(
+                    fact.subject.raw,
+                    fact.predicate.raw,
+                    fact.object.raw,
+                    _evidence(fact.quote, graph),
+                    graph,
+                )
+            )
+    _division_hierarchy(made, {n: c.division_level for n, c in classes().items()})
+    return made
+
+
+def _evidence(quote: Quote, article: str) -> Evidence:
+    return Evidence(article, quote.span[0], quote.span[1])
+
+
+def _mention(entity: Entity, labels: dict[str, str], corpus: Corpus) -> Mention:
+    label = entity.label or composed_label(entity, labels)
+    raw = corpus.articles[entity.article].text
+    original = original_form(label, raw, entity.quote.span) if entity.label else None
+    return Mention(
+        entity.id,
+        entity.type,
+        label,
+        tuple(entity.alt_labels),
+        original,
+        _evidence(entity.quote, entity.article),
+        entity.article,
+    )
+
+
+def _first(entity: Entity, key: str) -> Any:
+    values = entity.props.get(key)
+    return values[0].raw if values else None
+
+
+def composed_label(entity: Entity, labels: dict[str, str]) -> str:
+    """A label built only from an entity's sourced parts (``kg:composedLabel`` classes).
+
+    A post is its place and role (锦南街道党工委书记); a metric its indicator, value,
+    scale and unit (规模工业总产值 13.43亿元), or says its value is missing.
+    """
+    if entity.type == "Post":
+        where, role = _first(entity, "postIn"), _first(entity, "role")
+        return f"{labels.get(where, '')}{labels.get(role, '')}" or entity.id
+    indicator = _first(entity, "indicator") or "指标"
+    value = _first(entity, "value")
+    if value is None:
+        return f"{indicator}（数值缺失）"
+    return f"{indicator} {value}{_first(entity, 'scale') or ''}{_first(entity, 'unit') or ''}"
+
+
+def original_form(label: str, raw: str, span: tuple[int, int]) -> str | None:
+    """The label as the article writes it, when that differs (traditional characters).
+
+    The quote may be in traditional characters with pinyin inserts; we find the label in the
+    normalized quote, map it back to the raw text and drop the pinyin, keeping the
+    traditional characters for a ``zh-Hant`` alternative label.
+    """
+    quoted = raw[span[0] : span[1]]
+    normalized = text.normalize(quoted)
+    at = normalized.text.find(label)
+    if at < 0:
+        return None
+    start, end = normalized.to_raw(at, at + len(label))
+    original = text.strip_pinyin(quoted[start:end]).text
+    return original if original != label else None
+
+
+# ---------------------------------------------------------------- the division table
+
+
+def _reference(made: Statements, subject: str, key: str, value: Any, code: str) -> None:
+    from kg import gazetteer
+
+    division = gazetteer.lookup(code)
+    made.divisions[division.code] = division
+    made.statements.append(
+        Statement(subject, key, value, Evidence(REFERENCE, record=division.code), REFERENCE)
+    )
+
+
+def _division_hierarchy(made: Statements, levels: dict[str, str | None]) -> None:
+    """Link every coded area up to its province, as the official table says.
+
+    Ancestors are matched to the corpus by code, then by exact label and level (one
+    candidate only); an ancestor no article names becomes an entity of its own, whose
+    only evidence is the table's record.
+    """
+    from kg import gazetteer
+
+    first: dict[str, Entity] = {}
+    for entity in made.corpus.entities():
+        first.setdefault(entity.id, entity)
+    by_code: dict[str, str] = {}
+    for entity in first.values():
+        for value in entity.props.get("divisionCode", []):
+            by_code.setdefault(str(value.raw), entity.id)
+    by_label: dict[tuple[str, str], list[Entity]] = defaultdict(list)
+    for e in first.values():
+        level = levels.get(e.type)
+        if e.label and level and level != "village" and not e.props.get("divisionCode"):
+            by_label[(e.label, level)].append(e)
+    for code in sorted(by_code):
+        for child, parent in itertools.pairwise(gazetteer.chain(code)):
+            if parent.code not in by_code:
+                by_code[parent.code] = _division_entity(made, parent, by_label, levels)
+            _reference(made, by_code[child.code], "partOf", by_code[parent.code], child.code)
+
+
+def _division_entity(
+    made: Statements,
+    division: Any,
+    by_label: dict[tuple[str, str], list[Entity]],
+    levels: dict[str, str | None],
+) -> str:
+    """The corpus entity for an official division, or a new one from the table."""
+    matches = by_label.get((division.name, division.level), [])
+    if len(matches) == 1:
+        _reference(made, matches[0].id, "divisionCode", division.code, division.code)
+        return matches[0].id
+    entity_id = f"cn-{division.code}"
+    kind = next(name for name, level in levels.items() if level == division.level)
+    made.divisions[division.code] = division
+    evidence = Evidence(REFERENCE, record=division.code)
+    made.mentions.append(Mention(entity_id, kind, division.name, (), None, evidence, REFERENCE))
+    _reference(made, entity_id, "divisionCode", division.code, division.code)
+    return entity_id
