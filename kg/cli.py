@@ -455,6 +455,34 @@ def extract(articles: tuple[Path, ...], out: Path | None, force: bool) -> None:
             click.echo(f"wrote {target}", err=True)
 
 
+@cli.command()
+@DATA
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback needs --token.",
+)
+@click.option(
+    "--token",
+    default=None,
+    envvar="KG_SERVE_TOKEN",
+    help="Access token (at least 16 characters) every request must carry; open /?token=T once.",
+)
+def serve(data: Path, port: int, host: str, token: str | None) -> None:
+    """Start the local web app: read the evidence, review drafts, the map, the questions."""
+    from kg.serve import ServeError
+    from kg.serve import serve as run
+
+    if not (data / "articles").is_dir():
+        _fail(f"{data}: no articles/ folder here; pass --data DIR")
+    try:
+        run(data, host=host, port=port, token=token)
+    except ServeError as exc:
+        _fail(str(exc))
+
+
 @cli.command(name="eval")
 @click.option(
     "--gold",

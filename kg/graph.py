@@ -48,6 +48,7 @@ def to_graph(made: Statements) -> nx.MultiDiGraph:
             "title": f.article.title,
             "file": f"articles/{f.article.file}",
             "iri": str(article_iri(f.article.id)),
+            "text": f.article.text,  # the viewer's "open in article" shows it
         }
 
     def record(evidence: Evidence) -> dict[str, Any]:

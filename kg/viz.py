@@ -702,6 +702,16 @@ def _articles(view: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
     return out
 
 
+def article_texts(view: nx.MultiDiGraph, cited: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The text of each cited article the graph knows (``graph.graph["articles"]``)."""
+    known = view.graph.get("articles") or {}
+    return {
+        key: str(known[key]["text"])
+        for key in cited
+        if isinstance(known.get(key), dict) and known[key].get("text")
+    }
+
+
 def _overview(
     view: nx.MultiDiGraph, member: dict[str, list[str]], index: dict[str, int]
 ) -> list[dict[str, Any]]:
@@ -801,13 +811,17 @@ def render(
     title: str | None = None,
     collapse: bool = True,
     hidden: Iterable[str] | None = None,
+    reader_url: str | None = None,
 ) -> str:
     """The viewer page for ``graph`` as one self-contained HTML string.
 
     ``subdistrict`` (label, alternative label or IRI) restricts the map to that
     subdistrict's neighbourhood; an unknown one raises ``ValueError`` naming the known ones.
     ``collapse`` replaces Post and Role nodes by labelled edges (person —党工委书记→ place);
-    ``hidden`` lists the classes not shown until asked for. With ``path``, the page is also
+    ``hidden`` lists the classes not shown until asked for. Every quote can be opened in
+    its article: the texts the map cites are embedded, so the page stays one offline file,
+    unless ``reader_url`` names a reader page to link to instead (``kg serve``'s
+    ``/reader``, given ``?article=ID&start=S&end=E``). With ``path``, the page is also
     written there atomically (a temporary file in the same folder, then renamed).
     """
     from jinja2 import Environment
@@ -822,13 +836,18 @@ def render(
         if subdistrict
         else "Jiedao KG · 街道知识图谱: 谁在哪里推动了什么"
     )
+    data = page_data(view, heading, hidden)
+    if reader_url is not None:
+        data["reader"] = reader_url
+    else:
+        data["texts"] = article_texts(view, data["articles"])
     viz_dir = resource_dir("viz")
     env = Environment(autoescape=True)
     template = env.from_string((viz_dir / "template.html").read_text("utf-8"))
     vis_js, vis_css = _vis_assets()
     page = template.render(
         title=heading,
-        data=Markup(script_json(page_data(view, heading, hidden))),
+        data=Markup(script_json(data)),
         vis_js=Markup(vis_js),
         vis_css=Markup(vis_css),
         viewer_js=Markup(_inline_script((viz_dir / "viewer.js").read_text("utf-8"))),

@@ -538,11 +538,55 @@
         ? ` · 字符 ${e.start}–${e.end}` : "";
       cap.append(el("cite", `《${articleTitle(e.article, e.title)}》`),
         el("span", ` 文章 ${e.article}${where}`));
+      const open = openInArticle(e);
+      if (open) cap.append(" ", open);
       item.appendChild(cap);
       box.appendChild(item);
     });
     return box;
   }
+  // ------------------------------------------------------------ open in article
+  // The quote in its article: in kg serve a link to its reader; in the offline file an
+  // overlay over the map with the embedded text, the quote marked and scrolled to.
+  const texts = data.texts || {};
+  const reader = document.getElementById("reader");
+  if (data.reader) {  // in kg serve: the way back to its other pages
+    const back = el("a", "阅读 · Reader", "app-link");
+    back.href = data.reader;
+    document.querySelector("header h1").after(back);
+  }
+  function openInArticle(e) {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end)) return null;
+    const title = "在文中打开，显示上下文 · open in article, with the text around the quote";
+    if (data.reader) {
+      const link = el("a", "在文中打开 · open in article", "open");
+      const query = new URLSearchParams({ article: e.article, start: e.start, end: e.end });
+      link.href = `${data.reader}?${query}`;
+      link.title = title;
+      return link;
+    }
+    if (!texts[e.article] || !reader) return null;
+    return button("在文中打开 · open in article", "open", () => showArticle(e), title);
+  }
+  function showArticle(e) {
+    const chars = Array.from(texts[e.article]);  // offsets count code points
+    const mark = el("mark", chars.slice(e.start, e.end).join(""));
+    const body = el("div", null, "text");
+    body.append(chars.slice(0, e.start).join(""), mark, chars.slice(e.end).join(""));
+    const head = el("div", null, "head");
+    head.append(el("h2", `《${articleTitle(e.article)}》`),
+      el("span", ` 文章 ${e.article} · 字符 ${e.start}–${e.end}`, "where"),
+      button("关闭 · close", "close", closeArticle, "回到地图 · back to the map (Esc)"));
+    reader.replaceChildren(head, body);
+    reader.hidden = false;
+    mark.scrollIntoView({ block: "center" });
+  }
+  function closeArticle() { reader.hidden = true; reader.replaceChildren(); }
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && reader && !reader.hidden) closeArticle();
+  });
+  window.kgOpenArticle = showArticle;  // for tests
+
   function definitions(rows) {
     const dl = el("dl");
     rows.filter(([, v]) => v !== null && v !== undefined && v !== "").forEach(([k, v, cls]) => {
