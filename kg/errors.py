@@ -28,7 +28,7 @@ def show(value: object, limit: int = 40) -> str:
     """A value as an error message shows it: kinds for containers, short reprs otherwise.
 
     >>> show({"a": 1}), show(None), show("锦南街道"), show("x" * 50)[-4:]
-    ('a mapping', 'nothing', "'锦南街道'", "x...")
+    ('a mapping', 'nothing', "'锦南街道'", 'x...')
     """
     if isinstance(value, dict):
         return "a mapping"
