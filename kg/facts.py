@@ -702,11 +702,29 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(step, done, total)`` while a long job runs (the CLI draws bars)."""
 
 
-def load_corpus(data_dir: Path, progress: Progress | None = None) -> Corpus:
+def load_corpus(
+    data_dir: Path, progress: Progress | None = None, *, cache: Any = None
+) -> Corpus:
     """Load every fact file under ``data_dir/facts`` and check the corpus as a whole.
 
     Checks that need more than one file happen here: ids referenced but defined nowhere,
-    one id given two types or two labels, quotes located in their articles.
+    one id given two types or two labels, quotes located in their articles. Raises
+    :class:`FactError` with every problem found. ``cache`` (a :class:`kg.cache.Cache`)
+    supplies files loaded before, unchanged since.
+    """
+    corpus, problems = read_corpus(data_dir, progress, cache=cache)
+    if problems:
+        raise FactError(problems)
+    return corpus
+
+
+def read_corpus(
+    data_dir: Path, progress: Progress | None = None, *, cache: Any = None
+) -> tuple[Corpus, list[Problem]]:
+    """Every fact file that loads, and every problem found, without raising for them.
+
+    A build reports all problems of a run at once: the files that loaded can still be
+    built and their shapes checked while another file has a YAML error.
     """
     facts_dir = data_dir / "facts"
     articles_dir = data_dir / "articles"
@@ -720,7 +738,8 @@ def load_corpus(data_dir: Path, progress: Progress | None = None) -> Corpus:
     problems: list[Problem] = []
     files: list[FactFile] = []
     file_problems: list[Problem] = []
-    for done, (loaded, found) in enumerate(_load_and_check(paths, articles_dir), 1):
+    loading = _load_and_check(paths, articles_dir, cache)
+    for done, (loaded, found) in enumerate(loading, 1):
         if loaded is None:
             problems.extend(found)
         else:
@@ -731,9 +750,7 @@ def load_corpus(data_dir: Path, progress: Progress | None = None) -> Corpus:
     corpus = Corpus(files)
     problems.extend(check_corpus(corpus, check_files=False))
     problems.extend(file_problems)
-    if problems:
-        raise FactError(problems)
-    return corpus
+    return corpus, sorted(set(problems))
 
 
 PARALLEL_FROM_FILES = 64
@@ -741,14 +758,24 @@ PARALLEL_FROM_FILES = 64
 
 
 def _load_and_check(
-    paths: list[Path], articles_dir: Path
+    paths: list[Path], articles_dir: Path, cache: Any = None
 ) -> Iterator[tuple[FactFile | None, list[Problem]]]:
-    """Each file loaded and checked on its own, in order: in two processes for a corpus
-    large enough to pay for them (the work per file is independent, and pure Python)."""
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if len(paths) < PARALLEL_FROM_FILES or workers < 2 or sys.platform != "linux":
+    """Each file loaded and checked on its own, in order: from the cache when it has the
+    file, else in as many processes as there are cores for a corpus large enough to pay
+    for them (the work per file is independent, and pure Python)."""
+    done: dict[Path, tuple[FactFile | None, list[Problem]]] = {}
+    if cache is not None:
         for path in paths:
-            yield _load_one(path, articles_dir)
+            found = cache.load(path, articles_dir)
+            if found is not None:
+                done[path] = found
+    todo = [p for p in paths if p not in done]
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(todo) < PARALLEL_FROM_FILES or workers < 2 or sys.platform != "linux":
+        fresh: Iterator[tuple[FactFile | None, list[Problem]]] = (
+            _load_one(path, articles_dir) for path in todo
+        )
+        yield from _in_order(paths, done, todo, fresh, cache)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -759,7 +786,27 @@ def _load_and_check(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=die_with_parent
     ) as pool:
-        yield from pool.map(_load_one, paths, [articles_dir] * len(paths), chunksize=16)
+        fresh = pool.map(_load_one, todo, [articles_dir] * len(todo), chunksize=16)
+        yield from _in_order(paths, done, todo, fresh, cache)
+
+
+def _in_order(
+    paths: list[Path],
+    done: dict[Path, tuple[FactFile | None, list[Problem]]],
+    todo: list[Path],
+    fresh: Iterator[tuple[FactFile | None, list[Problem]]],
+    cache: Any,
+) -> Iterator[tuple[FactFile | None, list[Problem]]]:
+    """Cached and freshly loaded files merged back into the order of ``paths``."""
+    loaded = zip(todo, fresh, strict=True)
+    for path in paths:
+        if path in done:
+            yield done[path]
+            continue
+        _, result = next(loaded)
+        if cache is not None and result[0] is not None:
+            cache.remember(result[0], result[1])
+        yield result
 
 
 def _load_one(path: Path, articles_dir: Path) -> tuple[FactFile | None, list[Problem]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import publish
+from kg.cache import Cache
 from kg.facts import Progress
 
 VIEWER_MAX_ENTITIES = 20_000
@@ -41,25 +42,48 @@ def build_outputs(
     shapes: bool = True,
     store: Path | None = None,
     progress: Progress | None = None,
+    cache: bool = True,
 ) -> Outputs:
     """Build ``data`` and publish ``kg.ttl``, ``kg.trig`` and ``kg.html`` into ``out``.
 
     ``html=None`` writes the viewer when the graph has at most
     :data:`VIEWER_MAX_ENTITIES` entities. ``store`` also writes an on-disk Oxigraph store
-    there (:func:`kg.store.write_store`). Raises the loader's, the shapes' or
-    :class:`kg.publish.OutputError`; then nothing in ``out`` has changed.
+    there (:func:`kg.store.write_store`). ``cache`` keeps what each fact file gave in
+    ``out/.kg/cache/`` (:mod:`kg.cache`) so that the next build redoes only what
+    changed; the outputs are the same bytes either way. Raises the loader's, the shapes'
+    or :class:`kg.publish.OutputError`; then nothing in ``out`` has changed.
     """
+    tick = progress or (lambda step, done, total: None)
+    with publish.build_outputs(out) as staging:  # holds out/'s lock: one build at a time
+        found = Cache(out / publish.PRIVATE / "cache") if cache else None
+        try:
+            return _build(data, out, staging, found, html, shapes, store, progress, tick)
+        finally:
+            if found is not None:
+                found.save()
+
+
+def _build(
+    data: Path,
+    out: Path,
+    staging: Path,
+    cache: Cache | None,
+    html: bool | None,
+    shapes: bool,
+    store: Path | None,
+    progress: Progress | None,
+    tick: Progress,
+) -> Outputs:
     from kg import export
-    from kg.builder import build_corpus, check_build_shapes
-    from kg.facts import load_corpus
+    from kg.builder import build_corpus, check_build_shapes, load_checked
     from kg.stats import class_counts
 
-    tick = progress or (lambda step, done, total: None)
-    result = build_corpus(load_corpus(data, progress), progress)
+    corpus = load_checked(data, progress, cache=cache, shapes=shapes)
+    result = build_corpus(corpus, progress, cache=cache)
     done = Outputs(triples=result.triple_count)
-    with publish.build_outputs(out) as staging, ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool:
         # rudof releases the GIL: the shapes are checked while the files are rendered.
-        checked = pool.submit(check_build_shapes, result) if shapes else None
+        checked = pool.submit(check_build_shapes, result, cache) if shapes else None
         for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
             tick(f"writing {name}", 0, 1)
             publish.write_bytes(staging / name, export.serialize(result, fmt))

@@ -37,7 +37,7 @@ def test_chunked_validation_finds_exactly_what_one_run_finds(seed_build, size):
     data = corrupted(seed_build)
     whole = validate.violations(data, chunk_triples=10**9)
     assert len(whole) > 20
-    assert any("kgr:lei-xinqian rdfs:label" in line for line in whole)
+    assert any("kgr:lei-xinqian: 'label' is missing" in line for line in whole)
     assert any("kg:scale is one Chinese scale word" in line for line in whole)
     assert sum("kg:evidence must name a quote" in line for line in whole) > 5
     assert not any("OR not satisfied" in line for line in whole)  # our words, not rudof's
@@ -49,8 +49,8 @@ def test_violations_point_at_the_fact_file(seed_build):
     where = {"https://w3id.org/jiedao-kg/id/lei-xinqian": "data/facts/000.yaml:49:5"}
     found = validate.violations(data, where, chunk_triples=500)
     assert (
-        "data/facts/000.yaml:49:5: shape violation: kgr:lei-xinqian rdfs:label: "
-        "an entity needs exactly one rdfs:label in Chinese (@zh)"
+        "data/facts/000.yaml:49:5: kgr:lei-xinqian: 'label' is missing "
+        "(an entity needs exactly one rdfs:label in Chinese (@zh))"
     ) in found
 
 
