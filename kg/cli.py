@@ -151,6 +151,8 @@ def build(
         click.echo(f"wrote {path} ({size:,} bytes)")
     for note in done.notes:
         click.echo(f"note: {note}", err=True)
+    if done.cache is not None and done.cache.rejected:
+        click.echo(f"note: ignored {len(done.cache.rejected)} damaged cache entries", err=True)
 
 
 @cli.command()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import publish
-from kg.cache import Cache
+from kg.cache import Cache, Stats
 from kg.facts import Progress
 
 VIEWER_MAX_ENTITIES = 20_000
@@ -32,6 +32,8 @@ class Outputs:
     store: Path | None = None
     triples: int = 0
     notes: list[str] = field(default_factory=list)
+    cache: Stats | None = None
+    """What the build cache did (``None`` with ``cache=False``)."""
 
 
 def build_outputs(
@@ -80,7 +82,7 @@ def _build(
 
     corpus = load_checked(data, progress, cache=cache, shapes=shapes)
     result = build_corpus(corpus, progress, cache=cache)
-    done = Outputs(triples=result.triple_count)
+    done = Outputs(triples=result.triple_count, cache=cache.stats if cache else None)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # rudof releases the GIL: the shapes are checked while the files are rendered.
         checked = pool.submit(check_build_shapes, result, cache) if shapes else None
