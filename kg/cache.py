@@ -216,6 +216,7 @@ class Cache:
         self.keys: dict[Path, str] = {}
         """Fact file -> its key, from the bytes read before loading."""
         self.dirs: dict[Path, Path] = {}
+        self.checked_shapes = False
         self.entries: dict[Path, dict[str, Any]] = {}
         """Fact file -> its entry (found or new) in this build."""
 
@@ -267,7 +268,8 @@ class Cache:
         self.pending[key] = data
 
     def save(self) -> None:
-        """Write the pending entries and remove those this build did not use.
+        """Write the pending entries and remove those this build did not use (shape
+        results only when it checked the shapes).
 
         Each entry is written to a temporary name and renamed, so a reader sees a whole
         entry or none; a crash leaves at worst a temporary file, removed next time. A cache
@@ -290,6 +292,8 @@ class Cache:
             self.pending.clear()
             for entry in self.folder.iterdir():
                 stem = entry.name.removesuffix(".json")
+                if stem.startswith("shapes-") and not self.checked_shapes:
+                    continue  # a build without shapes keeps the last shape results
                 if entry.name.startswith(".") or stem not in self.used:
                     with contextlib.suppress(OSError):
                         entry.unlink()
@@ -388,6 +392,7 @@ class Cache:
         """The violations of a shape job (:class:`kg.validate.Job`) run before, by its key."""
         from kg.validate import decode
 
+        self.checked_shapes = True
         entry = self.get(f"shapes-{key}")
         if entry is None:
             return None

@@ -88,7 +88,8 @@ def _build(
         checked = pool.submit(check_build_shapes, result, cache) if shapes else None
         for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
             tick(f"writing {name}", 0, 1)
-            publish.write_bytes(staging / name, export.serialize(result, fmt))
+            with publish.atomic_open(staging / name) as handle:  # streamed, not held
+                export.write(result, fmt, handle)
         done.counts = class_counts(result)
         entities = sum(n for name, n in done.counts.items() if name[:1].isupper())
         if html is None:
