@@ -42,7 +42,7 @@ def status(key):
         if line.startswith(key + ":"):
             return int(line.split()[1])
 
-import kg.cli, kg.builder, kg.outputs, kg.cache, kg.export, kg.validate, pyrudof, pyoxigraph
+import kg.cli, kg.builder, kg.outputs, kg.export, kg.validate, pyrudof, pyoxigraph
 before = status("VmRSS")
 start = time.perf_counter()
 try:
@@ -55,10 +55,12 @@ print(json.dumps({{"s": time.perf_counter() - start, "peak_kb": status("VmHWM"),
 """
 
 
-def kg_build(*args: str) -> dict:
-    """One ``kg build`` in a fresh process: seconds and peak memory above the imports."""
+def kg_build(*args: str, root: Path = ROOT) -> dict:
+    """One ``kg build`` in a fresh process: seconds and peak memory above the imports.
+
+    ``root`` is the checkout whose ``kg`` runs (another one gives the baseline)."""
     done = subprocess.run(
-        [sys.executable, "-c", KG_BUILD.format(root=str(ROOT)), "build", *args],
+        [sys.executable, "-c", KG_BUILD.format(root=str(root)), "build", *args],
         capture_output=True,
         text=True,
         check=True,
@@ -89,7 +91,7 @@ def edit_one_file(corpus: Path, turn: int) -> None:
     path.write_text(text, "utf-8")
 
 
-def bench(articles: int, work: Path) -> dict:
+def bench(articles: int, work: Path, baseline: Path | None = None) -> dict:
     from rdflib import Graph
 
     from kg.builder import build
@@ -115,6 +117,11 @@ def bench(articles: int, work: Path) -> dict:
     nt = None
 
     data = ["--data", str(corpus), "--out", str(out)]
+    before = before_shapes = None
+    if baseline is not None:  # the same builds by another checkout (no cache there)
+        before = kg_build(*data, "--no-shapes", root=baseline)
+        before_shapes = kg_build(*data, root=baseline)
+        shutil.rmtree(out, ignore_errors=True)
     cold = kg_build(*data, "--no-cache", "--no-shapes")
     cold_shapes = kg_build(*data, "--no-cache")
     kg_build(*data)  # fills the cache
@@ -126,6 +133,14 @@ def bench(articles: int, work: Path) -> dict:
     def per_triple(run: dict) -> float:
         return (run["peak_kb"] - run["imports_kb"]) * 1024 / triples
 
+    if before is not None and before_shapes is not None:
+        print(
+            f"  baseline {baseline} at {articles} articles: kg build {before['s']:.2f} s, "
+            f"+ shapes {before_shapes['s']:.2f} s (shapes ÷ build "
+            f"{(before_shapes['s'] - before['s']) / before['s']:.2f}); peak B/triple "
+            f"{per_triple(before):.0f} / {per_triple(before_shapes):.0f}",
+            flush=True,
+        )
     return {
         "articles": articles,
         "triples": triples,
@@ -176,12 +191,19 @@ def main() -> None:
     parser.add_argument("--articles", type=int, nargs="+", default=[300])
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "corpus")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another checkout of the project to run the same cold builds with, for a "
+        "before/after in one run (e.g. 'git archive COMMIT | tar -x -C DIR')",
+    )
     args = parser.parse_args()
     print(COLUMNS)
     print("|" + "---|" * (COLUMNS.count(" | ") + 1))
     rows = []
     for n in args.articles:
-        r = bench(n, args.work)
+        r = bench(n, args.work, args.baseline)
         rows.append(r)
         print(
             f"| {r['articles']} | {r['triples']:,} | {r['load']:.1f} | {r['parse_s']:.2f} | "
