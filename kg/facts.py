@@ -702,9 +702,7 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(step, done, total)`` while a long job runs (the CLI draws bars)."""
 
 
-def load_corpus(
-    data_dir: Path, progress: Progress | None = None, *, cache: Any = None
-) -> Corpus:
+def load_corpus(data_dir: Path, progress: Progress | None = None, *, cache: Any = None) -> Corpus:
     """Load every fact file under ``data_dir/facts`` and check the corpus as a whole.
 
     Checks that need more than one file happen here: ids referenced but defined nowhere,

@@ -129,9 +129,7 @@ def corpus(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-def test_incremental_builds_after_random_edits_are_byte_identical_to_clean_builds(
-    corpus, tmp_path
-):
+def test_incremental_builds_after_random_edits_are_byte_identical_to_clean_builds(corpus, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(corpus, data)
     out = tmp_path / "out"
