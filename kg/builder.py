@@ -15,15 +15,17 @@ Dataset, and the networkx graph (:mod:`kg.graph`).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
-from kg.facts import Corpus, Progress, load_corpus
+from kg.facts import Corpus, FactError, Problem, Progress, Where, read_corpus
 from kg.ontology import KG, PREFIXES
 from kg.statements import Statements, statements
+from kg.validate import Node, ShapeError, Violation, describe
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
@@ -37,11 +39,19 @@ class Build:
     rdflib users; slow at scale), and the networkx :attr:`graph` (viewer, analytics).
     """
 
-    def __init__(self, made: Statements, graphs: dict[str, set[str]]):
-        self.statements = made
-        self.corpus: Corpus = made.corpus
+    def __init__(self, corpus: Corpus | Statements, graphs: dict[str, set[str]]):
+        if isinstance(corpus, Statements):
+            self.statements = corpus
+            corpus = corpus.corpus
+        self.corpus: Corpus = corpus
         self.graphs = graphs
+        """Graph IRI (as N-Triples) -> its N-Triples lines (without newline)."""
         self._store: Any = None
+
+    @functools.cached_property
+    def statements(self) -> Statements:
+        """The corpus as statement records (:mod:`kg.statements`), made on first use."""
+        return statements(self.corpus)
 
     @functools.cached_property
     def triples(self) -> list[str]:
@@ -57,13 +67,28 @@ class Build:
 
     def ntriples(self) -> bytes:
         """The union as sorted N-Triples: byte-stable for the same facts."""
-        return ("\n".join(self.triples) + "\n").encode() if self.triples else b""
+        return b"".join(self.ntriples_chunks())
 
     def nquads(self) -> bytes:
-        """Every graph as sorted N-Quads: byte-stable for the same facts."""
-        lines = [f"{line[:-2]} {graph} ." for graph, lines in self.graphs.items() for line in lines]
-        lines.sort()
-        return ("\n".join(lines) + "\n").encode() if lines else b""
+        """Every graph as N-Quads, graph by graph, each sorted: byte-stable for the same facts."""
+        return b"".join(self.nquads_chunks())
+
+    def ntriples_chunks(self, lines: int = 20_000) -> Iterator[bytes]:
+        """:meth:`ntriples` in pieces of ``lines`` lines, to stream into a file."""
+        union = self.triples
+        for at in range(0, len(union), lines):
+            yield ("\n".join(union[at : at + lines]) + "\n").encode()
+
+    def nquads_chunks(self) -> Iterator[bytes]:
+        """:meth:`nquads` one graph at a time (graphs in IRI order), to stream into a file.
+
+        Grouping by graph keeps each graph one block in TriG, and sorts a graph at a time
+        instead of a million lines at once.
+        """
+        for graph in sorted(self.graphs):
+            lines = sorted(self.graphs[graph])
+            if lines:
+                yield "".join(f"{line[:-2]} {graph} .\n" for line in lines).encode()
 
     def count(self, rdf_class: URIRef) -> int:
         """Distinct subjects typed ``rdf_class`` in the union."""
@@ -90,9 +115,12 @@ class Build:
         """
         import pyoxigraph as ox
 
+        from kg.export import ChunkReader
+
         load = store.bulk_load if bulk else store.load
-        load(self.nquads(), format=ox.RdfFormat.N_QUADS)
-        load(self.ntriples(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        load(ChunkReader(self.nquads_chunks()), format=ox.RdfFormat.N_QUADS)
+        union = ChunkReader(self.ntriples_chunks())
+        load(union, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
         return store
 
     @functools.cached_property
@@ -100,7 +128,7 @@ class Build:
         """The build as an rdflib Dataset, one graph per article (parsed on first use)."""
         dataset = Dataset()
         _bind_prefixes(dataset)
-        dataset.parse(data=self.nquads(), format="nquads")
+        dataset.parse(data=self.nquads(), format="nquads")  # rdflib parses bytes only
         return dataset
 
     def union(self) -> Graph:
@@ -127,12 +155,35 @@ def _bind_prefixes(graph: Graph | Dataset) -> None:
         graph.bind(prefix, namespace, override=True, replace=True)
 
 
-def build_corpus(corpus: Corpus, progress: Progress | None = None) -> Build:
-    """Build the triples of an already loaded corpus."""
-    from kg.rdf import lines
+def build_corpus(corpus: Corpus, progress: Progress | None = None, *, cache: Any = None) -> Build:
+    """Build the triples of an already loaded corpus, one article graph at a time.
 
-    made = statements(corpus)
-    return Build(made, lines(made, progress))
+    An article's graph depends on its own file and article and on the labels of the
+    entities its composed labels name; ``cache`` (:class:`kg.buildcache.Cache`) gives back
+    the lines of an unchanged article whose labels are unchanged. The division table's
+    graph is made from the whole corpus every time (it is small).
+    """
+    from kg.buildcache import LabelLookups
+    from kg.rdf import REFERENCE, article_lines, graph_name, reference_lines
+    from kg.statements import corpus_labels, file_statements, reference_statements
+
+    labels = corpus_labels(corpus)
+    graphs: dict[str, set[str]] = {}
+    for done, f in enumerate(corpus.files, 1):
+        lines = cache.lines(f, labels) if cache is not None else None
+        if lines is None:
+            used = LabelLookups(labels)
+            mentions, found, _ = file_statements(f, used)
+            lines = article_lines(f.article, mentions, found)
+            if cache is not None:
+                cache.remember_lines(f, used.used, lines)
+        graphs[graph_name(f.article.id)] = lines
+        if progress and done % 100 == 0:
+            progress("building triples", done, len(corpus.files))
+    reference = reference_lines(reference_statements(corpus))
+    if reference:
+        graphs[graph_name(REFERENCE)] = reference
+    return Build(corpus, graphs)
 
 
 def build(
@@ -140,32 +191,139 @@ def build(
     *,
     validate: bool = True,
     progress: Progress | None = None,
+    cache: Any = None,
 ) -> Build:
     """Load ``data_dir/facts`` and ``data_dir/articles``, check, build, and SHACL-validate.
 
     Raises :class:`kg.facts.FactError` for bad fact files and :class:`ShapeError` when the
-    built graph breaks a shape of ``ontology/shapes.ttl``. ``progress(step, done, total)``
-    is called as the work advances.
+    built graph breaks a shape of ``ontology/shapes.ttl``. Every problem of the run comes
+    at once: when some files have problems, the others are still built and their shapes
+    checked, and the error lists both. ``cache`` is a :class:`kg.buildcache.Cache`;
+    ``progress(step, done, total)`` is called as the work advances.
     """
-    result = build_corpus(load_corpus(Path(data_dir), progress), progress)
+    corpus = load_checked(Path(data_dir), progress, cache=cache, shapes=validate)
+    result = build_corpus(corpus, progress, cache=cache)
     if validate:
         if progress:
             progress("checking SHACL shapes", 0, 1)
-        check_build_shapes(result)
+        check_build_shapes(result, cache)
         if progress:
             progress("checking SHACL shapes", 1, 1)
     return result
 
 
-def check_build_shapes(result: Build) -> None:
-    """SHACL-validate a build; a violation names the fact file line of its node."""
-    from kg.rdf import entity_iri
-    from kg.validate import check_shapes
+def load_checked(
+    data_dir: Path, progress: Progress | None = None, *, cache: Any = None, shapes: bool = True
+) -> Corpus:
+    """The loaded corpus, or a :class:`FactError` with every problem of the run: the
+    loader's, and (``shapes``) the shape violations of the files without problems."""
+    corpus, problems = read_corpus(data_dir, progress, cache=cache)
+    if problems:
+        more = shape_problems_of_the_rest(corpus, problems, cache) if shapes else []
+        raise FactError(problems + more)
+    return corpus
 
-    where: dict[str, object] = {}
+
+def shape_problems_of_the_rest(
+    corpus: Corpus, problems: list[Problem], cache: Any = None
+) -> list[Problem]:
+    """The shape violations of the files that have no problem of their own.
+
+    So a run reports a YAML error in one file, a bad quote in another and a shape
+    violation in a third together. A violation about a node of a file with problems, or
+    pointing at one, is left out: it would repeat a problem already reported.
+    """
+    from kg.rdf import entity_iri
+
+    broken = {p.where.path for p in problems}
+    clean = [f for f in corpus.files if str(f.path) not in broken]
+    if not clean:
+        return []
+    theirs = {
+        str(entity_iri(e.id)) for f in corpus.files if str(f.path) in broken for e in f.entities
+    }
+    result = build_corpus(Corpus(clean), cache=cache)
+    found = [
+        v
+        for v in shape_violations(result, cache)
+        if v.focus not in theirs and v.value not in theirs
+    ]
+    return [_problem(line) for line in describe(found, shape_nodes(result))]
+
+
+def _problem(line: str) -> Problem:
+    """A described violation as a loader problem (``path:line:col: message``)."""
+    path, _, rest = line.partition(": ")
+    parts = path.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return Problem(Where(parts[0], int(parts[1]), int(parts[2])), rest)
+    return Problem(Where("(graph)"), line)
+
+
+def shape_violations(result: Build, cache: Any = None) -> list[Violation]:
+    """The SHACL violations of a build, checked one named graph at a time.
+
+    Each graph's own subjects are one job, those shared by several graphs another
+    (:func:`kg.validate.graph_jobs`); a job whose key the cache knows is not run again.
+    When the shapes cannot be checked that way, the union is validated whole.
+    """
+    from kg.ontology import shapes_graph
+    from kg.validate import chunkable, find, graph_jobs, run_jobs
+
+    if not chunkable(shapes_graph()):
+        return find(result.ntriples())
+    jobs, shared = graph_jobs(result.graphs)
+    every = [*jobs.values(), shared]
+    known = {}
+    if cache is not None:
+        for job in every:
+            stored = cache.shapes(job.key)
+            if stored is not None:
+                known[job.key] = stored
+    fresh = run_jobs([job for job in every if job.key not in known])
+    if cache is not None:
+        for key, found in fresh.items():
+            cache.remember_shapes(key, found)
+    known.update(fresh)
+    return [v for job in every for v in known[job.key]]
+
+
+def shape_nodes(result: Build) -> dict[str, Node]:
+    """What a violation names for each node: the entity and the lines of its fact keys;
+    a statement is named by its subject, an evidence by its article."""
+    from kg.rdf import entity_iri
+
+    nodes: dict[str, Node] = {}
     for entity in result.corpus.entities():
-        where.setdefault(str(entity_iri(entity.id)), entity.where)
-    check_shapes(result.ntriples(), where)
+        iri = str(entity_iri(entity.id))
+        if iri in nodes:
+            continue
+        keys: dict[str, object] = {k: vs[0].where for k, vs in entity.props.items() if vs}
+        keys["quote"] = entity.quote.where
+        nodes[iri] = Node(entity.where, f"{entity.type.lower()} '{entity.id}'", keys)
+    return nodes
+
+
+def check_build_shapes(result: Build, cache: Any = None) -> None:
+    """SHACL-validate a build; a violation names the fact file line of its node."""
+    found = shape_violations(result, cache)
+    if found:
+        nodes = shape_nodes(result)
+        _name_statements(result, found, nodes)
+        raise ShapeError(describe(found, nodes))
+
+
+def _name_statements(result: Build, found: list[Violation], nodes: dict[str, Node]) -> None:
+    """Point a violation about a statement node at the entity the statement is about."""
+    unknown = {f"<{v.focus}>" for v in found if v.focus not in nodes}
+    if not unknown:
+        return
+    subject = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>"
+    for line in result.triples:
+        s, p, o = line[:-2].split(" ", 2)
+        if p == subject and s in unknown and o[1:-1] in nodes:
+            node = nodes[o[1:-1]]
+            nodes[s[1:-1]] = Node(node.where, f"a fact about {node.name}", node.keys)
 
 
 __all__ = ["KG", "Build", "build", "build_corpus", "check_build_shapes"]

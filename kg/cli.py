@@ -137,13 +137,23 @@ PASSWORD = click.option(
     default=None,
     help="Also write an on-disk Oxigraph store here, for 'kg query --store'.",
 )
-def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | None) -> None:
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Reuse what unchanged fact files gave last time (kept in OUT/.kg/cache).",
+)
+def build(
+    data: Path, out: Path, html: bool | None, shapes: bool, store: Path | None, cache: bool
+) -> None:
     """Build the graph from DATA and write Turtle, TriG and the HTML viewer into OUT."""
     from kg.outputs import build_outputs
     from kg.present import table
 
     with ProgressBars() as progress:
-        done = build_outputs(data, out, html=html, shapes=shapes, store=store, progress=progress)
+        done = build_outputs(
+            data, out, html=html, shapes=shapes, store=store, progress=progress, cache=cache
+        )
     _print(table(["what", "count"], done.counts.items(), title="Jiedao KG build"))
     if done.store is not None:
         click.echo(f"wrote {done.store} (Oxigraph store, {done.triples:,} triples)")
@@ -152,6 +162,8 @@ def build(data: Path, out: Path, html: bool | None, shapes: bool, store: Path | 
     for note in done.notes:
         click.echo(f"note: {note}", err=True)
     _warn(done.warnings)
+    if done.cache is not None and done.cache.rejected:
+        click.echo(f"note: ignored {len(done.cache.rejected)} damaged cache entries", err=True)
 
 
 @cli.command()

@@ -29,6 +29,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
@@ -65,10 +66,11 @@ def created_now() -> str:
 
 
 def describe(
-    build: Any, files: Mapping[str, bytes] | None = None, *, created: str | None = None
+    build: Any, files: Mapping[str, Path] | None = None, *, created: str | None = None
 ) -> bytes:
     """The VoID/DCAT description of ``build`` as Turtle; ``files`` are its published
-    files by name (``kg.ttl`` -> bytes), described as distributions."""
+    files by name (``kg.ttl`` -> its path), described as distributions (size, SHA-256:
+    read in blocks, never held whole)."""
     import kg
     from kg.schema import classes
     from kg.sparql import named_queries
@@ -116,11 +118,11 @@ def describe(
     return g.serialize(format="turtle", encoding="utf-8")
 
 
-def _checksum(g: Graph, node: Any, data: bytes) -> None:
-    checksum = BNode(f"sha256-{hashlib.sha256(data).hexdigest()[:16]}")
+def _checksum(g: Graph, node: Any, digest: str) -> None:
+    checksum = BNode(f"sha256-{digest[:16]}")
     g.add((node, SPDX.checksum, checksum))
     g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest())))
+    g.add((checksum, SPDX.checksumValue, Literal(digest)))
 
 
 def _sources(g: Graph, build: Any) -> None:
@@ -134,10 +136,7 @@ def _sources(g: Graph, build: Any) -> None:
         g.add((node, DCT.title, Literal(article.title, lang="zh")))
         g.add((node, KG.file, Literal(f"articles/{article.file}")))
         g.add((node, KG.sha256, Literal(article.sha256)))
-        sha = BNode(f"sha256-{article.sha256[:16]}")
-        g.add((node, SPDX.checksum, sha))
-        g.add((sha, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((sha, SPDX.checksumValue, Literal(article.sha256)))
+        _checksum(g, node, article.sha256)
         if article.source:
             g.add((node, DCT.publisher, Literal(article.source, lang="zh")))
         url = getattr(article, "url", None)
@@ -179,7 +178,13 @@ def _counts(g: Graph, build: Any, classes: Mapping[str, Any]) -> None:
         g.add((part, VOID.triples, Literal(count)))
 
 
-def _distribution(g: Graph, name: str, data: bytes) -> None:
+def _distribution(g: Graph, name: str, path: Path) -> None:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
     node = BNode(f"file-{name}")
     url = URIRef(name)  # relative: resolved against where void.ttl is read from
     g.add((DATASET, DCAT.distribution, node))
@@ -187,10 +192,10 @@ def _distribution(g: Graph, name: str, data: bytes) -> None:
     g.add((node, RDF.type, DCAT.Distribution))
     g.add((node, DCAT.downloadURL, url))
     g.add((node, DCT.title, Literal(name)))
-    g.add((node, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+    g.add((node, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
     media = MEDIA_TYPES.get(os.path.splitext(name)[1])
     if media:
         g.add(
             (node, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}"))
         )
-    _checksum(g, node, data)
+    _checksum(g, node, digest.hexdigest())

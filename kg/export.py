@@ -16,9 +16,10 @@ faster than rdflib's writers).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:  # importing this module stays cheap: the CLI reads FORMATS at start-up
     import networkx as nx
@@ -46,9 +47,104 @@ def serialize(build: Any, fmt: str, *, excel: bool = False) -> bytes:
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt.startswith("csv-"):
-        return FORMATS[fmt].write(build, excel=excel)
-    return FORMATS[fmt].write(build)
+    buffer = io.BytesIO()
+    write(build, fmt, buffer, excel=excel)
+    return buffer.getvalue()
+
+
+def write(build: Any, fmt: str, handle: BinaryIO, *, excel: bool = False) -> None:
+    """Write ``build`` in format ``fmt`` to ``handle``, streamed for the RDF formats.
+
+    N-Triples and N-Quads go out in pieces of the build's sorted lines; Turtle and TriG
+    are written by Oxigraph as it parses those pieces, so no format's whole text is held
+    in memory at once (at a million triples, N-Quads, Turtle and TriG took ~300 MB).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    stream = _STREAMS.get(fmt)
+    if stream is not None:
+        stream(build, handle)
+    elif fmt.startswith("csv-"):
+        handle.write(FORMATS[fmt].write(build, excel=excel))
+    else:
+        handle.write(FORMATS[fmt].write(build))
+
+
+class ChunkReader(io.RawIOBase):
+    """A binary file whose bytes come from an iterator of chunks, read as they are needed."""
+
+    def __init__(self, chunks: Iterable[bytes]):
+        self.chunks = iter(chunks)
+        self.pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                return 0
+            self.pending = memoryview(chunk)
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]  # a view: nothing is copied
+        return size
+
+
+class _SortedPrefixes(io.RawIOBase):
+    """Passes writes through, except that the leading ``@prefix`` lines are sorted first:
+    Oxigraph writes them in hash-map order, which differs from run to run."""
+
+    def __init__(self, handle: BinaryIO):
+        self.handle = handle
+        self.head: bytes | None = b""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        data = bytes(data)
+        if self.head is None:
+            self.handle.write(data)
+            return len(data)
+        self.head += data
+        lines = self.head.split(b"\n")
+        count = 0
+        while count < len(lines) - 1 and lines[count].startswith(b"@prefix "):
+            count += 1
+        if count < len(lines) - 1:  # a whole line after the prefixes: the head is complete
+            self.flush_head()
+        return len(data)
+
+    def flush_head(self) -> None:
+        if self.head is not None:
+            self.handle.write(_sorted_prefix_lines(self.head))
+            self.head = None
+
+
+def _stream_rdf(build: Any, handle: BinaryIO, source: str, out: str) -> None:
+    import pyoxigraph as ox
+
+    chunks = build.ntriples_chunks() if source == "nt" else build.nquads_chunks()
+    in_format = ox.RdfFormat.N_TRIPLES if source == "nt" else ox.RdfFormat.N_QUADS
+    quads = ox.parse(ChunkReader(chunks), format=in_format)
+    sink = _SortedPrefixes(handle)
+    ox.serialize(quads, sink, format=getattr(ox.RdfFormat, out), prefixes=prefixes())
+    sink.flush_head()
+
+
+def _stream_lines(chunks: Iterable[bytes], handle: BinaryIO) -> None:
+    for chunk in chunks:
+        handle.write(chunk)
+
+
+_STREAMS: dict[str, Callable[[Any, BinaryIO], None]] = {
+    "turtle": lambda build, handle: _stream_rdf(build, handle, "nt", "TURTLE"),
+    "trig": lambda build, handle: _stream_rdf(build, handle, "nq", "TRIG"),
+    "nt": lambda build, handle: _stream_lines(build.ntriples_chunks(), handle),
+    "nquads": lambda build, handle: _stream_lines(build.nquads_chunks(), handle),
+}
 
 
 def prefixes() -> dict[str, str]:
@@ -62,19 +158,15 @@ def prefixes() -> dict[str, str]:
 
 
 def _turtle(build: Any) -> bytes:
-    import pyoxigraph as ox
-
-    quads = ox.parse(build.ntriples(), format=ox.RdfFormat.N_TRIPLES)
-    return _sorted_prefix_lines(
-        ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=prefixes())
-    )
+    buffer = io.BytesIO()
+    _stream_rdf(build, buffer, "nt", "TURTLE")
+    return buffer.getvalue()
 
 
 def _trig(build: Any) -> bytes:
-    import pyoxigraph as ox
-
-    quads = ox.parse(build.nquads(), format=ox.RdfFormat.N_QUADS)
-    return _sorted_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes()))
+    buffer = io.BytesIO()
+    _stream_rdf(build, buffer, "nq", "TRIG")
+    return buffer.getvalue()
 
 
 def _sorted_prefix_lines(data: bytes) -> bytes:

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -44,9 +44,12 @@ ARTICLE_KEYS = {"id", "file", "title", "source", "published", "note"}
 # ---------------------------------------------------------------- errors
 
 
-@dataclass(frozen=True, order=True)
-class Where:
-    """A position in a file, 1-based, as editors show it."""
+class Where(NamedTuple):
+    """A position in a file, 1-based, as editors show it.
+
+    A tuple, not a dataclass: a large corpus makes one per YAML value, and a tuple is
+    several times cheaper to create (it orders and hashes the same way).
+    """
 
     path: str
     line: int = 1
@@ -78,7 +81,7 @@ class FactError(KgError, ValueError):
 # ---------------------------------------------------------------- model
 
 
-@dataclass
+@dataclass(slots=True)
 class Quote:
     text: str
     occurrence: int | None
@@ -87,7 +90,7 @@ class Quote:
     """Code-point offsets in the NFC raw article, filled in by :func:`load_corpus`."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Value:
     """One value of a property, with where it was written."""
 
@@ -95,7 +98,7 @@ class Value:
     where: Where
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     id: str
     type: str
@@ -107,7 +110,7 @@ class Entity:
     article: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     subject: Value
     predicate: Value
@@ -188,7 +191,7 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     """A YAML value with its position, so validation errors can point at it."""
 
@@ -351,7 +354,13 @@ def parse_yaml(path: Path) -> _Node:
     try:
         if getattr(yaml, "__with_libyaml__", False):
             try:
-                root = _compose_fast(source, name, problems)
+                if "&" in source or "*" in source:
+                    root = _compose_fast(source, name, problems)
+                else:
+                    # Without '&' or '*' there can be no anchor or alias, so libyaml may
+                    # compose the whole tree in C: twice as fast as walking its events.
+                    node = yaml.compose(source, Loader=yaml.CSafeLoader)  # type: ignore[attr-defined]
+                    root = _convert(node, name, problems) if node else _Node(None, Where(name))
             except yaml.MarkedYAMLError as exc:
                 if any(ours in str(exc.problem) for ours in ("not allowed in", "nested more")):
                     raise
@@ -787,11 +796,27 @@ Progress = Callable[[str, int, int], None]
 """Called as ``progress(step, done, total)`` while a long job runs (the CLI draws bars)."""
 
 
-def load_corpus(data_dir: Path, progress: Progress | None = None) -> Corpus:
+def load_corpus(data_dir: Path, progress: Progress | None = None, *, cache: Any = None) -> Corpus:
     """Load every fact file under ``data_dir/facts`` and check the corpus as a whole.
 
     Checks that need more than one file happen here: ids referenced but defined nowhere,
-    one id given two types or two labels, quotes located in their articles.
+    one id given two types or two labels, quotes located in their articles. Raises
+    :class:`FactError` with every problem found. ``cache`` (a :class:`kg.buildcache.Cache`)
+    supplies files loaded before, unchanged since.
+    """
+    corpus, problems = read_corpus(data_dir, progress, cache=cache)
+    if problems:
+        raise FactError(problems)
+    return corpus
+
+
+def read_corpus(
+    data_dir: Path, progress: Progress | None = None, *, cache: Any = None
+) -> tuple[Corpus, list[Problem]]:
+    """Every fact file that loads, and every problem found, without raising for them.
+
+    A build reports all problems of a run at once: the files that loaded can still be
+    built and their shapes checked while another file has a YAML error.
     """
     facts_dir = data_dir / "facts"
     articles_dir = data_dir / "articles"
@@ -804,7 +829,8 @@ def load_corpus(data_dir: Path, progress: Progress | None = None) -> Corpus:
         raise FactError([Problem(Where(str(facts_dir)), "no fact files (*.yaml) found")])
     files: list[FactFile] = []
     file_problems: list[Problem] = []
-    for done, (loaded, found) in enumerate(_load_and_check(paths, articles_dir), 1):
+    loading = _load_and_check(paths, articles_dir, cache)
+    for done, (loaded, found) in enumerate(loading, 1):
         if loaded is None:
             problems.extend(found)
         else:
@@ -815,9 +841,7 @@ def load_corpus(data_dir: Path, progress: Progress | None = None) -> Corpus:
     corpus = Corpus(files)
     problems.extend(check_corpus(corpus, check_files=False))
     problems.extend(file_problems)
-    if problems:
-        raise FactError(problems)
-    return corpus
+    return corpus, sorted(set(problems))
 
 
 def fact_file_paths(facts_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -852,14 +876,24 @@ PARALLEL_FROM_FILES = 64
 
 
 def _load_and_check(
-    paths: list[Path], articles_dir: Path
+    paths: list[Path], articles_dir: Path, cache: Any = None
 ) -> Iterator[tuple[FactFile | None, list[Problem]]]:
-    """Each file loaded and checked on its own, in order: in two processes for a corpus
-    large enough to pay for them (the work per file is independent, and pure Python)."""
-    workers = min(2, os.cpu_count() or 1)
-    if len(paths) < PARALLEL_FROM_FILES or workers < 2 or sys.platform != "linux":
+    """Each file loaded and checked on its own, in order: from the cache when it has the
+    file, else in as many processes as there are cores for a corpus large enough to pay
+    for them (the work per file is independent, and pure Python)."""
+    done: dict[Path, tuple[FactFile | None, list[Problem]]] = {}
+    if cache is not None:
         for path in paths:
-            yield _load_one(path, articles_dir)
+            found = cache.load(path, articles_dir)
+            if found is not None:
+                done[path] = found
+    todo = [p for p in paths if p not in done]
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(todo) < PARALLEL_FROM_FILES or workers < 2 or sys.platform != "linux":
+        fresh: Iterator[tuple[FactFile | None, list[Problem]]] = (
+            _load_one(path, articles_dir) for path in todo
+        )
+        yield from _in_order(paths, done, todo, fresh, cache)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -870,7 +904,27 @@ def _load_and_check(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=die_with_parent
     ) as pool:
-        yield from pool.map(_load_one, paths, [articles_dir] * len(paths), chunksize=16)
+        fresh = pool.map(_load_one, todo, [articles_dir] * len(todo), chunksize=16)
+        yield from _in_order(paths, done, todo, fresh, cache)
+
+
+def _in_order(
+    paths: list[Path],
+    done: dict[Path, tuple[FactFile | None, list[Problem]]],
+    todo: list[Path],
+    fresh: Iterator[tuple[FactFile | None, list[Problem]]],
+    cache: Any,
+) -> Iterator[tuple[FactFile | None, list[Problem]]]:
+    """Cached and freshly loaded files merged back into the order of ``paths``."""
+    loaded = zip(todo, fresh, strict=True)
+    for path in paths:
+        if path in done:
+            yield done[path]
+            continue
+        _, result = next(loaded)
+        if cache is not None and result[0] is not None:
+            cache.remember(result[0], result[1])
+        yield result
 
 
 def _load_one(path: Path, articles_dir: Path) -> tuple[FactFile | None, list[Problem]]:

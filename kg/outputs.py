@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import publish
+from kg.buildcache import Cache, Stats
 from kg.facts import Progress
 
 VIEWER_MAX_ENTITIES = 20_000
@@ -34,6 +35,8 @@ class Outputs:
     notes: list[str] = field(default_factory=list)
     warnings: list[Any] = field(default_factory=list)
     """What the fact files say that is allowed but probably wrong (:class:`kg.facts.Problem`)."""
+    cache: Stats | None = None
+    """What the build cache did (``None`` with ``cache=False``)."""
 
 
 def build_outputs(
@@ -44,33 +47,61 @@ def build_outputs(
     shapes: bool = True,
     store: Path | None = None,
     progress: Progress | None = None,
+    cache: bool = True,
 ) -> Outputs:
     """Build ``data`` and publish ``kg.ttl``, ``kg.trig``, ``void.ttl`` (the dataset's
     VoID/DCAT description) and ``kg.html`` into ``out``.
 
     ``html=None`` writes the viewer when the graph has at most
     :data:`VIEWER_MAX_ENTITIES` entities. ``store`` also writes an on-disk Oxigraph store
-    there (:func:`kg.store.write_store`). Raises the loader's, the shapes' or
-    :class:`kg.publish.OutputError`; then nothing in ``out`` has changed.
+    there (:func:`kg.store.write_store`). ``cache`` keeps what each fact file gave in
+    ``out/.kg/cache/`` (:mod:`kg.buildcache`) so that the next build redoes only what
+    changed; the outputs are the same bytes either way. Raises the loader's, the shapes'
+    or :class:`kg.publish.OutputError`; then nothing in ``out`` has changed.
     """
+    tick = progress or (lambda step, done, total: None)
+    with publish.build_outputs(out) as staging:  # holds out/'s lock: one build at a time
+        found = Cache(out / publish.PRIVATE / "cache") if cache else None
+        try:
+            return _build(data, out, staging, found, html, shapes, store, progress, tick)
+        finally:
+            if found is not None:
+                found.save()
+
+
+def _build(
+    data: Path,
+    out: Path,
+    staging: Path,
+    cache: Cache | None,
+    html: bool | None,
+    shapes: bool,
+    store: Path | None,
+    progress: Progress | None,
+    tick: Progress,
+) -> Outputs:
     from kg import export
-    from kg.builder import build_corpus, check_build_shapes
-    from kg.facts import load_corpus
+    from kg.builder import build_corpus, check_build_shapes, load_checked
     from kg.stats import class_counts
 
-    tick = progress or (lambda step, done, total: None)
-    result = build_corpus(load_corpus(data, progress), progress)
-    done = Outputs(triples=result.triple_count, warnings=result.corpus.warnings)
-    with publish.build_outputs(out) as staging, ThreadPoolExecutor(max_workers=1) as pool:
+    corpus = load_checked(data, progress, cache=cache, shapes=shapes)
+    result = build_corpus(corpus, progress, cache=cache)
+    done = Outputs(
+        triples=result.triple_count,
+        warnings=result.corpus.warnings,
+        cache=cache.stats if cache else None,
+    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
         # rudof releases the GIL: the shapes are checked while the files are rendered.
-        checked = pool.submit(check_build_shapes, result) if shapes else None
+        checked = pool.submit(check_build_shapes, result, cache) if shapes else None
         for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
             tick(f"writing {name}", 0, 1)
-            publish.write_bytes(staging / name, export.serialize(result, fmt))
+            with publish.atomic_open(staging / name) as handle:  # streamed, not held
+                export.write(result, fmt, handle)
         # The VoID/DCAT description of the files above (kg.dataset): one more file of the unit.
         from kg.dataset import describe
 
-        dumps = {name: (staging / name).read_bytes() for name in ("kg.ttl", "kg.trig")}
+        dumps = {name: staging / name for name in ("kg.ttl", "kg.trig")}
         publish.write_bytes(staging / "void.ttl", describe(result, dumps))
         done.counts = class_counts(result)
         entities = sum(n for name, n in done.counts.items() if name[:1].isupper())

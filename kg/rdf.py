@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote as percent_encode
 
@@ -129,10 +129,10 @@ def literal(spec: Any, value: Any) -> str:
 class _Lines:
     """N-Triples lines per named graph; each evidence and record node written once."""
 
-    def __init__(self, made: Statements):
+    def __init__(self, texts: Mapping[str, str], divisions: Mapping[str, Any]):
         from kg.schema import entity_classes, properties, superclasses
 
-        self.made = made
+        self.texts, self.divisions = texts, divisions
         self.graphs: dict[str, set[str]] = {}
         self.specs = properties()
         self.types = {
@@ -159,7 +159,7 @@ class _Lines:
         if (graph, ev) in self.done:  # one quote is usually the evidence of several facts
             return ev
         self.done.add((graph, ev))
-        exact = self.made.corpus.articles[evidence.article].text[span[0] : span[1]]
+        exact = self.texts[evidence.article][span[0] : span[1]]
         self.emit(graph, ev, TYPE, _iri(KG.Evidence))
         self.emit(graph, ev, ARTICLE, _iri(article_iri(evidence.article)))
         self.emit(graph, ev, QUOTE, nt_literal(exact))
@@ -191,7 +191,7 @@ class _Lines:
             self.emit(REFERENCE, dataset, _iri(DCT.source), nt_literal(package))
         self.emit(REFERENCE, record, TYPE, _iri(KG.ReferenceRecord))
         self.emit(REFERENCE, record, _iri(KG.dataset), dataset)
-        text = record_text(self.made.divisions[code])
+        text = record_text(self.divisions[code])
         self.emit(REFERENCE, record, _iri(KG.record), nt_literal(text))
         return record
 
@@ -267,23 +267,33 @@ def record_text(division: Any) -> str:
     return f"{division.code} {division.name}{above}"
 
 
-def lines(made: Statements, progress: Any = None) -> dict[str, set[str]]:
-    """N-Triples lines (without newline) per named graph, keyed by the graph's IRI as
-    N-Triples (``<…/graph/000>``); the division table's graph only when it is used."""
-    out = _Lines(made)
+def graph_name(article_id: str) -> str:
+    """The graph IRI as N-Triples, the key of :attr:`kg.builder.Build.graphs`."""
+    return _iri(graph_iri(article_id))
+
+
+def article_lines(
+    article: Any, mentions: Iterable[Mention], statements: Iterable[Statement]
+) -> set[str]:
+    """The lines of one article's graph: the article, its mentions and its statements."""
+    out = _Lines({article.id: article.text}, {})
+    out.graph(article.id)
+    out.article(article)
+    for m in mentions:
+        out.mention(m)
+    for st in statements:
+        out.statement(st)
+    return out.graphs[article.id]
+
+
+def reference_lines(made: Statements) -> set[str]:
+    """The lines of the division table's graph (empty when no code is cited)."""
+    out = _Lines({}, made.divisions)
     out.graph(REFERENCE)
-    for f in made.corpus.files:
-        out.graph(f.article.id)
-        out.article(f.article)
-    _each(out.mention, made.mentions)
-    _each(out.statement, made.statements, progress, len(made.statements))
-    if not out.graphs[REFERENCE]:
-        del out.graphs[REFERENCE]
-    return {_iri(graph_iri(name)): graph for name, graph in out.graphs.items()}
-
-
-def _each(function: Any, items: Iterable[Any], progress: Any = None, total: int = 0) -> None:
-    for done, item in enumerate(items, 1):
-        function(item)
-        if progress and done % 5000 == 0:
-            progress("building triples", done, total)
+    for m in made.mentions:
+        if m.graph == REFERENCE:
+            out.mention(m)
+    for st in made.statements:
+        if st.graph == REFERENCE:
+            out.statement(st)
+    return out.graphs[REFERENCE]

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from kg import text
-from kg.facts import Corpus, Entity, Quote
+from kg.facts import Corpus, Entity, FactFile, Quote
 
 REFERENCE = "reference"
 """The graph (and evidence "article") of what the official division table says."""
@@ -89,34 +90,64 @@ class Statements:
 
 def statements(corpus: Corpus) -> Statements:
     """The mentions and statements of a loaded, checked corpus."""
-    from kg.schema import classes
-
     made = Statements(corpus)
-    labels = {e.id: e.label for e in corpus.entities() if e.label}
+    labels = corpus_labels(corpus)
     for f in corpus.files:
-        graph = f.article.id
-        for entity in f.entities:
-            made.mentions.append(_mention(entity, labels, corpus))
-            evidence = _evidence(entity.quote, graph)
-            for key, values in entity.props.items():
-                for value in values:
-                    if key == "divisionCode":  # not in the article: its evidence is the table
-                        _reference(made, entity.id, key, str(value.raw), str(value.raw))
-                    else:
-                        made.statements.append(
-                            Statement(entity.id, key, value.raw, evidence, graph)
-                        )
-        for fact in f.facts:
-            made.statements.append(
-                Statement(
-                    fact.subject.raw,
-                    fact.predicate.raw,
-                    fact.object.raw,
-                    _evidence(fact.quote, graph),
-                    graph,
-                )
+        mentions, found, coded = file_statements(f, labels)
+        made.mentions += mentions
+        made.statements += found
+        for entity_id, code in coded:  # not in the article: its evidence is the table
+            _reference(made, entity_id, "divisionCode", code, code)
+    _division_hierarchy(made)
+    return made
+
+
+def corpus_labels(corpus: Corpus) -> dict[str, str]:
+    """Entity id -> label, for composing the labels of posts (checked to agree)."""
+    return {e.id: e.label for e in corpus.entities() if e.label}
+
+
+def file_statements(
+    f: FactFile, labels: Mapping[str, str]
+) -> tuple[list[Mention], list[Statement], list[tuple[str, str]]]:
+    """What one fact file says in its article's graph, and the division codes it states.
+
+    The graph of an article depends on that file, its article and ``labels`` (for
+    composed labels) only, which is what lets a build redo one article at a time.
+    """
+    graph = f.article.id
+    mentions: list[Mention] = []
+    found: list[Statement] = []
+    coded: list[tuple[str, str]] = []
+    for entity in f.entities:
+        mentions.append(_mention(entity, labels, f.article.text))
+        evidence = _evidence(entity.quote, graph)
+        for key, values in entity.props.items():
+            for value in values:
+                if key == "divisionCode":
+                    coded.append((entity.id, str(value.raw)))
+                else:
+                    found.append(Statement(entity.id, key, value.raw, evidence, graph))
+    for fact in f.facts:
+        found.append(
+            Statement(
+                fact.subject.raw,
+                fact.predicate.raw,
+                fact.object.raw,
+                _evidence(fact.quote, graph),
+                graph,
             )
-    _division_hierarchy(made, {n: c.division_level for n, c in classes().items()})
+        )
+    return mentions, found, coded
+
+
+def reference_statements(corpus: Corpus) -> Statements:
+    """Only what the division table says (the reference graph), for the whole corpus."""
+    made = Statements(corpus)
+    for entity in corpus.entities():
+        for value in entity.props.get("divisionCode", []):
+            _reference(made, entity.id, "divisionCode", str(value.raw), str(value.raw))
+    _division_hierarchy(made)
     return made
 
 
@@ -124,9 +155,8 @@ def _evidence(quote: Quote, article: str) -> Evidence:
     return Evidence(article, quote.span[0], quote.span[1])
 
 
-def _mention(entity: Entity, labels: dict[str, str], corpus: Corpus) -> Mention:
+def _mention(entity: Entity, labels: Mapping[str, str], raw: str) -> Mention:
     label = entity.label or composed_label(entity, labels)
-    raw = corpus.articles[entity.article].text
     original = original_form(label, raw, entity.quote.span) if entity.label else None
     return Mention(
         entity.id,
@@ -144,7 +174,7 @@ def _first(entity: Entity, key: str) -> Any:
     return values[0].raw if values else None
 
 
-def composed_label(entity: Entity, labels: dict[str, str]) -> str:
+def composed_label(entity: Entity, labels: Mapping[str, str]) -> str:
     """A label built only from an entity's sourced parts (``kg:composedLabel`` classes).
 
     A post is its place and role (锦南街道党工委书记); a metric its indicator, value,
@@ -190,7 +220,7 @@ def _reference(made: Statements, subject: str, key: str, value: Any, code: str) 
     )
 
 
-def _division_hierarchy(made: Statements, levels: dict[str, str | None]) -> None:
+def _division_hierarchy(made: Statements) -> None:
     """Link every coded area up to its province, as the official table says.
 
     Ancestors are matched to the corpus by code, then by exact label and level (one
@@ -198,7 +228,9 @@ def _division_hierarchy(made: Statements, levels: dict[str, str | None]) -> None
     only evidence is the table's record.
     """
     from kg import gazetteer
+    from kg.schema import classes
 
+    levels = {n: c.division_level for n, c in classes().items()}
     first: dict[str, Entity] = {}
     for entity in made.corpus.entities():
         first.setdefault(entity.id, entity)

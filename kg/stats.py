@@ -23,7 +23,10 @@ def class_counts(result: Any) -> dict[str, int]:
     depth = {name: len(superclasses(iri)) for name, iri in classes.items()}
     rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
     most_specific: dict[str, str] = {}
+    marker = f" {rdf_type} "
     for line in result.triples:
+        if marker not in line:  # most lines; a substring test is far cheaper than a split
+            continue
         subject, predicate, rest = line.split(" ", 2)
         name = by_iri.get(rest[:-2]) if predicate == rdf_type else None
         if name and depth[name] > depth.get(most_specific.get(subject, ""), -1):

@@ -247,12 +247,25 @@ def _simplify_chars(text: str) -> str:
     normalized without its context. One OpenCC call converts all distinct characters,
     separated by line breaks, which no dictionary entry crosses.
     """
-    distinct = sorted(set(text) - {"\n"})
-    converted = to_simplified("\n".join(distinct)).split("\n")
-    if len(converted) != len(distinct):  # cannot happen with OpenCC's dictionaries
-        converted = [to_simplified(c) for c in distinct]
-    table = {ord(c): s for c, s in zip(distinct, converted, strict=True) if len(s) == 1}
-    return text.translate(table)
+    new = set(text) - _T2S_KNOWN
+    if new:
+        # Each character converts on its own, so its result can be kept for every later
+        # text: a corpus converts each distinct character once instead of once per quote.
+        distinct = sorted(new - {"\n"})
+        converted = to_simplified("\n".join(distinct)).split("\n")
+        if len(converted) != len(distinct):  # cannot happen with OpenCC's dictionaries
+            converted = [to_simplified(c) for c in distinct]
+        for c, s in zip(distinct, converted, strict=True):
+            if len(s) == 1 and s != c:
+                _T2S_TABLE[ord(c)] = s
+        _T2S_KNOWN.update(new)
+    return text.translate(_T2S_TABLE)
+
+
+_T2S_TABLE: dict[int, str] = {}
+"""Character -> its one-character t2s form, for the characters seen so far that change."""
+_T2S_KNOWN: set[str] = set()
+"""Every character already looked up (changing or not)."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -456,7 +469,7 @@ def _utf8_as_gbk(text: str, runs: list[tuple[int, int, bytes]]) -> list[tuple[in
                 at = 2 * i + skip
                 if not all(0x80 <= byte <= 0xBF for byte in data[2 * i : at]):
                     break  # only continuation bytes can be left of a lost lead byte
-                count, used = _utf8_cjk_prefix(data[at:])
+                count, used = _utf8_cjk_prefix(data, at)
                 if count > decoded:
                     decoded, last = count, at + used
             edge = (i == 0 and lost_before) or (last >= 2 * n - 2 and lost_after)
@@ -471,12 +484,16 @@ def _utf8_as_gbk(text: str, runs: list[tuple[int, int, bytes]]) -> list[tuple[in
     return spans
 
 
-def _utf8_cjk_prefix(data: bytes) -> tuple[int, int]:
-    """How many CJK characters (and bytes) the start of ``data`` spells in UTF-8."""
+def _utf8_cjk_prefix(data: bytes, at: int = 0) -> tuple[int, int]:
+    """How many CJK characters (and bytes) ``data`` spells in UTF-8 from offset ``at``."""
     count = used = 0
-    while used + 3 <= len(data):
+    while at + used + 3 <= len(data):
+        lead, second, third = data[at + used], data[at + used + 1], data[at + used + 2]
+        # U+3000-U+9FFF is E3-E9 and two continuation bytes: other bytes need no decoder.
+        if not (0xE3 <= lead <= 0xE9 and 0x80 <= second <= 0xBF and 0x80 <= third <= 0xBF):
+            break
         try:
-            char = data[used : used + 3].decode("utf-8")
+            char = data[at + used : at + used + 3].decode("utf-8")
         except UnicodeDecodeError:
             break
         if not ("\u3400" <= char <= "\u9fff" or "\u3000" <= char <= "\u303f"):

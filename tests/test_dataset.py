@@ -14,7 +14,7 @@ import kg
 from kg import dataset
 from kg.dataset import DATASET, DCAT, SPDX, VOID
 from kg.schema import classes
-from tests.kg_fixtures import DATA
+from tests.conftest import DATA
 
 
 @pytest.fixture(scope="module")

@@ -180,7 +180,7 @@ def test_csv_edges_have_labels_on_both_ends(seed_build):
 
 def test_excel_csv_starts_with_a_byte_order_mark(seed_build, tmp_path):
     from kg.cli import main
-    from tests.kg_fixtures import DATA
+    from tests.conftest import DATA
 
     plain = export.serialize(seed_build, "csv-nodes")
     excel = export.serialize(seed_build, "csv-nodes", excel=True)

@@ -13,7 +13,7 @@ from label_studio_sdk.label_interface import LabelInterface
 from kg.builder import build
 from kg.cli import main
 from kg.labelstudio import LabelStudioError, import_export, label_config, tasks
-from tests.kg_fixtures import DATA
+from tests.conftest import DATA
 
 
 @pytest.fixture(scope="module")

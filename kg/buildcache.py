@@ -1,0 +1,422 @@
+"""The build cache: what each fact file gave last time, so a build redoes only what changed.
+
+An annotator's loop is edit → build → look; rebuilding thousands of articles for a
+one-line change wastes minutes. So :func:`kg.outputs.build_outputs` keeps, per fact file,
+an entry in ``out/.kg/cache/`` (the output folder's private area: it is the tool's own,
+git-ignored, already locked against a second build, and never the user's data folder):
+
+* the file as loaded and checked (entities, facts, quote spans, its problems);
+* the lines of its article's named graph, with the labels of other files they used
+  (a post's composed label names its place and role, which another file may define);
+* its shape result: the violations of the subjects only this article describes, with
+  what they depended on outside it (the types of the nodes they point at).
+
+An entry is found by a key: the SHA-256 of the tool's :func:`fingerprint` (code,
+ontology, shapes, division table and library versions), the file's path and its bytes.
+Inside, the article's own SHA-256 is checked against the article on disk, the labels
+and types against the current corpus. Anything that does not match exactly — another
+version, a truncated or corrupt file, a hand edit (the payload carries its SHA-256), an
+entry of another file — is ignored and rebuilt, never trusted. Entries are JSON, never
+pickle: a file in the cache folder cannot run code. ``kg build --no-cache`` uses none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.facts import (
+    Article,
+    Entity,
+    Fact,
+    FactFile,
+    Problem,
+    Quote,
+    Value,
+    Where,
+)
+
+FORMAT = 1
+"""Bumped whenever the layout of an entry changes."""
+
+LIBRARIES = ("PyYAML", "OpenCC", "cn2an", "jieba", "rdflib", "pyrudof", "pyoxigraph")
+"""Libraries whose version can change what a fact file gives (parsing, t2s, numbers,
+mojibake word list, concept terms, shapes)."""
+
+
+@functools.cache
+def fingerprint() -> str:
+    """One hash of everything besides the fact file and its article that shapes an entry.
+
+    The source of the ``kg`` package itself (so a changed loader never reuses old
+    results, even at the same version number), the ontology folder (classes, shapes,
+    fact-file schema), the division table's package version, Python's and the
+    libraries' versions.
+    """
+    from kg import gazetteer
+    from kg.ontology import resource_dir
+
+    digest = hashlib.sha256(f"kg-cache {FORMAT} {sys.version}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    ontology = Path(str(resource_dir("ontology")))
+    for path in sorted(p for p in ontology.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(ontology)).encode() + b"\0" + path.read_bytes())
+    for name in (gazetteer.PACKAGE, *LIBRARIES):
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name} {version}\n".encode())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- fact files as JSON
+
+
+def _where(where: Where) -> list[int]:
+    return [where.line, where.col]
+
+
+def _quote(q: Quote) -> list[Any]:
+    return [q.text, q.occurrence, _where(q.where), list(q.span)]
+
+
+def encode_file(f: FactFile, problems: list[Problem]) -> dict[str, Any]:
+    """A loaded, checked fact file as plain JSON data (the article text is not kept)."""
+    a = f.article
+    return {
+        "article": {
+            "id": a.id,
+            "file": a.file,
+            "title": a.title,
+            "source": a.source,
+            "published": a.published,
+            "path": str(a.path),
+            "sha256": a.sha256,
+            "where": _where(a.where),
+            "quotes": {k: _quote(q) for k, q in a.quotes.items()},
+        },
+        "entities": [
+            [
+                e.id,
+                e.type,
+                e.label,
+                e.alt_labels,
+                _quote(e.quote),
+                {k: [[v.raw, *_where(v.where)] for v in vs] for k, vs in e.props.items()},
+                _where(e.where),
+            ]
+            for e in f.entities
+        ],
+        "facts": [
+            [
+                [x.subject.raw, *_where(x.subject.where)],
+                [x.predicate.raw, *_where(x.predicate.where)],
+                [x.object.raw, *_where(x.object.where)],
+                _quote(x.quote),
+                _where(x.where),
+            ]
+            for x in f.facts
+        ],
+        "problems": [[p.where.path, p.where.line, p.where.col, p.message] for p in problems],
+    }
+
+
+def decode_file(data: dict[str, Any], path: Path, text: str) -> tuple[FactFile, list[Problem]]:
+    """The inverse of :func:`encode_file`; ``text`` is the article as read now.
+
+    Raises ``KeyError``, ``TypeError`` or ``ValueError`` on anything malformed.
+    """
+    name = str(path)
+
+    def where(pair: list[int]) -> Where:
+        line, col = pair
+        if not (isinstance(line, int) and isinstance(col, int)):
+            raise TypeError("position")
+        return Where(name, line, col)
+
+    def quote(q: list[Any]) -> Quote:
+        words, occurrence, at, (start, end) = q
+        if not isinstance(words, str) or not (isinstance(start, int) and isinstance(end, int)):
+            raise TypeError("quote")
+        return Quote(words, occurrence, where(at), (start, end))
+
+    def value(v: list[Any]) -> Value:
+        raw, line, col = v
+        return Value(raw, where([line, col]))
+
+    a = data["article"]
+    article = Article(
+        id=str(a["id"]),
+        file=str(a["file"]),
+        title=str(a["title"]),
+        source=a["source"],
+        published=a["published"],
+        path=Path(a["path"]),
+        text=text,
+        sha256=str(a["sha256"]),
+        where=where(a["where"]),
+        quotes={str(k): quote(q) for k, q in a["quotes"].items()},
+    )
+    entities = [
+        Entity(
+            str(eid),
+            str(etype),
+            label,
+            [str(x) for x in alts],
+            quote(q),
+            {str(k): [value(v) for v in vs] for k, vs in props.items()},
+            where(at),
+            article.id,
+        )
+        for eid, etype, label, alts, q, props, at in data["entities"]
+    ]
+    facts = [
+        Fact(value(s), value(p), value(o), quote(q), where(at), article.id)
+        for s, p, o, q, at in data["facts"]
+    ]
+    problems = [Problem(Where(str(p), int(ln), int(c)), str(m)) for p, ln, c, m in data["problems"]]
+    return FactFile(path, article, entities, facts), problems
+
+
+# ---------------------------------------------------------------- the folder
+
+
+@dataclass
+class Stats:
+    """What the cache did in one build (``kg build`` reports it)."""
+
+    hits: int = 0
+    misses: int = 0
+    rejected: list[str] = field(default_factory=list)
+    """Entries ignored because they were corrupt, truncated, edited or of another version."""
+
+
+class Cache:
+    """Entries by key in one folder; a missing folder is an empty cache.
+
+    Only :func:`kg.outputs.build_outputs` writes, under the output folder's lock.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.stats = Stats()
+        self.used: set[str] = set()
+        self.pending: dict[str, dict[str, Any]] = {}
+        self.keys: dict[Path, str] = {}
+        """Fact file -> its key, from the bytes read before loading."""
+        self.dirs: dict[Path, Path] = {}
+        self.checked_shapes = False
+        self.entries: dict[Path, dict[str, Any]] = {}
+        """Fact file -> its entry (found or new) in this build."""
+
+    @staticmethod
+    def key(path: Path, articles_dir: Path, data: bytes) -> str:
+        """The key of a fact file: the fingerprint, where it is, and its bytes."""
+        digest = hashlib.sha256(fingerprint().encode())
+        digest.update(f"\0{path}\0{articles_dir}\0".encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The payload stored under ``key``, if it is whole, unedited and of this version."""
+        self.used.add(key)
+        path = self._file(key)
+        try:
+            with path.open("rb") as handle:
+                header_line = handle.readline(4096)
+                payload = handle.read()
+        except FileNotFoundError:
+            return None
+        except OSError:
+            self.stats.rejected.append(path.name)
+            return None
+        try:
+            header = json.loads(header_line)
+            if not (
+                header.get("kg-cache") == FORMAT
+                and header.get("fingerprint") == fingerprint()
+                and header.get("key") == key
+                and header.get("bytes") == len(payload)
+                and header.get("sha256") == hashlib.sha256(payload).hexdigest()
+            ):
+                raise ValueError("header")
+            data = json.loads(payload)
+            if not isinstance(data, dict):
+                raise ValueError("payload")
+        except (ValueError, AttributeError, UnicodeDecodeError):
+            self.stats.rejected.append(path.name)
+            return None
+        return data
+
+    def put(self, key: str, data: dict[str, Any]) -> None:
+        """Remember ``data`` under ``key``; written by :meth:`save`."""
+        self.used.add(key)
+        self.pending[key] = data
+
+    def save(self) -> None:
+        """Write the pending entries and remove those this build did not use (shape
+        results only when it checked the shapes).
+
+        Each entry is written to a temporary name and renamed, so a reader sees a whole
+        entry or none; a crash leaves at worst a temporary file, removed next time. A cache
+        that cannot be written (full disk, read-only) is skipped: it is only a cache.
+        """
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for key, data in sorted(self.pending.items()):
+                payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+                header = {
+                    "kg-cache": FORMAT,
+                    "fingerprint": fingerprint(),
+                    "key": key,
+                    "bytes": len(payload),
+                    "sha256": hashlib.sha256(payload).hexdigest(),
+                }
+                tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+                tmp.write_bytes(json.dumps(header).encode() + b"\n" + payload)
+                os.replace(tmp, self._file(key))
+            self.pending.clear()
+            for entry in self.folder.iterdir():
+                stem = entry.name.removesuffix(".json")
+                if stem.startswith("shapes-") and not self.checked_shapes:
+                    continue  # a build without shapes keeps the last shape results
+                if entry.name.startswith(".") or stem not in self.used:
+                    with contextlib.suppress(OSError):
+                        entry.unlink()
+
+    # ------------------------------------------------------------ what an entry holds
+
+    def load(self, path: Path, articles_dir: Path) -> tuple[FactFile, list[Problem]] | None:
+        """The fact file at ``path`` as loaded and checked before, if nothing changed.
+
+        Its bytes give the key; the article it names must still resolve to the same file
+        with the same SHA-256. Anything else is a miss, and the loader reads the file.
+        """
+        from kg.facts import MAX_ARTICLE_BYTES, FactError, _article_path, read_utf8
+
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        key = self.key(path, articles_dir, data)
+        self.keys[path] = key
+        self.dirs[path] = articles_dir
+        entry = self.get(key)
+        if entry is None:
+            self.stats.misses += 1
+            return None
+        try:
+            stored = entry["file"]
+            found: list[Problem] = []
+            article = _article_path(
+                str(stored["article"]["file"]), articles_dir, Where(str(path)), found
+            )
+            if article is None or str(article) != stored["article"]["path"]:
+                raise ValueError("article moved")
+            text = read_utf8(article, MAX_ARTICLE_BYTES)
+            if hashlib.sha256(article.read_bytes()).hexdigest() != stored["article"]["sha256"]:
+                raise ValueError("article changed")
+            loaded = decode_file(stored, path, text)
+        except ValueError as exc:  # the article changed: an ordinary miss
+            if str(exc) not in ("article moved", "article changed"):
+                self.stats.rejected.append(self._file(key).name)
+            self.stats.misses += 1
+            return None
+        except (KeyError, TypeError, AttributeError, FactError, OSError):
+            self.stats.rejected.append(self._file(key).name)
+            self.stats.misses += 1
+            return None
+        self.entries[path] = entry
+        self.stats.hits += 1
+        return loaded
+
+    def remember(self, f: FactFile, problems: list[Problem]) -> None:
+        """Keep a freshly loaded file, under the key its bytes had before it was read."""
+        key = self.keys.get(f.path)
+        if key is None:
+            return
+        try:
+            unchanged = self.key(f.path, self.dirs[f.path], f.path.read_bytes()) == key
+        except OSError:
+            unchanged = False
+        if not unchanged:  # edited while it was read: its result may be of either version
+            return
+        try:
+            entry = {"file": encode_file(f, problems)}
+            json.dumps(entry, ensure_ascii=False)
+        except (TypeError, ValueError):
+            return  # a value JSON cannot hold: this file is simply not cached
+        self.entries[f.path] = entry
+        self.put(key, entry)
+
+    def lines(self, f: FactFile, labels: Any) -> set[str] | None:
+        """The lines of ``f``'s article graph, if the labels they used are still the same."""
+        entry = self.entries.get(f.path)
+        stored = entry.get("lines") if entry else None
+        if not stored:
+            return None
+        try:
+            used = stored["labels"]
+            if any(labels.get(k) != v for k, v in used.items()):
+                return None
+            text = stored["nt"]
+            if not isinstance(text, str):
+                raise TypeError("lines")
+        except (KeyError, TypeError, AttributeError):
+            return None
+        return set(text.split("\n")) if text else set()
+
+    def remember_lines(self, f: FactFile, used: dict[str, str | None], lines: set[str]) -> None:
+        entry = self.entries.get(f.path)
+        key = self.keys.get(f.path)
+        if entry is None or key is None:
+            return
+        entry["lines"] = {"labels": used, "nt": "\n".join(sorted(lines))}
+        self.put(key, entry)
+
+    def shapes(self, key: str) -> list[Any] | None:
+        """The violations of a shape job (:class:`kg.validate.Job`) run before, by its key."""
+        from kg.validate import decode
+
+        self.checked_shapes = True
+        entry = self.get(f"shapes-{key}")
+        if entry is None:
+            return None
+        try:
+            return decode(entry["violations"])
+        except (KeyError, TypeError, ValueError):
+            self.stats.rejected.append(self._file(f"shapes-{key}").name)
+            return None
+
+    def remember_shapes(self, key: str, found: list[Any]) -> None:
+        from kg.validate import encode
+
+        self.put(f"shapes-{key}", {"violations": encode(found)})
+
+
+class LabelLookups:
+    """A label mapping that records what was looked up, so an entry's lines can name the
+    labels of other files they depend on (a post's composed label)."""
+
+    def __init__(self, labels: Any):
+        self.labels = labels
+        self.used: dict[str, str | None] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.labels.get(key)
+        self.used[key] = value
+        return default if value is None else value
