@@ -37,10 +37,12 @@ class Build:
     rdflib users; slow at scale), and the networkx :attr:`graph` (viewer, analytics).
     """
 
-    def __init__(self, made: Statements, graphs: dict[str, set[str]]):
+    def __init__(self, made: Statements, graphs: dict[str, set[str]], derived: Any = None):
         self.statements = made
         self.corpus: Corpus = made.corpus
         self.graphs = graphs
+        self.derived = derived
+        """The :class:`kg.derive.Derived` facts, whose lines are the graph ``derived``."""
         self._store: Any = None
 
     @functools.cached_property
@@ -119,7 +121,10 @@ class Build:
         """The property graph (networkx) with the same IRIs, made on first use."""
         from kg.graph import to_graph
 
-        return to_graph(self.statements)
+        graph = to_graph(self.statements)
+        if self.derived is not None:
+            self.derived.add_to(graph)  # edges marked derived=True
+        return graph
 
 
 def _bind_prefixes(graph: Graph | Dataset) -> None:
@@ -129,10 +134,13 @@ def _bind_prefixes(graph: Graph | Dataset) -> None:
 
 def build_corpus(corpus: Corpus, progress: Progress | None = None) -> Build:
     """Build the triples of an already loaded corpus."""
+    from kg.derive import derive
     from kg.rdf import lines
 
     made = statements(corpus)
-    return Build(made, lines(made, progress))
+    graphs = lines(made, progress)
+    derived = derive(made, graphs)  # over all articles at once: after the stated graphs
+    return Build(made, {**graphs, **derived.graphs()}, derived)
 
 
 def build(
