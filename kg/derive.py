@@ -357,12 +357,15 @@ def derive(
     if not active:
         return out
     store = ox.Store()
-    stated = "\n".join(itertools.chain.from_iterable(graphs.values()))
+    keep = _reads((*(r.text for r in active), _EVIDENCE))
+    stated = "\n".join(
+        line for line in itertools.chain.from_iterable(graphs.values()) if keep(line)
+    )
     store.load(stated.encode(), format=ox.RdfFormat.N_TRIPLES)
     articles = {str(article_iri(a)): a for a in made.corpus.articles}
-    evidence: dict[str, list[Evidence]] = defaultdict(list)
-    for row in _select(store, _EVIDENCE):
-        evidence[row["statement"]].append(
+    evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+    for row in _select(store, _EVIDENCE):  # by statement and article
+        evidence[(row["statement"], row["article"])].append(
             Evidence(row["article"], int(row["start"]), int(row["end"]))
         )
     for rule in active:
@@ -379,6 +382,62 @@ def _prepared(text: str) -> Any:
     return prepare(text)
 
 
+_TYPE = f"<{RDF.type}>"
+
+
+@functools.cache
+def _reads(texts: tuple[str, ...]) -> Any:
+    """Which stated lines the queries can read: those whose predicate they name (for
+    ``rdf:type``, whose class they name), so only those are loaded — most of the cost of
+    deriving is loading. A query with a variable or negated predicate reads every line.
+    """
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    predicates: set[str] = set()
+    classes: set[str] | None = set()
+
+    def path_iris(path: Any) -> bool:
+        """Note the IRIs of a predicate or path; False when it may read any predicate."""
+        if isinstance(path, URIRef):
+            predicates.add(f"<{path}>")
+            return True
+        if isinstance(path, SequencePath | AlternativePath):
+            return all(path_iris(a) for a in path.args)
+        if isinstance(path, MulPath):
+            return path_iris(path.path)
+        if isinstance(path, InvPath):
+            return path_iris(path.arg)
+        return False  # a variable or a negated path
+
+    def walk(node: Any) -> bool:
+        nonlocal classes
+        if getattr(node, "name", None) == "BGP":
+            for _, p, o in node["triples"]:
+                if not path_iris(p):
+                    return False
+                if p == RDF.type and classes is not None:
+                    classes = classes | {f"<{o}>"} if isinstance(o, URIRef) else None
+        if hasattr(node, "values"):  # the algebra's nodes are dicts
+            return all(walk(v) for v in node.values())
+        if isinstance(node, list | tuple):
+            return all(walk(v) for v in node)
+        return True
+
+    for text in texts:
+        if not walk(translateQuery(parseQuery(_prepared(text).text)).algebra):
+            return lambda line: True
+
+    def keep(line: str) -> bool:
+        _, p, rest = line.split(" ", 2)
+        if p == _TYPE and classes is not None:
+            return rest[:-2] in classes
+        return p in predicates
+
+    return keep
+
+
 def _select(store: Any, text: str) -> list[dict[str, str]]:
     solutions = store.query(_prepared(text).text)
     names = [v.value for v in solutions.variables]
@@ -391,7 +450,7 @@ def _apply(
     rule: Rule,
     store: Any,
     articles: dict[str, str],
-    evidence: dict[str, list[Evidence]],
+    evidence: dict[tuple[str, str], list[Evidence]],
     made: Statements,
 ) -> list[DerivedFact]:
     where = f"ontology/rules/{rule.name}.rq"
@@ -420,7 +479,7 @@ def _apply(
         dates = tuple(published[a] for a in used)
         basis, as_of = timing(dates)
         found = sorted(
-            {e for s in sources for e in evidence.get(s, []) if e.article in used},
+            {e for s in sources for a in used for e in evidence.get((s, a), ())},
             key=lambda e: (e.article, e.start or 0, e.end or 0),
         )
         facts.append(
