@@ -39,13 +39,17 @@ class Build:
     rdflib users; slow at scale), and the networkx :attr:`graph` (viewer, analytics).
     """
 
-    def __init__(self, corpus: Corpus | Statements, graphs: dict[str, set[str]]):
+    def __init__(
+        self, corpus: Corpus | Statements, graphs: dict[str, set[str]], derived: Any = None
+    ):
         if isinstance(corpus, Statements):
             self.statements = corpus
             corpus = corpus.corpus
         self.corpus: Corpus = corpus
         self.graphs = graphs
         """Graph IRI (as N-Triples) -> its N-Triples lines (without newline)."""
+        self.derived = derived
+        """The :class:`kg.derive.Derived` facts, whose lines are the graph ``derived``."""
         self._store: Any = None
 
     @functools.cached_property
@@ -147,7 +151,10 @@ class Build:
         """The property graph (networkx) with the same IRIs, made on first use."""
         from kg.graph import to_graph
 
-        return to_graph(self.statements)
+        graph = to_graph(self.statements)
+        if self.derived is not None:
+            self.derived.add_to(graph)  # edges marked derived=True
+        return graph
 
 
 def _bind_prefixes(graph: Graph | Dataset) -> None:
@@ -161,9 +168,11 @@ def build_corpus(corpus: Corpus, progress: Progress | None = None, *, cache: Any
     An article's graph depends on its own file and article and on the labels of the
     entities its composed labels name; ``cache`` (:class:`kg.buildcache.Cache`) gives back
     the lines of an unchanged article whose labels are unchanged. The division table's
-    graph is made from the whole corpus every time (it is small).
+    graph is made from the whole corpus every time (it is small), and so are the derived
+    facts (:mod:`kg.derive`): a rule reads every article's graph at once.
     """
     from kg.buildcache import LabelLookups
+    from kg.derive import derive
     from kg.rdf import REFERENCE, article_lines, graph_name, reference_lines
     from kg.statements import corpus_labels, file_statements, reference_statements
 
@@ -183,7 +192,10 @@ def build_corpus(corpus: Corpus, progress: Progress | None = None, *, cache: Any
     reference = reference_lines(reference_statements(corpus))
     if reference:
         graphs[graph_name(REFERENCE)] = reference
-    return Build(corpus, graphs)
+    built = Build(corpus, graphs)
+    built.derived = derive(built.statements, graphs)  # after every stated graph exists
+    built.graphs = {**graphs, **built.derived.graphs()}
+    return built
 
 
 def build(

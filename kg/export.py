@@ -206,6 +206,10 @@ def flat_value(value: object) -> str | int | float | bool | None:
 
 
 def _evidence_text(record: dict[str, Any]) -> str:
+    if "quote" not in record:  # another record, such as a derived edge's derivation
+        import json
+
+        return json.dumps(record, ensure_ascii=False, sort_keys=True)
     return f"{record['article']}[{record['start']}:{record['end']}] {record['quote']}"
 
 

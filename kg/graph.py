@@ -38,7 +38,7 @@ METRIC_KEYS = {
 
 def to_graph(made: Statements) -> nx.MultiDiGraph:
     """The property graph of a corpus's statements."""
-    from kg.rdf import article_iri, entity_iri, record_text
+    from kg.rdf import article_iri, entity_iri
     from kg.schema import properties
 
     corpus = made.corpus
@@ -48,29 +48,12 @@ def to_graph(made: Statements) -> nx.MultiDiGraph:
             "title": f.article.title,
             "file": f"articles/{f.article.file}",
             "iri": str(article_iri(f.article.id)),
+            "published": f.article.published,  # None: the article states no date
             "text": f.article.text,  # the viewer's "open in article" shows it
         }
 
     def record(evidence: Evidence) -> dict[str, Any]:
-        if evidence.record is not None:
-            from kg import gazetteer
-
-            source = gazetteer.SOURCE
-            return {
-                "article": REFERENCE,
-                "start": None,
-                "end": None,
-                "title": f"{source['dataset']} ({source['data_as_of']})",
-                "quote": record_text(made.divisions[evidence.record]),
-            }
-        article = corpus.articles[evidence.article]
-        return {
-            "article": evidence.article,
-            "title": article.title,
-            "quote": article.text[evidence.start : evidence.end],
-            "start": evidence.start,
-            "end": evidence.end,
-        }
+        return evidence_record(made, evidence)
 
     node_evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
     numbers: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
@@ -108,6 +91,32 @@ def to_graph(made: Statements) -> nx.MultiDiGraph:
     for (u, v, key), evidence in edge_evidence.items():
         graph.edges[u, v, key]["evidence"] = sorted(evidence, key=_evidence_key)
     return graph
+
+
+def evidence_record(made: Statements, evidence: Evidence) -> dict[str, Any]:
+    """One piece of evidence as the graph's nodes and edges carry it: article (or
+    ``reference``), title, the exact quote (or the table's record), start and end."""
+    from kg.rdf import record_text
+
+    if evidence.record is not None:
+        from kg import gazetteer
+
+        source = gazetteer.SOURCE
+        return {
+            "article": REFERENCE,
+            "start": None,
+            "end": None,
+            "title": f"{source['dataset']} ({source['data_as_of']})",
+            "quote": record_text(made.divisions[evidence.record]),
+        }
+    article = made.corpus.articles[evidence.article]
+    return {
+        "article": evidence.article,
+        "title": article.title,
+        "quote": article.text[evidence.start : evidence.end],
+        "start": evidence.start,
+        "end": evidence.end,
+    }
 
 
 def _evidence_key(e: dict[str, Any]) -> tuple[str, int, int, str]:

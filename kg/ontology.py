@@ -48,6 +48,9 @@ class KG(DefinedNamespace):
     ReferenceRecord: URIRef
     ReferenceDataset: URIRef
     Statement: URIRef
+    DerivedStatement: URIRef
+    Rule: URIRef
+    Basis: URIRef
     DateOrPart: URIRef
     # concepts
     MoreThan: URIRef
@@ -59,6 +62,9 @@ class KG(DefinedNamespace):
     Level: URIRef
     GrowthRate: URIRef
     Ratio: URIRef
+    SameArticle: URIRef
+    SameDate: URIRef
+    AcrossDates: URIRef
     # properties
     factKey: URIRef
     partOf: URIRef
@@ -95,6 +101,14 @@ class KG(DefinedNamespace):
     dataset: URIRef
     record: URIRef
     dataAsOf: URIRef
+    # derived facts (ontology/rules/)
+    underOfficial: URIRef
+    rule: URIRef
+    sourceArticle: URIRef
+    asOf: URIRef
+    basis: URIRef
+    sparql: URIRef
+    readableQuote: URIRef
     # how the tool treats each class (classes.ttl)
     order: URIRef
     internal: URIRef

@@ -286,6 +286,28 @@ def article_lines(
     return out.graphs[article.id]
 
 
+def lines(made: Statements) -> dict[str, set[str]]:
+    """Every graph of ``made`` as :func:`article_lines` and :func:`reference_lines` make
+    them, keyed by :func:`graph_name` (what :func:`kg.builder.build_corpus` gives without
+    a cache); the division table's graph only when it is used."""
+    mentions: dict[str, list[Mention]] = {}
+    found: dict[str, list[Statement]] = {}
+    for m in made.mentions:
+        mentions.setdefault(m.graph, []).append(m)
+    for st in made.statements:
+        found.setdefault(st.graph, []).append(st)
+    out = {
+        graph_name(f.article.id): article_lines(
+            f.article, mentions.get(f.article.id, ()), found.get(f.article.id, ())
+        )
+        for f in made.corpus.files
+    }
+    reference = reference_lines(made)
+    if reference:
+        out[graph_name(REFERENCE)] = reference
+    return out
+
+
 def reference_lines(made: Statements) -> set[str]:
     """The lines of the division table's graph (empty when no code is cited)."""
     out = _Lines({}, made.divisions)

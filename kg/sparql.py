@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -63,14 +63,17 @@ class NamedQuery:
     text: str
     params: dict[str, str] = field(default_factory=dict)
     """Parameter name -> description, from ``# param NAME: description`` comment lines."""
+    kinds: dict[str, str] = field(default_factory=dict)
+    """Parameter name -> kind (a key of :data:`PARAM_KINDS`), from ``# param NAME [KIND]:``."""
 
 
-PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s*:\s*(.+)$")
+PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s*(?:\[([\w-]+)\])?\s*:\s*(.+)$")
 
 
 @functools.cache
 def named_queries() -> dict[str, NamedQuery]:
-    """The query library, by name. The leading comment lines are the question.
+    """The query library, by name. The leading comment lines are the question, up to a
+    blank comment line (notes follow it); ``# param`` lines declare the parameters.
 
     >>> named_queries()["secretaries"].params["subdistrict"].startswith("label of one")
     True
@@ -81,17 +84,28 @@ def named_queries() -> dict[str, NamedQuery]:
         if not entry.name.endswith(".rq"):
             continue
         source = entry.read_text("utf-8")
-        question, params = [], {}
+        question, params, kinds = [], {}, {}
+        notes = False  # after a blank comment line come notes, not the question
         for line in source.splitlines():
             if not line.startswith("#"):
                 break
+            notes = notes or (not line.strip("# ") and bool(question))
             match = PARAM_LINE.match(line)
             if match:
-                params[match[1]] = match[2].strip()
-            else:
+                params[match[1]] = match[3].strip()
+                if match[2]:
+                    if match[2] not in PARAM_KINDS:
+                        known = ", ".join(PARAM_KINDS)
+                        raise QueryError(
+                            f"ontology/queries/{entry.name}: parameter {match[1]!r} has an "
+                            f"unknown kind [{match[2]}]; known: {known}"
+                        )
+                    kinds[match[1]] = match[2]
+            elif not notes:
                 question.append(line.lstrip("# ").strip())
         name = entry.name.removesuffix(".rq")
-        found[name] = NamedQuery(name, " ".join(q for q in question if q), source, params)
+        question_text = " ".join(q for q in question if q)
+        found[name] = NamedQuery(name, question_text, source, params, kinds)
     return found
 
 
@@ -195,6 +209,8 @@ class Prepared:
     """Every variable the text mentions (an ad-hoc query may bind any of them)."""
     prolog_lines: int = 0
     allow_service: bool = False
+    kinds: dict[str, str] = field(default_factory=dict)
+    """Parameters whose values are read by kind (:data:`PARAM_KINDS`), such as periods."""
 
     def check_bindings(self, bindings: Mapping[str, Any]) -> None:
         """Refuse a binding the query does not take, listing the ones it does."""
@@ -216,7 +232,26 @@ class Prepared:
         from kg.terms import to_ox
 
         self.check_bindings(bindings)
-        return {ox.Variable(k): to_ox(simplified(v)) for k, v in bindings.items()}
+        return {ox.Variable(k): to_ox(self.value(k, v)) for k, v in bindings.items()}
+
+    def value(self, name: str, value: Any) -> Any:
+        """A binding's term: read by the parameter's kind (a period bound becomes an
+        ``xsd:date``), plain text as simplified Chinese."""
+        kind = self.kinds.get(name)
+        return PARAM_KINDS[kind](value, name) if kind else simplified(value)
+
+    def for_oxigraph(self, bindings: Mapping[str, Any]) -> tuple[Prepared, dict[Any, Any]]:
+        """The query and substitutions to run it with in Oxigraph.
+
+        Oxigraph joins substitutions with the query's answer at the end, so a ``FILTER``
+        inside the query never sees them: ``FILTER (?date >= ?from)`` would not filter. A
+        parameter of a kind (a period bound) is therefore written into the text as a
+        ``VALUES`` term (:meth:`bind_text`, checked again); the others are substitutions.
+        """
+        self.check_bindings(bindings)
+        written = {k: v for k, v in bindings.items() if k in self.kinds}
+        rest = {k: v for k, v in bindings.items() if k not in self.kinds}
+        return self.bind_text(written), self.substitutions(rest)
 
     def bind_text(self, bindings: Mapping[str, Any]) -> Prepared:
         """The query with its bindings written in, for an engine that takes only text.
@@ -233,9 +268,10 @@ class Prepared:
         if not bindings:
             return self
         self.check_bindings(bindings)
-        terms = {name: sparql_term(simplified(value), name) for name, value in bindings.items()}
+        terms = {k: sparql_term(self.value(k, v), k) for k, v in bindings.items()}
         bound = _inject(self.text, tokenize(self.text), terms)
-        return _check(bound, self.name, self.params, self.prolog_lines, self.allow_service)
+        checked = _check(bound, self.name, self.params, self.prolog_lines, self.allow_service)
+        return replace(checked, kinds=self.kinds)
 
 
 def simplified(value: Any) -> Any:
@@ -261,8 +297,10 @@ def prepare(
     """
     library = named_queries()
     name = None
+    kinds: dict[str, str] = {}
     if query in library:
         name, source, params = query, library[query].text, library[query].params
+        kinds = library[query].kinds
     elif re.fullmatch(r"[\w-]+", query):
         raise QueryError(f"no query named {query!r}; known: {', '.join(library)}")
     else:
@@ -280,7 +318,8 @@ def prepare(
         for prefix, namespace in prefixes.items()
         if prefix.lower() not in declared
     )
-    return _check(prolog + text, name, params, prolog.count("\n"), allow_service)
+    checked = _check(prolog + text, name, params, prolog.count("\n"), allow_service)
+    return replace(checked, kinds=kinds) if kinds else checked
 
 
 def _check(
@@ -356,6 +395,54 @@ def _contains(node: Any, name: str, depth: int = 0) -> bool:
     if isinstance(node, list | tuple):
         return any(_contains(v, name, depth + 1) for v in node)
     return False
+
+
+# ---------------------------------------------------------------- parameter kinds
+
+_PERIOD = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?")
+
+
+def period_bound(value: Any, name: str, *, end: bool) -> Any:
+    """A year, month or day (``2020``, ``2020-01``, ``2020-01-15``, or a date) as the
+    ``xsd:date`` of its first day, or with ``end`` its last, so that it compares correctly
+    with ``xsd:date`` values: ``to=2020-06`` takes in 2020-06-30.
+
+    >>> str(period_bound("2020-02", "to", end=True)), str(period_bound("2020", "from", end=False))
+    ('2020-02-29', '2020-01-01')
+    >>> period_bound("2020-13", "from", end=False)
+    Traceback (most recent call last):
+    ...
+    kg.sparql.QueryError: from='2020-13': no month 13; write 2020, 2020-01 or 2020-01-15
+    """
+    import calendar
+
+    from rdflib import XSD, Literal
+
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    match = _PERIOD.fullmatch(str(value).strip())
+    problem = None if match else "not a year, month or day"
+    if match:
+        year, month, day = int(match[1]), int(match[2] or 0), int(match[3] or 0)
+        if match[2] and not 1 <= month <= 12:
+            problem = f"no month {month:02d}"
+        elif match[3] and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            problem = f"not a real day ({calendar.month_name[month]} {year} has "
+            problem += f"{calendar.monthrange(year, month)[1]} days)"
+    if match is None or problem:
+        raise QueryError(
+            f"{name}={str(value)[:40]!r}: {problem}; write 2020, 2020-01 or 2020-01-15"
+        )
+    month = month or (12 if end else 1)
+    day = day or (calendar.monthrange(year, month)[1] if end else 1)
+    return Literal(f"{year:04d}-{month:02d}-{day:02d}", datatype=XSD.date)
+
+
+PARAM_KINDS = {
+    "period-start": functools.partial(period_bound, end=False),
+    "period-end": functools.partial(period_bound, end=True),
+}
+"""What a ``# param NAME [KIND]:`` line may declare: how the value is read."""
 
 
 # ---------------------------------------------------------------- binding as text

@@ -9,8 +9,8 @@ from rich.table import Table
 
 
 def class_counts(result: Any) -> dict[str, int]:
-    """Entities per class (most specific), then facts (statements), evidence quotes,
-    articles and triples.
+    """Entities per class (most specific), then facts (statements), derived facts (the
+    rules of ``ontology/rules/``), evidence quotes, articles and triples.
 
     Counted from the build's triples, so that the summary of a million-triple build
     needs no networkx graph.
@@ -33,6 +33,7 @@ def class_counts(result: Any) -> dict[str, int]:
             most_specific[subject] = name
     counts: dict[str, int] = dict(sorted(Counter(most_specific.values()).items()))
     counts["facts (statements)"] = result.count(KG.Statement)
+    counts["derived facts (by rule)"] = result.count(KG.DerivedStatement)
     counts["evidence quotes"] = result.count(KG.Evidence)
     counts["articles"] = len(result.corpus.files)
     counts["triples"] = result.triple_count

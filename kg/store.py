@@ -194,8 +194,9 @@ class LocalStore(Store):
     def _run(
         self, sparql: str, limit: int | None, allow_service: bool, bindings: dict[str, Any]
     ) -> Any:
-        prepared = prepare(sparql, allow_service=allow_service)
-        substitutions = prepared.substitutions(bindings)
+        prepared, substitutions = prepare(sparql, allow_service=allow_service).for_oxigraph(
+            bindings
+        )
         try:
             solutions = self.ox.query(prepared.text, substitutions=substitutions)
         except SyntaxError as exc:

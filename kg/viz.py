@@ -557,11 +557,27 @@ def _s2t():  # type: ignore[no-untyped-def]
 
 
 def _search_keys(label: str, alts: list[str]) -> list[str]:
+    """What a search may type to find a node: the label in simplified and traditional
+    characters, its other labels, and the pinyin of each without tones or spaces
+    (施甜甜 → shitiantian; the page drops the spaces a user types, ``shi tiantian``)."""
     from kg.text import to_simplified
 
     converter = _s2t()
-    keys = {label, converter.convert(label), *alts, *(to_simplified(a) for a in alts)}
+    names = {label, *(to_simplified(a) for a in alts)}
+    keys = {label, converter.convert(label), *alts, *names, *(pinyin(n) for n in names)}
     return sorted(k.lower() for k in keys if k)
+
+
+def pinyin(text: str) -> str:
+    """The pinyin of the Chinese characters of ``text``, without tones or spaces; other
+    characters as they are (pypinyin's own dictionary, offline).
+
+    >>> pinyin("施甜甜"), pinyin("锦南街道"), pinyin("1+N")
+    ('shitiantian', 'jinnanjiedao', '1+N')
+    """
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(text)).replace(" ", "")
 
 
 def page_data(
@@ -597,7 +613,7 @@ def page_data(
         kind = _type(view, node) if _type(view, node) in styles else OTHER
         counts[kind] += 1
         style = styles[kind]
-        label = _label(view, node)
+        label = metric_label(attrs) if kind == "Metric" else _label(view, node)
         alts = [str(a) for a in attrs.get("alt_labels", []) or []]
         x, y = positions[node]
         # pyvis's Node, not Network.add_node: add_node checks a list per node (O(n²)).
@@ -632,6 +648,7 @@ def page_data(
         view.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], str(e[2]))
     )
     relations: dict[str, str] = {}
+    labelled: set[tuple[int, str]] = set()
     for i, (u, v, key, attrs) in enumerate(ranked):
         label = str(attrs.get("label") or key)
         short = str(key).split(":")[0]
@@ -640,6 +657,17 @@ def page_data(
         item.update(key=short, evidence=_evidence(attrs, articles))
         if attrs.get("post"):
             item["post"] = str(attrs["post"])
+        if attrs.get("derived"):
+            item["derived"] = True
+            item["derivations"] = list(attrs.get("derivations") or [])
+        # Thinning: thirty 组织方 around one subdistrict say one thing. Only the first edge
+        # with a label at a node carries it when zoomed out; the page shows the others'
+        # labels when zoomed in (``repeat``).
+        ends = {(index[u], label), (-1 - index[v], label)}
+        if ends & labelled:
+            item["repeat"] = True
+        else:
+            labelled |= ends
         net.edges.append(item)
     options = json.loads(net.options.to_json())
     options["edges"]["smooth"] = False  # straight edges: "dynamic" adds a node per edge
@@ -654,6 +682,7 @@ def page_data(
         "font": FONT,
         "visibleByDefault": [t for t in classes if t not in hidden],
         "overview": _overview(view, member, index),
+        "derivedRules": _rules(),
         "articles": articles,
         "concepts": _concepts(),
     }
@@ -664,7 +693,11 @@ def _concepts() -> dict[str, dict[str, str]]:
     from kg.ontology import KG
     from kg.schema import concept_labels
 
-    return {"qualifier": concept_labels(KG.Qualifier), "kind": concept_labels(KG.MetricKind)}
+    return {
+        "qualifier": concept_labels(KG.Qualifier),
+        "kind": concept_labels(KG.MetricKind),
+        "basis": concept_labels(KG.Basis),
+    }
 
 
 def _evidence(attrs: dict[str, Any], articles: dict[str, dict[str, str]]) -> list[dict]:
@@ -680,7 +713,15 @@ def _evidence(attrs: dict[str, Any], articles: dict[str, dict[str, str]]) -> lis
     return out
 
 
-def _articles(view: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
+def _rules() -> dict[str, dict[str, str]]:
+    """The derivation rules by name: label and what each says (``ontology/rules/``)."""
+    from kg.derive import rules
+
+    return {r.name: {"label": r.label, "en": r.labels.get("en", ""), "comment": r.comment}
+            for r in rules()}
+
+
+def _articles(view: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
     """The sources the shown nodes and edges cite, with their titles (an article of the
     corpus, or reference data such as the division codes, titled by its evidence)."""
     cited: dict[str, str] = {}
@@ -699,6 +740,10 @@ def _articles(view: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
         info = known.get(key) or {}
         title = str(info.get("title") or cited[key])
         out[key] = {"title": title, "file": str(info.get("file", ""))}
+        if info.get("published"):  # the date the article states; none means undated
+            out[key]["date"] = str(info["published"])
+        if key not in known:  # reference data (the division table), not an article
+            out[key]["reference"] = True
     return out
 
 
@@ -715,30 +760,47 @@ def article_texts(view: nx.MultiDiGraph, cited: dict[str, dict[str, str]]) -> di
 def _overview(
     view: nx.MultiDiGraph, member: dict[str, list[str]], index: dict[str, int]
 ) -> list[dict[str, Any]]:
-    """Who ran what where, per subdistrict: the panel's first view."""
+    """Who ran what where, per subdistrict: the panel's first view.
+
+    ``initiatives`` counts as ``kg stats`` does (:func:`kg.analytics.initiatives_per_subdistrict`:
+    organized by it or held in it or in a place inside it); ``map`` counts the nodes its map
+    cluster holds (everything joined to it, such as an initiative of one of its
+    communities), which can be more. ``byOffice`` is how many initiatives are under each
+    person by office (derived edges).
+    """
+    from kg.analytics import initiatives_per_subdistrict
+
+    stated = initiatives_per_subdistrict(view)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for node, sds in member.items():
         if sds:
             counts[sds[0]][_type(view, node)] += 1
+    by_office: dict[str, int] = defaultdict(int)
+    for _, v, d in view.edges(data=True):
+        if d.get("derived"):
+            by_office[v] += 1
     out = []
     for sd in sorted(
         (n for n in view if _is_cluster(view, n)), key=lambda n: (_label(view, n), n)
     ):
         people = sorted(
             {
-                (index[u], _label(view, u), str(d.get("label") or k), _rank(_type(view, u)))
+                (_rank(_type(view, u)), _label(view, u), str(d.get("label") or k), u)
                 for u, _, k, d in view.in_edges(sd, keys=True, data=True)
                 if _type(view, u) in ("Official", "Person")
-            },
-            key=lambda p: (p[3], p[1]),
+            }
         )
         out.append(
             {
                 "id": index[sd],
                 "label": _label(view, sd),
                 "areas": [_label(view, a) for a in area_chain(view, sd)],
-                "people": [{"id": i, "label": label, "role": role} for i, label, role, _ in people],
-                "counts": {
+                "people": [
+                    {"id": index[u], "label": label, "role": role, "byOffice": by_office[u]}
+                    for _, label, role, u in people
+                ],
+                "initiatives": len(stated.get(_label(view, sd), [])),
+                "map": {
                     t: counts[sd][t]
                     for t in ("Initiative", "Enterprise", "Community", "Metric")
                     if counts[sd][t]
@@ -746,6 +808,68 @@ def _overview(
             }
         )
     return out
+
+
+def metric_label(attrs: dict[str, Any]) -> str:
+    """A metric's label on the map, with its number as the article writes it.
+
+    The graph's label is composed from sourced parts (规上企业 120家); the qualifier is a
+    concept, so the label alone would say 120家 where the article says 120余家. Here the
+    number is read back from the metric's own quote: the value, with the qualifier words
+    around it (余, 多, 近, 约 ... of ``ontology/extract/numbers.yaml``), its scale and its
+    unit, exactly as written. A qualifier the quote does not show next to the number (力争,
+    预计, or a Chinese numeral) is added as its caption: 增幅 20%（目标）.
+
+    >>> metric_label({"indicator": "企业", "value": "120", "unit": "家",
+    ...     "qualifier": "more-than", "evidence": [{"quote": "走访企业120余家"}]})
+    '企业 120余家'
+    >>> metric_label({"indicator": "增幅", "value": "20", "unit": "%",
+    ...     "qualifier": "target", "evidence": [{"quote": "力争增幅达到20%"}]})
+    '增幅 20%（目标）'
+    """
+    from kg.text import normalize
+
+    indicator = attrs.get("indicator") or attrs.get("label") or "指标"
+    value = attrs.get("value")
+    if value is None:
+        return str(attrs.get("label") or f"{indicator}（数值缺失）")
+    scale, unit = attrs.get("scale") or "", attrs.get("unit") or ""
+    qualifier = attrs.get("qualifier")
+    quotes = [normalize(str(e.get("quote", ""))).text for e in attrs.get("evidence") or []]
+    phrase = next((p for q in quotes if (p := _number_phrase(q, str(value), scale, unit))), None)
+    text = phrase or f"{value}{scale}{unit}"
+    shown = phrase is not None and phrase != f"{value}{scale}{unit}"
+    if qualifier and not shown:
+        from kg.ontology import KG
+        from kg.schema import concept_labels
+
+        caption = concept_labels(KG.Qualifier).get(str(qualifier), str(qualifier))
+        text += f"（{caption.split(' · ')[0]}）"
+    return f"{indicator} {text}"
+
+
+def _number_phrase(quote: str, value: str, scale: str, unit: str) -> str | None:
+    """The words of ``quote`` that write ``value``: qualifier words before it, then the
+    number, and scale, qualifier words and unit after it, as long as they are contiguous."""
+    from kg.numbers import vocabulary
+
+    words = vocabulary()
+    before = sorted(words.qualifiers_before, key=len, reverse=True)
+    after = sorted({*words.qualifiers_after, *([scale] if scale else [])}, key=len, reverse=True)
+    start = quote.find(value)
+    while start >= 0:
+        end = start + len(value)
+        digit_next = end < len(quote) and (quote[end].isdigit() or quote[end] == ".")
+        digit_before = start > 0 and (quote[start - 1].isdigit() or quote[start - 1] == ".")
+        if not digit_next and not digit_before:
+            head = start - next((len(w) for w in before if quote[:start].endswith(w)), 0)
+            tail = end
+            while word := next((w for w in after if quote.startswith(w, tail)), None):
+                tail += len(word)
+            if quote.startswith(unit, tail):
+                return quote[head : tail + len(unit)]
+        start = quote.find(value, start + 1)
+    return None
 
 
 def _metric(attrs: dict[str, Any]) -> dict[str, Any]:

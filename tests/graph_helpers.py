@@ -72,8 +72,11 @@ def posts(g: nx.MultiDiGraph, article: str) -> set[tuple[str, str, str]]:
 
 
 def _relations(g: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, list[dict[str, Any]]]]:
-    """Edges between named nodes (not the parts of a post or a metric), with evidence."""
+    """Stated edges between named nodes (not the parts of a post or a metric, not what
+    :mod:`kg.derive` adds), with evidence."""
     for u, v, key, data in g.edges(keys=True, data=True):
+        if data.get("derived"):
+            continue
         if g.nodes[u]["type"] not in COMPOSED and g.nodes[v]["type"] not in COMPOSED:
             yield u, key, v, data["evidence"]
 

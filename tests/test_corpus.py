@@ -41,7 +41,7 @@ def test_all_five_articles_are_built(seed_build):
 
 def test_every_post(seed_build):
     """The ``posts`` question answers exactly the posts of all the article tables."""
-    rows = set(query(seed_build, "posts").values())
+    rows = {r[:3] for r in query(seed_build, "posts").values()}  # person, role, where
     expected = {post for table in tables().values() for post in table.posts}
     assert rows == expected, "posts in the graph that no table has, or missing ones"
 
@@ -119,7 +119,7 @@ def test_competency_questions_answer_for_every_article(seed_build):
     louzhang = query(seed_build, "initiatives-by-subdistrict").values()
     assert {r[0] for r in louzhang if r[1] == "楼长制"} == {"湖墅街道"}
     above = query(seed_build, "officials-above-subdistrict").values()
-    assert ("王清宪", "市委书记", "青岛市", "city", "003") in above
+    assert ("王清宪", "市委书记", "青岛市", "city", "003") in {r[:5] for r in above}
     missing = query(seed_build, "missing-values").values()
     assert {r[0] for r in missing} == {"004"}
     hierarchy = {r[0]: r[1:4] for r in query(seed_build, "hierarchy").values()}

@@ -50,7 +50,7 @@ def test_posts_of_a_person(seed_build):
 
 def test_initiatives_by_official(seed_build):
     rows = query(seed_build, "initiatives-by-official", person="程建").values()
-    assert ("程建", "leads", "阳光议事亭") in rows
+    assert ("程建", "leads", "阳光议事亭", "stated") in {r[:4] for r in rows}
 
 
 def test_enterprises_served(seed_build):
@@ -99,9 +99,169 @@ def test_initiative_in_several_articles_is_one_node_found_by_the_query(tmp_path)
     (data / "facts").mkdir()
     for aid, text in (("a", "甲街道推行楼长制。"), ("b", "乙街道也推行楼长制。")):
         (data / "articles" / f"{aid}.txt").write_text(text, encoding="utf-8")
-        facts = {"article": {"id": aid, "file": f"{aid}.txt", "title": text[:3]},
-                 "entities": [{"id": "louzhangzhi", "type": "Initiative", "label": "楼长制",
-                               "quote": "推行楼长制"}]}
+        facts = {
+            "article": {"id": aid, "file": f"{aid}.txt", "title": text[:3]},
+            "entities": [
+                {
+                    "id": "louzhangzhi",
+                    "type": "Initiative",
+                    "label": "楼长制",
+                    "quote": "推行楼长制",
+                }
+            ],
+        }
         (data / "facts" / f"{aid}.yaml").write_text(yaml.safe_dump(facts, allow_unicode=True))
     result = build(data)
-    assert query(result, "initiatives-in-several-articles").values() == [("楼长制", 2)]
+    rows = query(result, "initiatives-in-several-articles").values()
+    assert {r[:2] for r in rows} == {("楼长制", 2)}
+    assert sorted((r[3], r[4]) for r in rows) == [("a", "推行楼长制"), ("b", "推行楼长制")]
+
+
+# ---------------------------------------------------------------- evidence, time, parameters
+
+EVIDENCE_COLUMNS = {"article", "quote", "readable", "start", "end"}
+
+
+def test_every_library_query_returns_its_evidence(seed_build):
+    for named in named_queries().values():
+        result = query(seed_build, named.name)
+        assert set(result.vars) >= EVIDENCE_COLUMNS, named.name
+        assert "date" in result.vars, named.name
+        texts = {a: art.text for a, art in seed_build.corpus.articles.items()}
+        for row in result:
+            if row["start"] is None:  # a record of the division table, not a quote
+                continue
+            article, start, end = str(row["article"]), int(row["start"]), int(row["end"])
+            assert texts[article][start:end] == str(row["quote"]), named.name
+
+
+def test_period_parameters_compare_as_dates_and_keep_undated_out(seed_build):
+    everything = query(seed_build, "secretaries").values()
+    assert {r[2] for r in everything} == {"雷新钱", "唐卫峰", "施甜甜", "王国雷", "颜雪锋"}
+    spring_2020 = query(seed_build, "secretaries", **{"from": "2020-01", "to": "2020-06"})
+    assert [(r[2], str(r[9])) for r in spring_2020.values()] == [("颜雪锋", "2020-03-02")]
+    # the end of a month includes its last days: 2019-05 takes in 2019-05-30
+    may = query(seed_build, "posts", **{"from": "2019-05", "to": "2019-05"}).values()
+    assert {r[0] for r in may} == {"施甜甜", "姚冀众"} and {str(r[3]) for r in may} == {
+        "2019-05-30"
+    }
+    assert query(seed_build, "posts", to="2019-05-29").values() == []
+    assert len(query(seed_build, "posts", **{"from": "2019"})) == len(
+        query(seed_build, "posts", **{"from": "2019-01-01", "to": "2020-12-31"})
+    )
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [("2020-13", "no month 13"), ("2020-02-30", "not a real day"), ("spring", "not a year")],
+)
+def test_a_bad_period_is_a_one_line_error(seed_build, value, message):
+    with pytest.raises(QueryError, match=message) as info:
+        query(seed_build, "secretaries", to=value)
+    assert "\n" not in str(info.value) and "2020-01" in str(info.value)
+
+
+def test_parameters_in_traditional_characters_and_unknown_ones(seed_build):
+    simplified = query(seed_build, "under-official", official="颜雪锋").values()
+    assert simplified and query(seed_build, "under-official", official="顏雪鋒").values() == (
+        simplified
+    )
+    assert query(seed_build, "secretaries", subdistrict="錦南街道").values() == (
+        query(seed_build, "secretaries", subdistrict="锦南街道").values()
+    )
+    assert query(seed_build, "hierarchy", subdistrict="張槎街道").values() == (
+        query(seed_build, "hierarchy", subdistrict="张槎街道").values()
+    )
+    with pytest.raises(QueryError) as info:
+        query(seed_build, "under-official", persn="施甜甜")
+    assert str(info.value) == (
+        "query 'under-official' has no parameter 'persn'; its parameters: "
+        "from, initiative, official, to"
+    )
+
+
+def test_posts_and_their_holders_over_time_show_both_dates(tmp_path):
+    """A post held by the same person in two articles: one row per article, each with its
+    date, and first and last seen."""
+    import yaml
+
+    from kg.builder import build
+
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    (data / "facts").mkdir()
+    for aid, date, text in (
+        ("a", "2020-01-05", "2020年1月5日 甲街道党工委书记张三主持会议。"),
+        ("b", "2020-06-01", "2020年6月1日 甲街道党工委书记张三走访企业。"),
+    ):
+        (data / "articles" / f"{aid}.txt").write_text(text, encoding="utf-8")
+        quote = "甲街道党工委书记张三"
+        facts = {
+            "article": {
+                "id": aid,
+                "file": f"{aid}.txt",
+                "title": text[:4],
+                "published": {"date": date, "quote": text[: text.index(" ")]},
+            },
+            "entities": [
+                {"id": "jia", "type": "Subdistrict", "label": "甲街道", "quote": quote},
+                {"id": "role-shuji", "type": "Role", "label": "党工委书记", "quote": quote},
+                {
+                    "id": "jia-shuji",
+                    "type": "Post",
+                    "quote": quote,
+                    "postIn": "jia",
+                    "role": "role-shuji",
+                },
+                {
+                    "id": "zhang-san",
+                    "type": "Official",
+                    "label": "张三",
+                    "quote": quote,
+                    "holds": "jia-shuji",
+                },
+            ],
+        }
+        (data / "facts" / f"{aid}.yaml").write_text(yaml.safe_dump(facts, allow_unicode=True))
+    result = build(data)
+    rows = list(query(result, "post-holders-over-time", where="甲街道"))
+    assert [(str(r["person"]), str(r["date"]), str(r["article"])) for r in rows] == [
+        ("张三", "2020-01-05", "a"),
+        ("张三", "2020-06-01", "b"),
+    ]
+    assert {(str(r["firstSeen"]), str(r["lastSeen"])) for r in rows} == {
+        ("2020-01-05", "2020-06-01")
+    }
+    several = query(result, "officials-in-several-articles").values()
+    assert {(r[0], r[1], r[3]) for r in several} == {("张三", 2, "a"), ("张三", 2, "b")}
+    june = query(result, "post-holders-over-time", **{"from": "2020-06"}).values()
+    assert [r[6] for r in june] == ["b"]
+
+
+def test_period_parameters_on_the_command_line(seed_ttl, capsys):
+    import json
+
+    from tests.test_cli import run
+
+    args = [
+        "query",
+        "under-official",
+        "--data",
+        str(seed_ttl),
+        "--format",
+        "json",
+        "--param",
+        "from=2020-01",
+        "--param",
+        "to=2020-06",
+    ]
+    code, out, _ = run(args, capsys)
+    assert code == 0
+    rows = json.loads(out)
+    assert rows and {r["official"] for r in rows} == {"颜雪锋"}
+    assert {r["asOf"] for r in rows} == {"2020-03-02"}
+    code, _, err = run(
+        ["query", "under-official", "--data", str(seed_ttl), "--param", "when=2020"], capsys
+    )
+    assert code != 0
+    assert err.count("\n") == 1 and "its parameters: from, initiative, official, to" in err

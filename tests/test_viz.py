@@ -599,7 +599,10 @@ def test_search_simplified_and_traditional(viewer):
 
 @pytest.mark.browser
 def test_search_reaches_a_hidden_metric_without_showing_all(viewer):
-    guishang, output = viewer.node_id("规上企业 52家"), viewer.node_id("规模工业总产值 13.43亿元")
+    guishang, output = (
+        viewer.node_id("规上企业 52家"),
+        viewer.node_id("规模工业总产值 13.43亿元（预计）"),
+    )
     assert viewer.hidden(guishang) and viewer.hidden(output)
     viewer.search("规上企业")
     assert viewer.selected() == [guishang] and not viewer.hidden(guishang)
@@ -703,3 +706,292 @@ def test_seed_graph_opens_offline_and_shows_its_evidence(browser, seed_build, tm
     page.search("錦南")
     assert page.selected() == [page.node_id("锦南街道")]
     page.page.close()
+
+
+# ---------------------------------------------------------------- who ran what, and when
+
+
+def test_metric_labels_keep_their_qualifier_as_the_article_writes_it(seed_build):
+    labels = {n["label"] for n in page_data(collapse_posts(seed_build.graph), "t")["nodes"]}
+    assert "招聘会吸引企业 180余家" in labels and "招聘会吸引企业 180家" not in labels
+    assert "向企业提供的口罩 4万多个" in labels
+    assert "规模工业总产值 13.43亿元（预计）" in labels  # 预计 is not next to the number
+
+
+def test_overview_counts_initiatives_as_kg_stats_does(seed_build):
+    from kg.analytics import initiatives_per_subdistrict
+
+    data = page_data(collapse_posts(seed_build.graph), "t")
+    stats = initiatives_per_subdistrict(seed_build.graph)
+    assert {s["label"]: s["initiatives"] for s in data["overview"]} == {
+        sd: len(initiatives) for sd, initiatives in stats.items()
+    }
+    cangqian = next(s for s in data["overview"] if s["label"] == "仓前街道")
+    assert cangqian["initiatives"] == 21 and cangqian["map"]["Initiative"] == 26
+    assert {p["label"]: p["byOffice"] for p in cangqian["people"]}["施甜甜"] == 21
+
+
+def test_derived_edges_and_dates_reach_the_page(seed_build):
+    data = page_data(collapse_posts(seed_build.graph), "t")
+    derived = [e for e in data["edges"] if e.get("derived")]
+    assert len(derived) == 63 and all(e["derivations"] for e in derived)
+    assert {a: info.get("date") for a, info in data["articles"].items() if a != "reference"} == {
+        "000": None,
+        "001": None,
+        "002": "2019-05-30",
+        "003": None,
+        "004": "2020-03-02",
+    }
+    assert data["articles"]["reference"]["reference"] is True
+    repeat = [e for e in data["edges"] if e.get("repeat")]
+    assert 0 < len(repeat) < len(data["edges"])  # 组织方 ×21 into 仓前街道 keeps one label
+    into = [e for e in data["edges"] if e["label"] == "组织方" and not e.get("repeat")]
+    assert len({e["to"] for e in into}) == len(into)
+
+
+@pytest.fixture(scope="module")
+def seed_file(seed_build, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seedviz") / "kg.html"
+    render(seed_build.graph, path)
+    return path
+
+
+@pytest.fixture
+def seed_viewer(browser, seed_file):
+    page = Page(browser, seed_file)
+    yield page
+    assert page.errors == [] and page.failed == []
+    page.page.close()
+
+
+def _view_box(viewer: Page) -> dict:
+    """Where the shown nodes are on screen, and the map's size."""
+    return viewer.page.evaluate(
+        "() => { const net = window.kgNetwork;"
+        " const ids = net.body.data.nodes.getIds({filter: (n) => !n.hidden});"
+        " const pts = ids.map((id) => net.canvasToDOM(net.getPosition(id)));"
+        " const xs = pts.map((p) => p.x), ys = pts.map((p) => p.y);"
+        " const c = document.getElementById('network');"
+        " return {n: ids.length, x0: Math.min(...xs), x1: Math.max(...xs),"
+        "   y0: Math.min(...ys), y1: Math.max(...ys), w: c.clientWidth, h: c.clientHeight}; }"
+    )
+
+
+@pytest.mark.browser
+def test_focus_fits_the_view_to_the_neighbourhood(seed_viewer):
+    """Focus on a subdistrict whose neighbourhood brings in metrics never drawn before: the
+    view fills the map with it (it used to zoom out to the origin, a speck in a corner)."""
+    seed_viewer.search("仓前街道")
+    seed_viewer.page.click("#focus")
+    box = _view_box(seed_viewer)
+    assert box["n"] > 30
+    assert box["x0"] >= 0 and box["x1"] <= box["w"] and box["y0"] >= 0 and box["y1"] <= box["h"]
+    assert (box["x1"] - box["x0"]) > 0.5 * box["w"] or (box["y1"] - box["y0"]) > 0.5 * box["h"]
+    assert "聚焦 focus: 仓前街道" in seed_viewer.page.inner_text("#status")
+    OUT.mkdir(exist_ok=True)
+    seed_viewer.page.screenshot(path=str(OUT / "viewer-focus.png"))
+
+
+@pytest.mark.browser
+def test_status_bar_counts_what_is_shown(seed_viewer):
+    seed_viewer.search("施甜甜")
+    seed_viewer.page.click("#focus")
+    counts = seed_viewer.page.evaluate("() => window.kgShownCounts()")
+    status = seed_viewer.page.inner_text("#status")
+    assert status.startswith(f"显示 {counts['nodes']} / ")
+    assert f"{counts['edges']} / " in status and f"按职务推定 {counts['derived']}" in status
+    # 21 initiatives by office, one of which she is also said to take part in
+    assert counts["byType"] == {"Official": 1, "Initiative": 21, "Subdistrict": 1}
+    assert counts["derived"] == 21
+
+
+@pytest.mark.browser
+def test_official_panel_lists_initiatives_stated_and_by_office(seed_viewer):
+    seed_viewer.search("施甜甜")
+    panel = seed_viewer.panel()
+    assert "举措：文中陈述 · Initiatives stated (1)" in panel
+    assert "走亲连心三服务三提升" in panel and "参与 · takes part · 2019-05-30" in panel
+    assert "举措：按职务推定 · Initiatives by office (derived) (21)" in panel
+    assert "截至 2019-05-30 · 同一篇文章 · same article" in panel
+    derived = seed_viewer.page.locator("#panel .initiatives.derived li")
+    assert derived.count() == 21
+    derived.first.locator("button.rel").click()  # the derivation and its sentences
+    panel = seed_viewer.panel()
+    assert "按职务推定，非原文陈述" in panel and "under-office" in panel
+    assert "推定所依据的句子 · Sentences it follows from" in panel
+    assert "仓前街道党工委书记施甜甜" in panel
+    OUT.mkdir(exist_ok=True)
+    seed_viewer.page.screenshot(path=str(OUT / "viewer-official-panel.png"))
+    seed_viewer.search("雷新钱")
+    assert "无日期 · undated · 同一篇文章" in seed_viewer.panel()  # 000 states no date
+
+
+@pytest.mark.browser
+def test_derived_edges_are_dashed_and_can_be_hidden(seed_viewer):
+    edges = seed_viewer.page.evaluate(
+        "() => window.kgNetwork.body.data.edges.get().map((e) => [e.id, e.dashes, e.hidden])"
+    )
+    data = seed_viewer.page.evaluate(
+        "() => JSON.parse(document.getElementById('kg-data').textContent).edges"
+    )
+    derived = {e["id"] for e in data if e.get("derived")}
+    assert derived and all(bool(d) == (i in derived) for i, d, _ in edges)
+    seed_viewer.page.uncheck("#show-derived")
+    hidden = seed_viewer.page.evaluate(
+        "() => window.kgNetwork.body.data.edges.get().filter((e) => e.hidden).map((e) => e.id)"
+    )
+    assert set(hidden) == derived
+    assert seed_viewer.page.evaluate("() => window.kgShownCounts().derived") == 0
+    assert "隐藏推定关系" in seed_viewer.page.inner_text("#status")
+    seed_viewer.page.click("#reset")
+    assert seed_viewer.page.is_checked("#show-derived")
+    assert seed_viewer.page.evaluate("() => window.kgShownCounts().derived") > 0
+
+
+@pytest.mark.browser
+def test_date_filter_keeps_what_articles_of_the_period_say(seed_viewer):
+    yan, shi, lei = (seed_viewer.node_id(n) for n in ("颜雪锋", "施甜甜", "雷新钱"))
+    seed_viewer.page.fill("#period-from", "2020-01")
+    seed_viewer.page.fill("#period-to", "2020-06")
+    seed_viewer.page.dispatch_event("#period-to", "change")
+    seed_viewer.page.dispatch_event("#period-from", "change")
+    assert not seed_viewer.hidden(yan) and seed_viewer.hidden(shi)
+    assert not seed_viewer.hidden(lei)  # undated articles stay unless excluded
+    seed_viewer.page.uncheck("#period-undated")
+    assert seed_viewer.hidden(lei) and not seed_viewer.hidden(yan)
+    status = seed_viewer.page.inner_text("#status")
+    assert "时间: 2020-01 – 2020-06，不含无日期" in status
+    OUT.mkdir(exist_ok=True)
+    seed_viewer.page.screenshot(path=str(OUT / "viewer-period.png"))
+    seed_viewer.page.click("#legend .timeline svg circle[data-article='002']")
+    assert not seed_viewer.hidden(shi) and seed_viewer.hidden(yan) and seed_viewer.hidden(lei)
+    assert seed_viewer.page.input_value("#period-from") == "2019-05"
+    seed_viewer.page.click("#reset")
+    assert not seed_viewer.hidden(yan) and not seed_viewer.hidden(lei)
+
+
+@pytest.mark.browser
+def test_search_by_pinyin(seed_viewer):
+    for typed in ("shi tiantian", "shitiantian", "Shi Tian"):
+        seed_viewer.search(typed)
+        assert seed_viewer.selected() == [seed_viewer.node_id("施甜甜")], typed
+    seed_viewer.search("jinnan jiedao")
+    assert seed_viewer.selected() == [seed_viewer.node_id("锦南街道")]
+
+
+@pytest.mark.browser
+def test_repeated_edge_labels_are_thinned_until_zoomed_in(seed_viewer):
+    count = (
+        "() => Object.values(window.kgNetwork.body.edges)"
+        ".filter((e) => (e.options.label || '').trim()).length"
+    )
+    zoomed_out = seed_viewer.page.evaluate(count)
+    seed_viewer.page.evaluate("() => window.kgNetwork.moveTo({scale: 1.5})")
+    seed_viewer.page.wait_for_timeout(300)
+    close_up = seed_viewer.page.evaluate(count)
+    assert 0 < zoomed_out < close_up
+    seed_viewer.page.evaluate("() => window.kgNetwork.moveTo({scale: 0.5})")
+    seed_viewer.page.wait_for_timeout(300)
+    assert seed_viewer.page.evaluate(count) == zoomed_out
+
+
+def _ink_below(viewer: Page, node_id: int) -> int:
+    """Dark pixels in the band under a node, where vis-network draws its label."""
+    x, y = viewer.screen(node_id)
+    shot = viewer.page.screenshot(clip={"x": x - 60, "y": y + 16, "width": 120, "height": 40})
+    uri = "data:image/png;base64," + base64.b64encode(shot).decode()
+    return viewer.page.evaluate(  # decoded in the page itself: its CSP allows data: images
+        "async (uri) => { const img = new Image(); img.src = uri;"
+        " await img.decode(); const c = document.createElement('canvas');"
+        " c.width = img.naturalWidth; c.height = img.naturalHeight;"
+        " const g = c.getContext('2d'); g.drawImage(img, 0, 0);"
+        " const d = g.getImageData(0, 0, c.width, c.height).data; let n = 0;"
+        " for (let i = 0; i < d.length; i += 4) if (d[i] < 90 && d[i+1] < 90 && d[i+2] < 90) n++;"
+        " return n; }",
+        uri,
+    )
+
+
+@pytest.mark.browser
+def test_initiative_labels_appear_on_zoom(seed_viewer):
+    node = seed_viewer.node_id("楼长制")
+    zoom = "([id, s]) => window.kgNetwork.moveTo({position: window.kgNet"
+    zoom += "work.getPosition(id), scale: s})"
+    seed_viewer.page.evaluate(zoom, [node, 0.25])
+    seed_viewer.page.wait_for_timeout(200)
+    far = _ink_below(seed_viewer, node)
+    seed_viewer.page.evaluate(zoom, [node, 1.2])
+    seed_viewer.page.wait_for_timeout(200)
+    near = _ink_below(seed_viewer, node)
+    assert near > 40 and near > 4 * far
+
+
+@pytest.mark.browser
+def test_table_of_what_is_shown_and_its_csv(seed_viewer):
+    seed_viewer.search("施甜甜")
+    seed_viewer.page.click("#focus")
+    shown = seed_viewer.page.evaluate("() => window.kgShownCounts()")
+    seed_viewer.page.click("#table-view")
+    assert seed_viewer.page.locator("#table tbody tr").count() == shown["nodes"]
+    assert "施甜甜" in seed_viewer.page.inner_text("#table")
+    with seed_viewer.page.expect_download() as info:
+        seed_viewer.page.click("#table button.csv")
+    text = Path(info.value.path()).read_text("utf-8")
+    assert info.value.suggested_filename == "jiedao-kg-nodes.csv"
+    assert text.startswith("\ufeff名称 label,类别 class,")
+    assert len(text.strip().splitlines()) == shown["nodes"] + 1
+    OUT.mkdir(exist_ok=True)
+    seed_viewer.page.screenshot(path=str(OUT / "viewer-table.png"))
+    seed_viewer.page.click("#table button[data-table=edges]")
+    assert seed_viewer.page.locator("#table tbody tr").count() == shown["edges"]
+    assert "按职务推定 derived" in seed_viewer.page.inner_text("#table")
+    with seed_viewer.page.expect_download() as info:
+        seed_viewer.page.click("#table button.csv")
+    edges = Path(info.value.path()).read_text("utf-8").strip().splitlines()
+    assert len(edges) == shown["edges"] + 1
+    seed_viewer.page.keyboard.press("Escape")
+    assert seed_viewer.page.locator("#table").is_hidden()
+
+
+@pytest.mark.browser
+def test_csv_cells_are_never_formulas(browser, tmp_path):
+    path = tmp_path / "hostile.html"
+    g = hostile_graph()
+    g.add_node(
+        ID + "formula",
+        label='=HYPERLINK("http://x")',
+        type="Initiative",
+        evidence=[],
+        articles=["x"],
+    )
+    render(g, path)
+    page = Page(browser, path)
+    csv = page.page.evaluate("() => window.kgTableCsv('nodes')")
+    assert "'=HYPERLINK" in csv and "\n=HYPERLINK" not in csv
+    assert page.errors == []
+    page.page.close()
+
+
+@pytest.mark.browser
+def test_png_export_of_the_view(browser, seed_viewer):
+    with seed_viewer.page.expect_download() as info:
+        seed_viewer.page.click("#png")
+    assert info.value.suggested_filename == "jiedao-kg-view.png"
+    OUT.mkdir(exist_ok=True)
+    target = OUT / "viewer-export.png"
+    info.value.save_as(str(target))
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    colours = shot_colours(browser, target)
+    assert colours["distinct"] > 50 and colours["ink"] > 0.01
+
+
+@pytest.mark.browser
+def test_a_period_drops_areas_only_the_division_table_names_unless_they_hold_something(
+    seed_viewer,
+):
+    zhejiang, guangdong = seed_viewer.node_id("浙江省"), seed_viewer.node_id("广东省")
+    seed_viewer.page.evaluate("() => window.kgSetPeriod('2020-03', '2020-03', false)")
+    assert seed_viewer.hidden(zhejiang)  # only the table names it; nothing of 2020-03 is in it
+    assert not seed_viewer.hidden(guangdong)  # article 004 of 2020-03 names it
+    box = _view_box(seed_viewer)
+    assert (box["x1"] - box["x0"]) > 0.3 * box["w"] or (box["y1"] - box["y0"]) > 0.3 * box["h"]

@@ -12,6 +12,12 @@
     n.search = n.search || [n.label.toLowerCase()];
     n.metric = n.metric || null;
   });
+  data.edges.forEach((e) => {
+    e.derived = Boolean(e.derived);
+    e.repeat = Boolean(e.repeat);
+    e.derivations = e.derivations || [];
+    e.sources = [...new Set(e.evidence.map((x) => x.article))];
+  });
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
   const edgeById = new Map(data.edges.map((e) => [e.id, e]));
   const incident = new Map(data.nodes.map((n) => [n.id, []]));
@@ -23,6 +29,26 @@
   // Captions of qualifiers and metric kinds come from the ontology (data.concepts).
   const QUALIFIER = data.concepts.qualifier;
   const KIND = data.concepts.kind;
+  const BASIS = data.concepts.basis;
+
+  // ------------------------------------------------------------ what is shown: the state
+  // Derived edges (facts by office, drawn dashed) can be hidden at once; the period keeps
+  // what articles dated in it say (plus undated ones unless excluded); "closeUp" is the
+  // zoom at which every edge label is drawn, not only the first of each kind at a node.
+  let showDerived = true;
+  const period = { from: "", to: "", undated: true };
+  let closeUp = false;
+  const CLOSE_UP = 1.1;
+  function sourceInPeriod(a) {
+    const info = data.articles[a];
+    if (!info || info.reference) return true;  // the division table is not dated news
+    if (!info.date) return period.undated;
+    const month = info.date.slice(0, 7);
+    return !(period.from && month < period.from) && !(period.to && month > period.to);
+  }
+  const periodActive = () => Boolean(period.from || period.to || !period.undated);
+  const inPeriod = (sources) => !periodActive() || !sources.length || sources.some(sourceInPeriod);
+  const edgePasses = (e) => (showDerived || !e.derived) && inPeriod(e.sources);
 
   // ------------------------------------------------------------ small DOM helpers
   function el(tag, text, cls) {
@@ -101,16 +127,23 @@
       hidden,
     };
   }
+  // A repeated label (the 20th 组织方 into one subdistrict) is drawn only close up. (A
+  // blank, not "": vis-network ignores an update to "" or null and keeps the old label.)
+  const edgeLabel = (e) => (e.repeat && !closeUp ? " " : e.label);
   function makeEdge(id) {
     const e = edgeById.get(id);
     const post = e.key === "post";
     return {
-      id, from: e.from, to: e.to, label: big ? undefined : e.label,
+      id, from: e.from, to: e.to, label: big ? undefined : edgeLabel(e),
       arrows: { to: { enabled: true, scaleFactor: 0.6 } },
-      font: { size: 13, face: data.font, color: post ? "#7f1d1d" : "#52606d",
+      dashes: e.derived ? [7, 5] : false,
+      font: { size: 13, face: data.font,
+              color: post ? "#7f1d1d" : (e.derived ? "#5b3f96" : "#52606d"),
               strokeWidth: 4, strokeColor: "#ffffff", align: "horizontal" },
-      color: { color: post ? "#c05656" : "#a3adb8", highlight: "#111827", hover: "#3e4c59" },
-      width: post ? 2.4 : (e.key === "leads" ? 2 : 1.1),
+      color: { color: post ? "#c05656" : (e.derived ? "#9b86c8" : "#a3adb8"),
+               highlight: "#111827", hover: "#3e4c59" },
+      width: post ? 2.4 : (e.key === "leads" ? 2 : (e.derived ? 1.3 : 1.1)),
+      hidden: !edgePasses(e),
     };
   }
   const present = new Set();
@@ -249,7 +282,7 @@
       nodes.push({ id, label: short(byId.get(id).label) });
     });
     edgesPresent.forEach((id) => {
-      if (edgeLabelled.has(id)) return;
+      if (edgeLabelled.has(id) || (edgeById.get(id).repeat && !closeUp)) return;
       const e = edgeById.get(id), f = network.body.nodes[e.from], t = network.body.nodes[e.to];
       if (!f || !t || !inView({ x: (f.x + t.x) / 2, y: (f.y + t.y) / 2 })) return;
       edgeLabelled.add(id);
@@ -265,6 +298,25 @@
       requestAnimationFrame(labelViewport);
     });
   }
+  // Close up, every edge label is drawn; further out only the first of each kind at a node.
+  function relabelRepeats() {
+    const updates = [];
+    edgesPresent.forEach((id) => {
+      const e = edgeById.get(id);
+      if (e.repeat && (!big || edgeLabelled.has(id))) updates.push({ id, label: edgeLabel(e) });
+    });
+    if (updates.length) visEdges.update(updates);
+  }
+  let relabelPending = false;
+  network.on("afterDrawing", () => {
+    if (relabelPending || (network.getScale() >= CLOSE_UP) === closeUp) return;
+    relabelPending = true;
+    requestAnimationFrame(() => {
+      relabelPending = false;
+      closeUp = network.getScale() >= CLOSE_UP;
+      relabelRepeats();
+    });
+  });
   network.once("afterDrawing", () => {
     window.kgReadyAt = performance.now();  // ms from navigation start: for the benchmark
     performance.mark("kg:drawn");
@@ -295,6 +347,7 @@
       } else if (eid !== undefined) {
         const e = edgeById.get(eid);
         lines = [`${byId.get(e.from).label} → ${e.label} → ${byId.get(e.to).label}`,
+                 e.derived ? "按职务推定，非原文陈述 · derived by office, not stated" : "",
                  (e.evidence[0] || {}).quote];
       } else return;
       tip.replaceChildren(...lines.filter((l) => l)
@@ -309,11 +362,22 @@
   function visibleIds() {
     return visNodes.getIds({ filter: (n) => !n.hidden });
   }
+  // Fit the view to what is shown, from the nodes' positions. (vis-network's own fit()
+  // measures each node's drawn bounding box, which for a node never drawn yet, such as a
+  // metric that a focus just brought in, is at the origin: the view then zoomed out to the
+  // origin and left the neighbourhood a speck in a corner.)
   function fitVisible() {
     const ids = visibleIds();
-    network.fit({ nodes: ids.length ? ids : undefined, animation: false });
-    if (network.getScale() > 1.2) network.moveTo({ scale: 1.2, animation: false });
+    if (!ids.length) return;
+    const at = Object.values(network.getPositions(ids));
+    const xs = at.map((p) => p.x), ys = at.map((p) => p.y);
+    const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+    const margin = 110;  // canvas px around the outermost nodes: their labels and shapes
+    const w = Math.max(container.clientWidth - 40, 100), h = Math.max(container.clientHeight - 40, 100);
+    const scale = Math.min(1.2, w / (x1 - x0 + 2 * margin), h / (y1 - y0 + 2 * margin));
+    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale, animation: false });
   }
+  window.kgFit = fitVisible;  // for tests
   fitVisible();
 
   // ------------------------------------------------------------ legend and filters
@@ -342,9 +406,113 @@
     el("div", null, "row"), el("div", null, "row"));
   edgeKey.children[1].append(postLine, el("span", "任职（党工委书记…）· holds post"));
   edgeKey.children[2].append(plainLine, el("span", "其他关系，标签为关系名 · other relations"));
+  const derivedCount = data.edges.filter((e) => e.derived).length;
+  if (derivedCount) {
+    const row = el("label", null, "row derived");
+    const box = el("input");
+    box.type = "checkbox";
+    box.checked = showDerived;
+    box.id = "show-derived";
+    box.addEventListener("change", () => { showDerived = box.checked; applyFilters(false); });
+    row.append(box, el("span", null, "line derived"),
+      el("span", `按职务推定（非原文陈述）· by office, derived (${derivedCount})`));
+    row.title = "由规则推定：街道组织的举措归于其党工委书记等主要负责人（截至文章日期）。" +
+      "Derived by a rule, not stated: an initiative a subdistrict organized is under the " +
+      "holder of its leading post, as of the article.";
+    edgeKey.appendChild(row);
+  }
   legend.appendChild(edgeKey);
+  legend.appendChild(timeline());
   legend.appendChild(el("p", "单击：查看证据 · 双击：聚焦邻居 · 滚轮：缩放。Click: evidence · " +
     "double-click: neighbourhood · wheel: zoom.", "sub help"));
+
+  // ------------------------------------------------------------ time: the articles' dates
+  function timeline() {
+    const box = el("section", null, "timeline");
+    box.appendChild(el("h2", "时间 · When"));
+    const sources = Object.entries(data.articles).filter(([, a]) => !a.reference);
+    const dated = sources.filter(([, a]) => a.date).sort((p, q) => (p[1].date < q[1].date ? -1 : 1));
+    const undated = sources.filter(([, a]) => !a.date).map(([id]) => id);
+    box.appendChild(el("p", "文章的发布日期；每条事实以其文章日期为准。" +
+      "Each fact holds as of its article's date.", "sub"));
+    if (dated.length) {
+      const svg = document.createElementNS(SVG, "svg");
+      svg.setAttribute("viewBox", "0 0 200 34");
+      svg.setAttribute("class", "axis");
+      const day = (d) => Date.parse(`${d}T00:00:00Z`);
+      const lo = day(dated[0][1].date), hi = day(dated[dated.length - 1][1].date);
+      const x = (d) => (hi === lo ? 100 : 12 + (176 * (day(d) - lo)) / (hi - lo));
+      const line = document.createElementNS(SVG, "line");
+      [["x1", 6], ["x2", 194], ["y1", 12], ["y2", 12]].forEach(([k, v]) => line.setAttribute(k, v));
+      svg.appendChild(line);
+      dated.forEach(([id, a]) => {
+        const dot = document.createElementNS(SVG, "circle");
+        dot.setAttribute("cx", x(a.date).toFixed(1));
+        dot.setAttribute("cy", "12");
+        dot.setAttribute("r", "5");
+        dot.dataset.article = id;
+        const tip = document.createElementNS(SVG, "title");
+        tip.textContent = `${a.date} · ${id}《${a.title}》`;
+        dot.appendChild(tip);
+        dot.addEventListener("click", () => setPeriod(a.date.slice(0, 7), a.date.slice(0, 7), false));
+        svg.appendChild(dot);
+      });
+      [dated[0][1].date, dated[dated.length - 1][1].date].forEach((d, i) => {
+        const label = document.createElementNS(SVG, "text");
+        label.setAttribute("x", i ? "194" : "6");
+        label.setAttribute("y", "31");
+        label.setAttribute("text-anchor", i ? "end" : "start");
+        label.textContent = d.slice(0, 7);
+        svg.appendChild(label);
+      });
+      box.appendChild(svg);
+    }
+    const list = el("ul", null, "dates");
+    dated.forEach(([id, a]) => {
+      const li = el("li");
+      li.append(button(a.date, "date", () => setPeriod(a.date.slice(0, 7), a.date.slice(0, 7), false),
+        `只看 ${a.date.slice(0, 7)} 的文章 · only articles of this month`), el("span", ` ${id}`, "id"));
+      list.appendChild(li);
+    });
+    if (undated.length) {
+      list.appendChild(el("li", `无日期 · undated: ${undated.join(" ")}`, "undated"));
+    }
+    box.appendChild(list);
+    const range = el("div", null, "range");
+    const field = (id, text) => {
+      const label = el("label", text);
+      const input = el("input");
+      input.type = "month";
+      input.id = id;
+      input.addEventListener("change", () => {
+        period[id === "period-from" ? "from" : "to"] = input.value;
+        applyFilters(true);
+      });
+      label.appendChild(input);
+      return label;
+    };
+    range.append(field("period-from", "从 from "), field("period-to", "到 to "));
+    const keep = el("label", null, "keep");
+    const box2 = el("input");
+    box2.type = "checkbox";
+    box2.id = "period-undated";
+    box2.checked = true;
+    box2.addEventListener("change", () => { period.undated = box2.checked; applyFilters(true); });
+    keep.append(box2, el("span", `含无日期文章 · undated (${undated.length})`));
+    range.appendChild(keep);
+    box.appendChild(range);
+    return box;
+  }
+  function setPeriod(from, to, undated) {
+    period.from = from || "";
+    period.to = to || "";
+    if (undated !== undefined) period.undated = undated;
+    document.getElementById("period-from").value = period.from;
+    document.getElementById("period-to").value = period.to;
+    document.getElementById("period-undated").checked = period.undated;
+    applyFilters(true);
+  }
+  window.kgSetPeriod = setPeriod;  // for tests
 
   function fillSelect(id, options) {
     const select = document.getElementById(id);
@@ -373,9 +541,34 @@
     if (sd && n.id !== Number(sd) && !n.sds.includes(Number(sd))) return false;
     const article = articleSelect.value;
     if (article && !n.articles.includes(article)) return false;
-    return true;
+    if (periodActive() && onlyReference(n)) return anchored.has(n.id);
+    return inPeriod(n.articles);
+  }
+  // In a period, a node only the division table names (a city or province no article
+  // mentions) is shown when it is the area of something the period's articles say.
+  const onlyReference = (n) => n.articles.length > 0 &&
+    n.articles.every((a) => (data.articles[a] || {}).reference);
+  let anchored = new Set();
+  function anchor() {
+    anchored = new Set();
+    if (!periodActive()) return;
+    const queue = data.nodes.filter((n) => !onlyReference(n) && inPeriod(n.articles)).map((n) => n.id);
+    const seen = new Set(queue);
+    while (queue.length) {
+      const id = queue.shift();
+      incident.get(id).forEach((eid) => {
+        const e = edgeById.get(eid);
+        const other = e.from === id ? e.to : e.from;
+        if (!seen.has(other) && onlyReference(byId.get(other)) && e.key === "partOf") {
+          seen.add(other);
+          anchored.add(other);
+          queue.push(other);
+        }
+      });
+    }
   }
   function applyFilters(fit) {
+    anchor();
     const wanted = [];
     const updates = [];
     data.nodes.forEach((n) => {
@@ -388,16 +581,48 @@
       materialise(wanted);
       visNodes.update(wanted.map((id) => ({ id, hidden: false })));
     }
+    const edgeUpdates = [];
+    edgesPresent.forEach((id) => {
+      const hidden = !edgePasses(edgeById.get(id));
+      if (visEdges.get(id).hidden !== hidden) edgeUpdates.push({ id, hidden });
+    });
+    if (edgeUpdates.length) visEdges.update(edgeUpdates);
     if (fit) fitVisible();
     updateStatus();
   }
+  // What is on the map now: nodes by class, edges (and how many are derived), sources.
+  function shownEdgeIds() {
+    return visEdges.getIds({ filter: (e) => !e.hidden && isShown(e.from) && isShown(e.to) });
+  }
+  function shownCounts() {
+    const nodes = visibleIds().map((id) => byId.get(id));
+    const edges = shownEdgeIds().map((id) => edgeById.get(id));
+    const byType = {};
+    nodes.forEach((n) => { byType[n.type] = (byType[n.type] || 0) + 1; });
+    const sources = new Set();
+    nodes.forEach((n) => n.articles.forEach((a) => sources.add(a)));
+    edges.forEach((e) => e.sources.forEach((a) => sources.add(a)));
+    return { nodes: nodes.length, byType, edges: edges.length,
+             derived: edges.filter((e) => e.derived).length, sources: sources.size };
+  }
+  window.kgShownCounts = shownCounts;  // for tests
   function updateStatus() {
-    const shown = visibleIds().length;
-    const parts = [`显示 ${shown} / ${data.nodes.length} 个节点 · ${data.edges.length} 条关系 · ` +
-      `${Object.keys(data.articles).length} 个来源 · sources`];
+    const c = shownCounts();
+    const types = Object.keys(classes).filter((t) => c.byType[t])
+      .map((t) => `${classes[t].name.split(" ")[0]} ${c.byType[t]}`).join("、");
+    const parts = [
+      `显示 ${c.nodes} / ${data.nodes.length} 个节点${types ? `（${types}）` : ""}`,
+      `${c.edges} / ${data.edges.length} 条关系` + (c.derived ? `（按职务推定 ${c.derived}）` : ""),
+      `${c.sources} 个来源 · shown: nodes, relations, sources`,
+    ];
     if (focusSet) parts.push(`聚焦 focus: ${byId.get(focusSet.origin).label}`);
     if (sdSelect.value) parts.push(`街道: ${byId.get(Number(sdSelect.value)).label}`);
     if (articleSelect.value) parts.push(`文章: ${articleSelect.value}`);
+    if (periodActive()) {
+      parts.push(`时间: ${period.from || "…"} – ${period.to || "…"}` +
+        (period.undated ? "，含无日期" : "，不含无日期"));
+    }
+    if (!showDerived) parts.push("隐藏推定关系 · derived hidden");
     document.getElementById("status").textContent = parts.join(" · ");
   }
 
@@ -513,9 +738,16 @@
     closeResults();
     sdSelect.value = "";
     articleSelect.value = "";
+    period.from = period.to = "";
+    period.undated = true;
+    ["period-from", "period-to"].forEach((id) => { document.getElementById(id).value = ""; });
+    document.getElementById("period-undated").checked = true;
+    showDerived = true;
+    const derivedBox = document.getElementById("show-derived");
+    if (derivedBox) derivedBox.checked = true;
     shownClasses.clear();
     data.visibleByDefault.forEach((t) => shownClasses.add(t));
-    legend.querySelectorAll("input[type=checkbox]").forEach((box) => {
+    legend.querySelectorAll("input[data-type]").forEach((box) => {
       box.checked = shownClasses.has(box.dataset.type);
     });
     network.unselectAll();
@@ -526,9 +758,9 @@
 
   // ------------------------------------------------------------ the side panel
   const panel = document.getElementById("panel");
-  function evidenceList(evidence) {
+  function evidenceList(evidence, title) {
     const box = el("section", null, "evidence");
-    box.appendChild(el("h3", `证据 · Evidence (${evidence.length})`));
+    box.appendChild(el("h3", `${title || "证据 · Evidence"} (${evidence.length})`));
     if (!evidence.length) box.appendChild(el("p", "无引文 · no quote recorded", "hint"));
     evidence.forEach((e) => {
       const item = el("figure");
@@ -536,8 +768,9 @@
       const cap = el("figcaption");
       const where = Number.isInteger(e.start) && Number.isInteger(e.end)
         ? ` · 字符 ${e.start}–${e.end}` : "";
+      const date = (data.articles[e.article] || {}).date;
       cap.append(el("cite", `《${articleTitle(e.article, e.title)}》`),
-        el("span", ` 文章 ${e.article}${where}`));
+        el("span", ` 文章 ${e.article}${date ? ` · ${date}` : ""}${where}`));
       const open = openInArticle(e);
       if (open) cap.append(" ", open);
       item.appendChild(cap);
@@ -569,6 +802,7 @@
     return button("在文中打开 · open in article", "open", () => showArticle(e), title);
   }
   function showArticle(e) {
+    closeTable();
     const chars = Array.from(texts[e.article]);  // offsets count code points
     const mark = el("mark", chars.slice(e.start, e.end).join(""));
     const body = el("div", null, "text");
@@ -620,6 +854,62 @@
     if (ids.length > 80) box.appendChild(el("p", `… 另有 ${ids.length - 80} 条 · more`, "hint"));
     return box;
   }
+  // "Who ran which initiative": what the articles state (leads, participates in) apart from
+  // what follows by office (derived edges, dashed on the map), each with its date.
+  const STATED = { leads: "领导 · leads", participatesIn: "参与 · takes part" };
+  function asOfText(d) {
+    const when = d.asOf ? `截至 ${d.asOf}` : "无日期 · undated";
+    return `${when} · ${BASIS[d.basis] || d.basis}`;
+  }
+  function dateOf(e) {
+    const dates = [...new Set(e.sources.map((a) => (data.articles[a] || {}).date).filter(Boolean))];
+    return dates.length ? dates.join("、") : "无日期 · undated";
+  }
+  function initiativeList(title, cls, items) {
+    const box = el("section", null, `initiatives ${cls}`);
+    box.appendChild(el("h3", `${title} (${items.length})`));
+    const list = el("ul");
+    items.forEach(([other, e, note]) => {
+      const li = el("li");
+      li.append(button(other.label, "other", () => select(other.id, true), classes[other.type].name),
+        button(note, "rel", () => showEdgeById(e.id), "查看依据 · the sentences behind it"));
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    return box;
+  }
+  function initiativesOf(n) {
+    const stated = [], byOffice = [];
+    incident.get(n.id).forEach((eid) => {
+      const e = edgeById.get(eid);
+      if (e.derived && e.to === n.id) {
+        byOffice.push([byId.get(e.from), e, e.derivations.map(asOfText).join("；")]);
+      } else if (STATED[e.key] && e.from === n.id && byId.get(e.to).type === "Initiative") {
+        stated.push([byId.get(e.to), e, `${STATED[e.key]} · ${dateOf(e)}`]);
+      }
+    });
+    if (!stated.length && !byOffice.length) return [];
+    return [
+      initiativeList("举措：文中陈述 · Initiatives stated", "stated", stated),
+      initiativeList("举措：按职务推定 · Initiatives by office (derived)", "derived", byOffice),
+    ];
+  }
+  function officialsOf(n) {
+    const stated = [], byOffice = [];
+    incident.get(n.id).forEach((eid) => {
+      const e = edgeById.get(eid);
+      if (e.derived && e.from === n.id) {
+        byOffice.push([byId.get(e.to), e, e.derivations.map(asOfText).join("；")]);
+      } else if (e.key === "leads" && e.to === n.id) {
+        stated.push([byId.get(e.from), e, `${STATED.leads} · ${dateOf(e)}`]);
+      }
+    });
+    if (!stated.length && !byOffice.length) return [];
+    return [
+      initiativeList("负责人：文中陈述 · Led by (stated)", "stated", stated),
+      initiativeList("负责人：按职务推定 · Under, by office (derived)", "derived", byOffice),
+    ];
+  }
   function showNode(n) {
     const rows = [];
     if (n.metric) {
@@ -638,8 +928,9 @@
     rows.push(["街道 · subdistrict", sds.join("、")]);
     rows.push(["文章 · articles", n.articles.map((a) => `${a}《${articleTitle(a)}》`).join("；")]);
     rows.push(["IRI", n.iri, "iri"]);
-    panel.replaceChildren(heading(n.label, n.type), definitions(rows), evidenceList(n.evidence),
-      connections(n));
+    const who = n.type === "Initiative" ? officialsOf(n) : initiativesOf(n);
+    panel.replaceChildren(heading(n.label, n.type), definitions(rows), ...who,
+      evidenceList(n.evidence), connections(n));
     panel.scrollTop = 0;
   }
   function showEdge(e) {
@@ -647,8 +938,21 @@
     const title = el("h2");
     title.append(button(from.label, "other", () => select(from.id, true)),
       el("span", ` → ${e.label} → `, "rel-text"), button(to.label, "other", () => select(to.id, true)));
-    panel.replaceChildren(title, definitions([["关系 · relation", data.relations[e.key] || e.key, "iri"],
-      ["岗位 · post", e.post]]), evidenceList(e.evidence));
+    const rows = [["关系 · relation", data.relations[e.key] || e.key, "iri"], ["岗位 · post", e.post]];
+    if (e.derived) {
+      rows.unshift(["性质 · kind", "按职务推定，非原文陈述 · derived by office, not stated", "derived"]);
+      e.derivations.forEach((d) => {
+        const rule = (data.derivedRules || {})[d.rule] || {};
+        rows.push(["规则 · rule", `${rule.label || d.rule}（${d.rule}）${rule.comment ? `: ${rule.comment}` : ""}`],
+          ["截至 · as of", asOfText(d)],
+          ["来源文章 · articles", d.articles.map((a, i) =>
+            `${a}《${articleTitle(a)}》${d.dates[i] ? ` ${d.dates[i]}` : " 无日期"}`).join("；")]);
+      });
+    } else {
+      rows.push(["日期 · date", dateOf(e)]);
+    }
+    panel.replaceChildren(title, definitions(rows),
+      evidenceList(e.evidence, e.derived ? "推定所依据的句子 · Sentences it follows from" : null));
     panel.scrollTop = 0;
   }
   function showOverview() {
@@ -671,12 +975,22 @@
         s.people.forEach((p) => {
           const li = el("li");
           li.append(button(p.label, "other", () => select(p.id, true)), el("span", p.role, "role"));
+          if (p.byOffice) li.append(el("span", `按职务 ${p.byOffice} 项举措`, "by-office"));
           ul.appendChild(li);
         });
         card.appendChild(ul);
       }
-      const counts = Object.entries(s.counts).map(([t, c]) => `${classes[t].name.split(" ")[0]} ${c}`);
-      if (counts.length) card.appendChild(el("p", counts.join(" · "), "counts"));
+      const stated = el("p", `举措 ${s.initiatives}：由此街道组织或在此实施 · organized or held here`,
+        "counts");
+      stated.title = "与 kg stats 的“Initiatives per subdistrict”同一口径 · counted as kg stats counts";
+      card.appendChild(stated);
+      const counts = Object.entries(s.map).map(([t, c]) => `${classes[t].name.split(" ")[0]} ${c}`);
+      if (counts.length) {
+        const map = el("p", `地图上与之相连 · on its map: ${counts.join(" · ")}`, "counts map");
+        map.title = "此街道地图簇中的节点，含经社区、企业等相连者 · nodes of its map cluster, " +
+          "including those joined through its communities or enterprises";
+        card.appendChild(map);
+      }
       box.appendChild(card);
     });
     if (data.overview.length > 200) {
@@ -685,6 +999,112 @@
     panel.replaceChildren(box);
   }
   showOverview();
+
+  // ------------------------------------------------------------ table, CSV and PNG
+  // The table lists what the map shows now (after filters, focus, period); its CSV is the
+  // whole table, with the byte-order mark Excel needs for Chinese, and no cell is a formula
+  // (a leading = + - @ gets a ', as kg.present does for the command line).
+  const tableBox = document.getElementById("table");
+  const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+  function csvCell(value) {
+    let text = value === null || value === undefined ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(text) && !NUMBER.test(text)) text = `'${text}`;
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  }
+  function toCsv(columns, rows) {
+    return `\ufeff${[columns, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n")}\r\n`;
+  }
+  function download(name, blob) {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }
+  const datesOf = (articles) => [...new Set(articles.map((a) => (data.articles[a] || {}).date)
+    .filter(Boolean))].join("、");
+  const TABLES = {
+    nodes: {
+      title: "节点 · nodes",
+      columns: ["名称 label", "类别 class", "街道 subdistrict", "文章 articles", "日期 dates",
+                "引文 quote", "IRI"],
+      rows: () => visibleIds().map((id) => byId.get(id))
+        .sort((p, q) => Object.keys(classes).indexOf(p.type) - Object.keys(classes).indexOf(q.type) ||
+          (p.label < q.label ? -1 : p.label > q.label ? 1 : 0))
+        .map((n) => [n.label, classes[n.type].name, n.sds.filter((s) => s !== n.id)
+          .map((s) => byId.get(s).label).join("、"), n.articles.join(" "), datesOf(n.articles),
+          (n.evidence[0] || {}).quote || "", n.iri]),
+    },
+    edges: {
+      title: "关系 · relations",
+      columns: ["从 from", "关系 relation", "到 to", "陈述或推定 stated or derived", "日期 dates",
+                "文章 articles", "引文 quote"],
+      rows: () => shownEdgeIds().map((id) => edgeById.get(id)).map((e) => [
+        byId.get(e.from).label, e.label, byId.get(e.to).label,
+        e.derived ? `按职务推定 derived: ${e.derivations.map(asOfText).join("；")}` : "陈述 stated",
+        datesOf(e.sources), e.sources.join(" "), (e.evidence[0] || {}).quote || ""]),
+    },
+  };
+  const TABLE_LIMIT = 500;
+  function showTable(which) {
+    const spec = TABLES[which];
+    const rows = spec.rows();
+    const head = el("div", null, "head");
+    const tabs = Object.entries(TABLES).map(([key, s]) => {
+      const b = button(s.title, key === which ? "tab on" : "tab", () => showTable(key));
+      b.dataset.table = key;
+      return b;
+    });
+    const csv = button("下载 CSV · download CSV", "csv", () => download(
+      `jiedao-kg-${which}.csv`, new Blob([toCsv(spec.columns, rows)], { type: "text/csv;charset=utf-8" })),
+      "表中全部行 · every row of the table");
+    head.append(el("h2", `显示中的${spec.title}（${rows.length}）`), ...tabs, csv,
+      button("关闭 · close", "close", closeTable, "回到地图 · back to the map (Esc)"));
+    const table = el("table");
+    const tr = el("tr");
+    spec.columns.forEach((c) => tr.appendChild(el("th", c)));
+    const thead = el("thead");
+    thead.appendChild(tr);
+    const tbody = el("tbody");
+    rows.slice(0, TABLE_LIMIT).forEach((r) => {
+      const row = el("tr");
+      r.forEach((v) => row.appendChild(el("td", v)));
+      tbody.appendChild(row);
+    });
+    table.append(thead, tbody);
+    const body = el("div", null, "rows");
+    body.appendChild(table);
+    if (rows.length > TABLE_LIMIT) {
+      body.appendChild(el("p", `只列出前 ${TABLE_LIMIT} 行；CSV 含全部 ${rows.length} 行 · ` +
+        `first ${TABLE_LIMIT} rows here, all ${rows.length} in the CSV`, "hint"));
+    }
+    closeArticle();
+    tableBox.replaceChildren(head, body);
+    tableBox.hidden = false;
+    tableBox.dataset.table = which;
+  }
+  function closeTable() { tableBox.hidden = true; tableBox.replaceChildren(); }
+  document.getElementById("table-view").addEventListener("click", () => showTable("nodes"));
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && !tableBox.hidden) closeTable();
+  });
+  window.kgTableCsv = (which) => toCsv(TABLES[which].columns, TABLES[which].rows());  // tests
+
+  // The view as a PNG: the map's canvas on white, labels included (they are drawn on it).
+  function exportPng() {
+    const source = container.querySelector("canvas");
+    const canvas = document.createElement("canvas");
+    canvas.width = source.width;
+    canvas.height = source.height;
+    const g = canvas.getContext("2d");
+    g.fillStyle = "#ffffff";
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(source, 0, 0);
+    canvas.toBlob((blob) => download("jiedao-kg-view.png", blob), "image/png");
+  }
+  document.getElementById("png").addEventListener("click", exportPng);
 
   network.on("click", (params) => {
     if (params.nodes.length) showNode(byId.get(params.nodes[0]));
