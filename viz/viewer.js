@@ -654,15 +654,17 @@
   // ------------------------------------------------------------ search
   const search = document.getElementById("search");
   const results = document.getElementById("results");
-  function matches(q) {
+  function matches(typed) {
+    // Pinyin keys are written without spaces (shitiantian): "shi tiantian" finds them too.
+    const forms = [...new Set([typed, typed.replace(/\s+/g, "")])].filter(Boolean);
     const hits = [];
     data.nodes.forEach((n) => {
       let best = 9;
-      n.search.forEach((s) => {
+      n.search.forEach((s) => forms.forEach((q) => {
         if (s === q) best = Math.min(best, 0);
         else if (s.startsWith(q)) best = Math.min(best, 1);
         else if (s.includes(q)) best = Math.min(best, 2);
-      });
+      }));
       if (best < 9) hits.push([best, Object.keys(classes).indexOf(n.type), n.label.length, n]);
     });
     hits.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] ||
