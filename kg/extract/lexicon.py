@@ -8,6 +8,7 @@ files, not code.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,7 @@ class Lexicon:
     surname_readings: dict[str, str]
     strong_suffixes: tuple[str, ...]
     weak_suffixes: tuple[str, ...]
+    not_enterprise_before: tuple[str, ...]
     industry_words: tuple[str, ...]
     not_names: frozenset[str]
     common_word_frequency: int
@@ -71,6 +73,10 @@ class Lexicon:
     context_heads: tuple[str, ...]
     not_initiatives: frozenset[str]
     quote_marks: tuple[tuple[str, str], ...]
+    count_fillers: tuple[str, ...]
+    manner_quotes: tuple[re.Pattern[str], ...]
+    document_triggers: tuple[str, ...]
+    project_verbs: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,7 @@ def lexicon() -> Lexicon:
         surname_readings=dict(names["surname_readings"]),
         strong_suffixes=longest_first(orgs["strong_suffixes"]),
         weak_suffixes=longest_first(orgs["weak_suffixes"]),
+        not_enterprise_before=longest_first(orgs["not_enterprise_before"]),
         industry_words=longest_first(orgs["industry_words"]),
         not_names=frozenset(orgs["not_names"]),
         common_word_frequency=int(orgs["common_word_frequency"]),
@@ -162,4 +169,8 @@ def lexicon() -> Lexicon:
         context_heads=longest_first(inits["context_heads"]),
         not_initiatives=frozenset(inits["not_initiatives"]),
         quote_marks=tuple((pair[0], pair[1]) for pair in inits["quotes"]),
+        count_fillers=longest_first(inits["count_fillers"]),
+        manner_quotes=tuple(re.compile(p) for p in inits["manner_quotes"]),
+        document_triggers=longest_first(inits["document_triggers"]),
+        project_verbs=frozenset(inits["project_verbs"]),
     )

@@ -181,7 +181,15 @@ def find(ctx: Context) -> None:
                 continue  # the word goes on
             found.append(local.claim(Mention(s, e, "Subdistrict", full, stem, codes)))
     after = tuple(read_words("article.yaml")["not_places_before"])
-    ctx.places = [m for m in found if not t.startswith(after, m.end)]
+    kept = [m for m in found if not t.startswith(after, m.end)]
+    starts = {m.start for m in kept}
+    # a province or city by its short form alone (要送到上海, 贵州遵义讯) is a place the story
+    # passes through; written before another place (浙江杭州) it is part of an address
+    ctx.places = [
+        m
+        for m in kept
+        if not (m.alt is not None and m.type in ("Province", "City") and m.end not in starts)
+    ]
 
 
 def _kind_word(stem: str) -> bool:
