@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from kg.extract import tokens
 from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
@@ -116,7 +117,11 @@ def _quoted(ctx: Context) -> None:
                 or led
                 or (not book and after.startswith(lex.context_heads))
                 or (not book and _heading(ctx, m.start(), m.end()))
-                or (_NUMBERED.match(name) is not None and clause.count("、") >= 2)
+                or (
+                    _NUMBERED.match(name) is not None
+                    and clause.count("、") >= 2
+                    and tokens.frequency(name) == 0  # “三驾马车”: an idiom, not a name
+                )
                 or (not book and after.startswith("等") and after[1:].startswith(lex.list_tails))
                 or (not book and before.endswith("等") and any(w in clause for w in lex.triggers))
             ):  # ...等“五张推进表”: the last item of what a trigger verb made

@@ -53,6 +53,8 @@ class Lexicon:
     list_connectors: tuple[str, ...]
     org_suffixes: dict[str, bool]
     weak_org_suffixes: tuple[str, ...]
+    generic_org_stems: frozenset[str]
+    generic_org_prefixes: tuple[str, ...]
     community_kinds: frozenset[str]
     place_verbs: frozenset[str]
     function_words: frozenset[str]
@@ -149,6 +151,8 @@ def lexicon() -> Lexicon:
         list_connectors=longest_first(orgs["list_connectors"]),
         org_suffixes={k: bool(v) for k, v in orgs["organization_suffixes"].items()},
         weak_org_suffixes=longest_first(orgs["weak_organization_suffixes"]),
+        generic_org_stems=frozenset(orgs["generic_org_stems"]),
+        generic_org_prefixes=longest_first(orgs["generic_org_prefixes"]),
         community_kinds=frozenset(orgs["community_kinds"]),
         place_verbs=frozenset(orgs["place_verbs"]),
         function_words=frozenset(orgs["function_words"]),
