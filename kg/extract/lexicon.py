@@ -79,6 +79,8 @@ class Lexicon:
     manner_quotes: tuple[re.Pattern[str], ...]
     document_triggers: tuple[str, ...]
     project_verbs: frozenset[str]
+    meeting_heads: tuple[str, ...]
+    agent_heads: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -177,4 +179,6 @@ def lexicon() -> Lexicon:
         manner_quotes=tuple(re.compile(p) for p in inits["manner_quotes"]),
         document_triggers=longest_first(inits["document_triggers"]),
         project_verbs=frozenset(inits["project_verbs"]),
+        meeting_heads=longest_first(inits["meeting_heads"]),
+        agent_heads=longest_first(inits["agent_heads"]),
     )
