@@ -102,11 +102,3 @@ def components(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
         types = sorted({graph.nodes[n].get("type", "?") for n in part})
         rows.append({"size": len(part), "types": types, "sample": labels[:5]})
     return rows
-
-
-def degree_table(graph: nx.MultiDiGraph, type_name: str) -> list[tuple[str, int]]:
-    """(label, degree) for nodes of one type, most connected first."""
-    return sorted(
-        ((graph.nodes[n]["label"], graph.degree(n)) for n in nodes_of_type(graph, type_name)),
-        key=lambda row: (-row[1], row[0]),
-    )

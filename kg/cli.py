@@ -625,28 +625,6 @@ def evaluate(
     _print(table(rows[0], rows[1:]))
 
 
-def _expected_errors() -> tuple[type[BaseException], ...]:
-    from kg.endpoint import EndpointError
-    from kg.facts import FactError
-    from kg.inputs import InputError
-    from kg.isolate import DeadlineError
-    from kg.publish import OutputError
-    from kg.sparql import QueryError
-    from kg.text import ArticleError
-    from kg.validate import ShapeError
-
-    return (
-        FactError,
-        ShapeError,
-        QueryError,
-        EndpointError,
-        ArticleError,
-        OutputError,
-        InputError,
-        DeadlineError,
-    )
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning expected errors into one-line messages."""
     try:
@@ -660,7 +638,9 @@ def main(argv: list[str] | None = None) -> None:
     except (BrokenPipeError, KeyboardInterrupt):
         raise SystemExit(1) from None
     except Exception as exc:
-        if isinstance(exc, _expected_errors()):
+        from kg.errors import KgError
+
+        if isinstance(exc, KgError):
             _fail(str(exc))
         if os.environ.get("KG_DEBUG"):
             raise

@@ -38,6 +38,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from kg.errors import KgError
 from kg.errors import one_line as _one_line
 from kg.isolate import DeadlineError, run_with_deadline
 from kg.sparql import IRI_CHARS, QueryError
@@ -46,7 +47,7 @@ from kg.store import SUFFIX_FORMATS
 __all__ = ["EndpointError", "ask", "push"]
 
 
-class EndpointError(RuntimeError):
+class EndpointError(KgError, RuntimeError):
     """A remote endpoint refused or failed a request, or could not be reached.
 
     ``str()`` is one line: the method, the URL, the HTTP status and the first line of the

@@ -1,10 +1,16 @@
-"""What every expected failure shares: a message of one line.
+"""What every expected failure shares: a base class, and a message of one line.
 
-The CLI turns these errors into ``error: …`` lines and exit status 1; a library user
-catches them by class (:class:`kg.facts.FactError`, :class:`kg.sparql.QueryError`, …).
+Every error the tool expects (a bad fact file, a refused query, an unwritable output…)
+is a :class:`KgError`, and also the builtin it resembles (``ValueError`` for bad input,
+``TimeoutError`` for a deadline), so callers may catch either. The CLI turns a
+``KgError`` into ``error: …`` lines and exit status 1; anything else is a bug.
 """
 
 from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base of every expected error; ``str()`` is one line per problem."""
 
 
 def one_line(exc: BaseException, limit: int = 300) -> str:
@@ -22,7 +28,7 @@ def show(value: object, limit: int = 40) -> str:
     """A value as an error message shows it: kinds for containers, short reprs otherwise.
 
     >>> show({"a": 1}), show(None), show("锦南街道"), show("x" * 50)[-4:]
-    ('a mapping', 'nothing', "'锦南街道'", "x...")
+    ('a mapping', 'nothing', "'锦南街道'", 'x...')
     """
     if isinstance(value, dict):
         return "a mapping"

@@ -44,6 +44,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
+from kg.errors import KgError
 from kg.ontology import resource_dir
 from kg.schema import properties as fact_schema
 
@@ -55,7 +56,7 @@ ARTICLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 """Same rule as an article id in ``kg.facts``: the fact file is named after it."""
 
 
-class ContentError(ValueError):
+class ContentError(KgError, ValueError):
     """Content that is not the shape of a fact file's data (a client's mistake)."""
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from kg import schema, text
+from kg.errors import KgError
 from kg.errors import show as _show
 from kg.schema import PropertySpec, entity_classes, properties, superclasses
 
@@ -66,7 +67,7 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
-class FactError(ValueError):
+class FactError(KgError, ValueError):
     """One or more problems in the fact files; ``str()`` gives one line per problem."""
 
     def __init__(self, problems: list[Problem]):

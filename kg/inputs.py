@@ -26,8 +26,10 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
+from kg.errors import KgError
 
-class InputError(ValueError):
+
+class InputError(KgError, ValueError):
     """An input that cannot be read, or not safely; ``str()`` is one line naming it."""
 
 

@@ -23,13 +23,13 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from kg.errors import one_line
+from kg.errors import KgError, one_line
 
 T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1
 
 
-class DeadlineError(TimeoutError):
+class DeadlineError(KgError, TimeoutError):
     """The work did not finish in time (or its process died); ``str()`` is one line."""
 
 

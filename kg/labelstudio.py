@@ -29,6 +29,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from kg import factfile, text
+from kg.errors import KgError
 
 __all__ = ["LabelStudioError", "import_export", "label_config", "tasks"]
 
@@ -41,7 +42,7 @@ LIST_KEYS = frozenset({"altLabels"})
 """Entity keys whose value is always a list (docs/facts.md), even with one line."""
 
 
-class LabelStudioError(ValueError):
+class LabelStudioError(KgError, ValueError):
     """A Label Studio file that cannot become fact files; one line per problem."""
 
 

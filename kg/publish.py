@@ -38,11 +38,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from kg.errors import KgError
+
 PRIVATE = ".kg"
 """The folder inside an output folder where builds are staged and kept."""
 
 
-class OutputError(ValueError):
+class OutputError(KgError, ValueError):
     """An output that cannot be written; ``str()`` is one line naming the path."""
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import factfile, text
+from kg.errors import KgError
 from kg.facts import (
     MAX_ARTICLE_BYTES,
     Corpus,
@@ -38,7 +39,7 @@ SHAPE_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<message
 DRAFT_HEADER = "# MACHINE DRAFT"
 
 
-class ReviewError(ValueError):
+class ReviewError(KgError, ValueError):
     """A request the workspace cannot serve; ``status`` is the HTTP status it maps to."""
 
     def __init__(self, message: str, status: int = 400):

@@ -43,6 +43,7 @@ from starlette.responses import (
 )
 from starlette.routing import Route
 
+from kg.errors import KgError
 from kg.factfile import ContentError
 from kg.ontology import resource_dir
 from kg.review import ReviewError, Workspace
@@ -67,7 +68,7 @@ MAP_CSP = (
 """The map is the offline viewer page, all inline; it may fetch nothing at all."""
 
 
-class ServeError(ValueError):
+class ServeError(KgError, ValueError):
     """A server that must not start (a host without a token); one line."""
 
 

@@ -38,7 +38,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from kg.errors import one_line
+from kg.errors import KgError, one_line
 from kg.ontology import BASE, PREFIXES, resource_dir
 
 __all__ = ["NamedQuery", "Prepared", "QueryError", "named_queries", "prepare", "sparql_term"]
@@ -47,7 +47,7 @@ MAX_QUERY_CHARS = 2_000_000
 """A query longer than this is refused before parsing (rdflib needs ~0.5 ms per term)."""
 
 
-class QueryError(ValueError):
+class QueryError(KgError, ValueError):
     """A query that is invalid or not allowed; ``str()`` is one line."""
 
 

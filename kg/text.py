@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.errors import KgError
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -44,7 +46,7 @@ __all__ = [
 ]
 
 
-class ArticleError(ValueError):
+class ArticleError(KgError, ValueError):
     """An unreadable article; the message is one line, ``path:line:col: what is wrong``.
 
     The parts stay available (``path``, ``line``, ``col``, ``reason``) so that callers that

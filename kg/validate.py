@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from rdflib import RDF, Graph, Namespace
 
+from kg.errors import KgError
 from kg.ontology import PREFIXES, resource_dir
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -28,7 +29,7 @@ CHUNK_TRIPLES = 10_000
 _TYPE = f"<{RDF.type}>"
 
 
-class ShapeError(ValueError):
+class ShapeError(KgError, ValueError):
     """The built graph breaks a shape; ``str()`` is one line per violation."""
 
     def __init__(self, violations: list[str]):

@@ -105,7 +105,6 @@ def _rank(kind: str) -> int:
     return list(styles).index(kind) if kind in styles else len(styles)
 
 
-COLLAPSED = frozenset({"Post", "Role"})
 FONT = (
     "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 )
@@ -747,10 +746,6 @@ def _overview(
             }
         )
     return out
-
-
-def _short(label: str, limit: int = 12) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def _metric(attrs: dict[str, Any]) -> dict[str, Any]:

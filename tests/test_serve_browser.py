@@ -323,7 +323,7 @@ def test_reader_shows_every_span_and_scrolls_to_a_quote(browser, served) -> None
 def test_the_map_opens_a_quote_in_the_reader_and_questions_download(browser, served) -> None:
     tab = Tab(browser, served.url)
     tab.page.goto(served.url + "/map")
-    tab.page.wait_for_function("window.kgReady === true", timeout=60_000)
+    tab.page.wait_for_function("() => window.kgReady === true", timeout=60_000)
     assert tab.page.get_attribute("header a.app-link", "href") == "/reader"
     node = tab.page.evaluate(
         "() => JSON.parse(document.getElementById('kg-data').textContent)"
@@ -366,7 +366,7 @@ def test_the_offline_map_opens_a_quote_in_its_embedded_article(
         ),
     )
     page.goto(path.as_uri())
-    page.wait_for_function("window.kgReady === true", timeout=60_000)
+    page.wait_for_function("() => window.kgReady === true", timeout=60_000)
     node = page.evaluate(
         "() => JSON.parse(document.getElementById('kg-data').textContent)"
         ".nodes.find((n) => n.label === '雷新钱').id"
@@ -445,7 +445,7 @@ def test_hostile_text_in_articles_and_fact_files_renders_as_text(browser, tmp_pa
             title.click()
         assert HOSTILE[1] in tab.page.inner_text("#items")
         tab.page.goto(server.url + "/map")
-        tab.page.wait_for_function("window.kgReady === true", timeout=60_000)
+        tab.page.wait_for_function("() => window.kgReady === true", timeout=60_000)
         for page_url in ("/reader?file=x01_hostile.txt", "/review?id=x01"):
             tab.open(page_url)
             tab.page.wait_for_timeout(300)

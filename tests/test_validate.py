@@ -32,20 +32,32 @@ def test_the_seed_build_conforms(seed_build):
     assert validate.violations(seed_build.ntriples()) == []
 
 
-@pytest.mark.parametrize("size", [40, 500, 3000])
-def test_chunked_validation_finds_exactly_what_one_run_finds(seed_build, size):
-    data = corrupted(seed_build)
-    whole = validate.violations(data, chunk_triples=10**9)
+@pytest.fixture(scope="module")
+def corrupted_data(seed_build) -> str:
+    return corrupted(seed_build)
+
+
+@pytest.fixture(scope="module")
+def whole(corrupted_data) -> list[str]:
+    """The violations of the corrupted graph in one run, no chunks."""
+    return validate.violations(corrupted_data, chunk_triples=10**9)
+
+
+def test_one_run_finds_every_corruption(whole):
     assert len(whole) > 20
     assert any("kgr:lei-xinqian rdfs:label" in line for line in whole)
     assert any("kg:scale is one Chinese scale word" in line for line in whole)
     assert sum("kg:evidence must name a quote" in line for line in whole) > 5
     assert not any("OR not satisfied" in line for line in whole)  # our words, not rudof's
-    assert validate.violations(data, chunk_triples=size) == whole
 
 
-def test_violations_point_at_the_fact_file(seed_build):
-    data = corrupted(seed_build)
+@pytest.mark.parametrize("size", [40, 500, 3000])
+def test_chunked_validation_finds_exactly_what_one_run_finds(corrupted_data, whole, size):
+    assert validate.violations(corrupted_data, chunk_triples=size) == whole
+
+
+def test_violations_point_at_the_fact_file(corrupted_data):
+    data = corrupted_data
     where = {"https://w3id.org/jiedao-kg/id/lei-xinqian": "data/facts/000.yaml:49:5"}
     found = validate.violations(data, where, chunk_triples=500)
     assert (

@@ -400,7 +400,7 @@ class Page:
             ),
         )
         self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.kgReady === true", timeout=30_000)
+        self.page.wait_for_function("() => window.kgReady === true", timeout=30_000)
 
     def node_id(self, label: str) -> int:
         return self.page.evaluate(
