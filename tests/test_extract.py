@@ -264,6 +264,14 @@ def test_metric_written_with_subdistrict_as_ref_area(tmp_path: Path) -> None:
     _build(tmp_path, {"900": draft.to_yaml()})
 
 
+def test_a_number_on_a_headline_is_no_metric(tmp_path: Path) -> None:
+    """A headline or subheading repeats the body's figure: only the body's is drafted."""
+    draft = _draft(tmp_path, "良渚街道帮助205家企业复工\n良渚街道共有企业205家，已全部复工。")
+    metrics_ = [e for e in draft.entities if e.type == "Metric"]
+    assert [(m.quote, m.props["value"]) for m in metrics_] == [("良渚街道共有企业205家", "205")]
+    _build(tmp_path, {"900": draft.to_yaml()})
+
+
 def _context(body: str) -> Context:
     """An article analysed by every rule but the metrics one."""
     ctx = Context.of(Doc("测试标题：街道工作简讯\n" + body + "\n"))

@@ -58,6 +58,8 @@ def write(ctx: Context, mentions: Iterable[MetricMention]) -> None:
     for mm in mentions:
         if not doc.clean(mm.start, mm.end) or not doc.clean(mm.number_start, mm.number_end):
             continue
+        if heading(doc, mm.number_start):
+            continue  # a headline's number is the body's, said again (or a figure of speech)
         area = _area(ctx, subs, mm.start, mm.number_start, mm.end)
         what = doc.shown[mm.start : mm.end]
         if area is None:
@@ -71,6 +73,19 @@ def write(ctx: Context, mentions: Iterable[MetricMention]) -> None:
         indicator = mm.indicator or _indicator(doc, mm)
         metric = _add(ctx, mm, q, occ, area, {"indicator": indicator, "value": str(mm.value)})
         _result_of(ctx, metric, mm.start, mm.number_start)
+
+
+_HEADING_MAX = 40
+
+
+def heading(doc: Doc, pos: int) -> bool:
+    """Whether ``pos`` is on a headline, subtitle or subheading: a line of at most forty
+    characters with no sentence or clause punctuation in it."""
+    t = doc.text
+    left = t.rfind("\n", 0, pos) + 1
+    right = t.find("\n", pos)
+    line = t[left : len(t) if right < 0 else right].strip()
+    return len(line) <= _HEADING_MAX and not any(c in "。，,；;！!？?" for c in line)
 
 
 def _area(
