@@ -299,6 +299,12 @@ def test_a_number_on_a_headline_is_no_metric(tmp_path: Path) -> None:
     _build(tmp_path, {"900": draft.to_yaml()})
 
 
+def test_a_subheading_that_counts_its_parts_is_a_metric(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "良渚街道全年开展三大提升工程\n一是产业提升工程，二是环境提升工程。")
+    metrics_ = [e for e in draft.entities if e.type == "Metric"]
+    assert [m.props["value"] for m in metrics_] == ["3"]
+
+
 def _context(body: str) -> Context:
     """An article analysed by every rule but the metrics one."""
     ctx = Context.of(Doc("测试标题：街道工作简讯\n" + body + "\n"))

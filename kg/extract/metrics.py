@@ -58,8 +58,9 @@ def write(ctx: Context, mentions: Iterable[MetricMention]) -> None:
     for mm in mentions:
         if not doc.clean(mm.start, mm.end) or not doc.clean(mm.number_start, mm.number_end):
             continue
-        if heading(doc, mm.number_start):
-            continue  # a headline's number is the body's, said again (or a figure of speech)
+        if heading(doc, mm.number_start) and not doc.text.startswith("大", mm.number_end):
+            continue  # a headline's number is the body's, said again (or a figure of speech);
+            # a subheading that counts the parts after it (开展四大提升工程) is the count
         area = _area(ctx, subs, mm.start, mm.number_start, mm.end)
         what = doc.shown[mm.start : mm.end]
         if area is None:
