@@ -43,12 +43,15 @@ match when their names share one, so ``复工专班`` finds ``疫情防控企业
   by unit and then by indicator or by quote (one quote containing the other).
 * ``Person (any)``: Official and Person together, ignoring which is which (the line
   between them is a judgement); ``Official`` and ``Person`` are also scored strictly.
+* ``Post (secretary)``: the posts whose role is a 书记's, matched as ``Post``; its false
+  positives are the secretaries a draft invented, which it must never do.
 * ``Relation``: every entity-valued property and fact (``holds``, ``partOf``,
   ``organizedBy``, ``refArea``, ...) as subject, predicate, object; stated twice (a
   property and a fact) it counts once. Relations are scored *after* entity alignment: the
   one-to-one pairs the entity rows found in the article (every class row, ``Metric (value
-  missing)`` included; not ``Person (any)``, which pairs the same people again) map each
-  matched draft entity to its gold entity. A draft relation then matches a gold one with
+  missing)`` included; not ``Person (any)`` nor ``Post (secretary)``, which pair the same
+  entities again) map each matched draft entity to its gold entity. A draft relation then
+  matches a gold one with
   the same predicate when its subject and its object each are *aligned* to the gold one's
   or, if not aligned at all, share a name with it as entities do. So a relation is judged
   on the entities the rows already accepted, even when their names differ (a value-missing
@@ -64,8 +67,8 @@ to find) are 1.0, vacuously: no wrong claim was made, nothing was missed; F1 is 
 both are 0. So a class absent on both sides scores 1.0 and an empty draft of a class that
 has gold items scores precision 1.0, recall 0.0, F1 0.0. ``overall`` is the micro-average
 (summed counts) over the entity classes ``Official`` ... ``Metric``; the derived rows
-(``Person (any)``, ``Metric (value missing)``, ``Relation``) are not in it, as they would
-count entities twice or are not entities.
+(``Person (any)``, ``Post (secretary)``, ``Metric (value missing)``, ``Relation``) are not
+in it, as they would count entities twice or are not entities.
 
 Everything is ordered deterministically: classes in :func:`class_order`, articles by
 gold file name, lists of misses in file order.
@@ -102,6 +105,7 @@ __all__ = [
 ]
 
 PERSON_ANY = "Person (any)"
+SECRETARY = "Post (secretary)"
 METRIC_MISSING = "Metric (value missing)"
 RELATION = "Relation"
 
@@ -113,7 +117,7 @@ def entity_order() -> tuple[str, ...]:
 
 def class_order() -> tuple[str, ...]:
     """Rows of the report: the entity classes, then the derived rows."""
-    return (*entity_order(), PERSON_ANY, METRIC_MISSING, RELATION)
+    return (*entity_order(), PERSON_ANY, SECRETARY, METRIC_MISSING, RELATION)
 
 
 COLUMNS = ["class", "gold", "pred", "tp", "fp", "fn", "precision", "recall", "F1"]
@@ -267,7 +271,7 @@ class Report:
             lines.append(f"{problems} problem(s) kg build would refuse in the drafts (not scored)")
         lines.append(
             f"overall: micro-average of the entity classes ({', '.join(entity_order())}); "
-            f"{PERSON_ANY}, {METRIC_MISSING} and {RELATION} are not in it"
+            f"{PERSON_ANY}, {SECRETARY}, {METRIC_MISSING} and {RELATION} are not in it"
         )
         return "\n".join(lines)
 
@@ -364,6 +368,12 @@ def metric_key(entity: Entity) -> tuple[str, str] | None:
     else:
         unit = scale + unit
     return format(number.normalize(), "f"), unit
+
+
+def _secretary(role: Entity | None) -> bool:
+    """Whether a post's role is a party secretary's (书记, 副书记, 党工委书记...): the posts
+    a draft must never invent, scored in a row of their own."""
+    return role is not None and "书记" in (role.label or "")
 
 
 def _metric_shown(entity: Entity) -> str:
@@ -510,6 +520,8 @@ class _Side:
                 who = ", ".join(self.shown(h) for h in holders)
                 shown = f"{shown} ({who or 'no holder'})"
                 rows["Post"].append(_Item((names, held), shown, ids=ids))
+                if _secretary(self.by_id.get(str(_first(e, "role") or ""))):
+                    rows[SECRETARY].append(_Item((names, held), shown, ids=ids))
                 continue
             rows[e.type].append(_Item((names,), shown, ids=ids))
             if e.type in ("Official", "Person"):
@@ -596,13 +608,14 @@ def _score_rows(
 def _alignment(matched: dict[str, list[tuple[_Item, _Item]]]) -> dict[str, str]:
     """Draft entity id → gold entity id, from the entity rows' matched pairs.
 
-    ``Person (any)`` is left out: it pairs the people of ``Official`` and ``Person`` a
-    second time, possibly differently, and an entity must be aligned once. Should a draft
+    ``Person (any)`` and ``Post (secretary)`` are left out: they pair the people of
+    ``Official`` and ``Person`` and the posts a second time, possibly differently, and an
+    entity must be aligned once. Should a draft
     id be defined twice, its first pairing (in row order) stands.
     """
     aligned: dict[str, str] = {}
     for cls, pairs in matched.items():
-        if cls == PERSON_ANY:
+        if cls in (PERSON_ANY, SECRETARY):
             continue
         for gold, pred in pairs:
             aligned.setdefault(pred.ids[0], gold.ids[0])
@@ -699,7 +712,7 @@ def evaluate(
     gold_side = _Side(gold_files)
     pred_side = _Side(pred_files, kept_gold)
     entities = entity_order()
-    row_order = [*entities, PERSON_ANY, METRIC_MISSING]
+    row_order = [*entities, PERSON_ANY, SECRETARY, METRIC_MISSING]
     predicates = sorted(k for k, spec in fact_schema().items() if spec.kind == "entity")
     # Value-missing metrics have a comparison of their own; every other row shares names.
     entity_rules = {cls: _compatible for cls in row_order} | {METRIC_MISSING: _compatible_missing}

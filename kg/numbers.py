@@ -103,6 +103,11 @@ class Vocabulary:
     duration_period_after: tuple[str, ...]
     duration_period_before: tuple[str, ...]
     glue: frozenset[str]
+    range_joiners: tuple[str, ...]
+    rate_after: tuple[str, ...]
+    address_before: tuple[str, ...]
+    address_units: frozenset[str]
+    threshold_before: tuple[str, ...]
     verbs: frozenset[str]
     phase_units: frozenset[str]
     period_openers: tuple[str, ...]
@@ -161,6 +166,11 @@ def vocabulary() -> Vocabulary:
         duration_period_after=_longest_first(data["duration_period_after"]),
         duration_period_before=_longest_first(data["duration_period_before"]),
         glue=frozenset(data["glue"]),
+        range_joiners=_longest_first(data["range_joiners"]),
+        rate_after=_longest_first(data["rate_after"]),
+        address_before=_longest_first(data["address_before"]),
+        address_units=frozenset(data["address_units"]),
+        threshold_before=_longest_first(data["threshold_before"]),
         verbs=frozenset(data["verbs"]),
         phase_units=frozenset(data["phase_units"]),
         period_openers=_longest_first(periods["openers"]),
@@ -496,8 +506,47 @@ def _is_measure(text: str, number: _Number, vocab: Vocabulary) -> bool:
         if any(tail.startswith(w) for w in vocab.duration_period_after) or any(
             head.endswith(w) for w in vocab.duration_period_before
         ):
-            return False  # 两天的时间, 三天内: a time frame, the period of another number
+            return False  # 两天的时间: a time frame, the period of another number
+        if _verb_follows(text, number.end) and _verb_before(text, num_start):
+            return False  # 开展24小时巡查: how it is done
+    if _not_measured(text, number, vocab):
+        return False
     return not (number.chinese and unit == "个" and _slogan(text, unit_end))
+
+
+def _verb_follows(text: str, pos: int) -> bool:
+    """Whether a verb, or a verb used as a noun, starts right at ``pos`` (24小时值守, 巡查)."""
+    words = _cut(text[pos : pos + 4])
+    return bool(words) and words[0].flag in ("v", "vn") and len(words[0].word) >= 2
+
+
+def _verb_before(text: str, pos: int) -> bool:
+    """Whether a verb ends right before ``pos`` (开展24小时巡查)."""
+    words = _cut(text[max(0, pos - 4) : pos])
+    return bool(words) and words[-1].flag == "v" and len(words[-1].word) >= 2
+
+
+def _not_measured(text: str, number: _Number, vocab: Vocabulary) -> bool:
+    """The ends of a range (10至15家), a rate set by a rule (每年2000元的标准), an address (住在
+    6栋), one of each per unit (每本账明确1名...), a threshold (超过15%的企业): numbers in a
+    measuring form that measure nothing of the story."""
+    start, end = number.number_start, number.end
+    before = text[max(0, start - 6) : start]
+    joiner = next((j for j in vocab.range_joiners if before.endswith(j)), None)
+    if joiner is not None and before[: -len(joiner)][-1:] in _NUMERAL_CHARS:
+        return True  # the end of 10至15家
+    after = text[number.number_end : number.number_end + 2]
+    if any(after.startswith(j) for j in vocab.range_joiners) and after[1:2] in _NUMERAL_CHARS:
+        return True  # the start of 10至15家 (a unit only after the second number)
+    if text.startswith(vocab.rate_after, end):
+        return True
+    if number.unit in vocab.address_units and before.endswith(vocab.address_before):
+        return True
+    value = Decimal(number.candidates[-1][0])
+    clause = max(text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
+    if value == 1 and "每" in text[clause:start]:
+        return True  # 每个企业由1名街道干部、1名社区联络员、1名网格员组成
+    return before.endswith(vocab.threshold_before) and text.startswith("的", end)
 
 
 def _slogan(text: str, pos: int) -> bool:

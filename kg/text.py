@@ -409,9 +409,10 @@ def _shifted_gbk(text: str, runs: list[tuple[int, int, bytes]]) -> list[tuple[in
     local = Counter(_bigrams(normalize(text).text))
 
     def score(chars: str, own_text: bool) -> list[float]:
-        """Per adjacent pair: evidence that ``chars`` is Chinese text (0 if not two CJK)."""
+        """Per adjacent pair: evidence that ``chars`` (already simplified) is Chinese text
+        (0 if not two CJK)."""
         out = []
-        for a, b in itertools.pairwise(_simplify_chars(chars)):
+        for a, b in itertools.pairwise(chars):
             if not (_is_cjk(a) and _is_cjk(b)):
                 out.append(0.0)
                 continue
@@ -421,15 +422,19 @@ def _shifted_gbk(text: str, runs: list[tuple[int, int, bytes]]) -> list[tuple[in
             out.append(_WORD if word else -_NON_WORD)
         return out
 
+    # Simplified once for the whole text and for all re-read runs together (t2s is applied
+    # character by character, so a slice of the simplified text is the simplified slice).
+    simple = _simplify_chars(text)
+    long_runs = [(start, end, data) for start, end, data in runs if end - start >= _MOJIBAKE_MIN]
+    rereads = _simplify_chars("\n".join(_reread(data, e - s) for s, e, data in long_runs))
     spans = []
-    for start, end, data in runs:
+    at = 0
+    for start, end, data in long_runs:
         n = end - start
-        if n < _MOJIBAKE_MIN:
-            continue
         # reread[j] is made of the second byte of character j and the first of j + 1: the
         # text as it was if a byte was lost before character j.
-        reread = "".join(_decode_gbk(data[2 * j + 1 : 2 * j + 3]) or " " for j in range(n - 1))
-        now = score(text[start:end], own_text=False)
+        reread, at = rereads[at : at + n - 1], at + n
+        now = score(simple[start:end], own_text=False)
         then = score(reread + " ", own_text=True)  # then[j]: pair (reread[j], reread[j + 1])
         # Garbling lasts to the end of the run (only an ASCII byte resynchronizes GBK), so
         # try each start and keep the one where re-reading gains most.
@@ -454,9 +459,22 @@ def _shifted_gbk(text: str, runs: list[tuple[int, int, bytes]]) -> list[tuple[in
     return spans
 
 
+def _reread(data: bytes, n: int) -> str:
+    """The ``n - 1`` characters of a GBK run of ``n`` read one byte later (" " where two
+    bytes make no character)."""
+    return "".join(_decode_gbk(data[2 * j + 1 : 2 * j + 3]) or " " for j in range(n - 1))
+
+
+# Where a run of GBK bytes may spell UTF-8 CJK text: a lead byte E3-E9 and two continuation
+# bytes (U+3000-U+9FFF); any other position spells no CJK character.
+_UTF8_CJK_START = re.compile(rb"[\xe3-\xe9][\x80-\xbf]{2}")
+
+
 def _utf8_as_gbk(text: str, runs: list[tuple[int, int, bytes]]) -> list[tuple[int, int]]:
     spans = []
     for start, end, data in runs:
+        if _UTF8_CJK_START.search(data) is None:
+            continue  # not one UTF-8 CJK character anywhere in the run
         n = end - start
         # Next to a replacement character the decoder already gave up, so less evidence is
         # needed; there the UTF-8 may also start mid-character (its lead byte was eaten).
@@ -484,16 +502,14 @@ def _utf8_as_gbk(text: str, runs: list[tuple[int, int, bytes]]) -> list[tuple[in
     return spans
 
 
-def _utf8_cjk_prefix(data: bytes, at: int = 0) -> tuple[int, int]:
-    """How many CJK characters (and bytes) ``data`` spells in UTF-8 from offset ``at``."""
+def _utf8_cjk_prefix(data: bytes, start: int = 0) -> tuple[int, int]:
+    """How many CJK characters (and bytes) ``data`` spells in UTF-8 from ``start`` on."""
     count = used = 0
-    while at + used + 3 <= len(data):
-        lead, second, third = data[at + used], data[at + used + 1], data[at + used + 2]
-        # U+3000-U+9FFF is E3-E9 and two continuation bytes: other bytes need no decoder.
-        if not (0xE3 <= lead <= 0xE9 and 0x80 <= second <= 0xBF and 0x80 <= third <= 0xBF):
-            break
+    if not _UTF8_CJK_START.match(data, start):
+        return 0, 0
+    while start + used + 3 <= len(data):
         try:
-            char = data[at + used : at + used + 3].decode("utf-8")
+            char = data[start + used : start + used + 3].decode("utf-8")
         except UnicodeDecodeError:
             break
         if not ("\u3400" <= char <= "\u9fff" or "\u3000" <= char <= "\u303f"):

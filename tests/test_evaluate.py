@@ -282,10 +282,11 @@ def test_table_and_json(tmp_path: Path) -> None:
     # The schema's order; classes absent on both sides (City, Community, ...) are left out.
     present = {
         "Official", "Person", "Enterprise", "District", "Subdistrict", "Role", "Post",
-        "Initiative", "Metric", "Person (any)", "Metric (value missing)", "Relation",
+        "Initiative", "Metric", "Person (any)", "Post (secretary)", "Metric (value missing)",
+        "Relation",
     }  # fmt: skip
     assert names == [c for c in ev.class_order() if c in present]
-    assert names[-3:] == ["Person (any)", "Metric (value missing)", "Relation"]
+    assert names[-4:] == ["Person (any)", "Post (secretary)", "Metric (value missing)", "Relation"]
     assert rows[1] == ["Official", "1", "2", "1", "1", "0", "0.500", "1.000", "0.667"]
     with_relations = [r[0] for r in report.table(relations=True)]
     assert with_relations[-7:] == [
@@ -395,6 +396,18 @@ def test_post_needs_its_holder(tmp_path: Path) -> None:
     report = ev.evaluate(*corpus(tmp_path, {"t1": GOLD}, {"t1": pred}))
     assert counts(report, "Post") == (0, 1, 1)
     assert report.per_article[0].extras["Post"] == ["南京西路街道党工委书记 (李四)"]
+    # a 书记 post with the wrong holder is an invented secretary: its own row counts it
+    assert counts(report, "Post (secretary)") == (0, 1, 1)
+    assert report.per_article[0].extras["Post (secretary)"] == ["南京西路街道党工委书记 (李四)"]
+
+
+def test_secretaries_are_the_posts_of_a_shuji_role(tmp_path: Path) -> None:
+    report = ev.evaluate(*corpus(tmp_path, {"t1": GOLD}, {"t1": PRED}))
+    assert counts(report, "Post (secretary)") == (1, 0, 0)
+    other = GOLD.replace("label: 党工委书记", "label: 党工委主任")
+    (tmp_path / "x").mkdir()
+    report = ev.evaluate(*corpus(tmp_path / "x", {"t1": other}, {"t1": PRED}))
+    assert counts(report, "Post (secretary)") == (0, 1, 0)  # the draft's is invented
 
 
 def test_value_missing_metrics_match_by_quote_or_indicator(tmp_path: Path) -> None:

@@ -64,6 +64,15 @@ def _build(tmp_path: Path, drafts: dict[str, str]) -> kg.Build:
         ("东湖街道成立复工复产工作专班，帮助企业复工。", "Initiative", "复工复产工作专班"),
         ("余杭区良渚街道召开会议。", "District", "余杭区"),
         ("余杭区良渚街道召开会议。", "Subdistrict", "良渚街道"),
+        # a character before a name of the table begins a longer name the table lacks
+        ("记者从开福区梅城西街道获悉。", "Subdistrict", "梅城西街道"),
+        ("。桂新桥街道党工委书记张三丰说。", "Subdistrict", "桂新桥街道"),
+        ("南昌市红谷滩区九龙洲街道召开会议。", "Subdistrict", "九龙洲街道"),
+        ("记者从高新区梅城西街道获悉。", "Subdistrict", "梅城西街道"),
+        # a street character, a one-character word before a rare one
+        ("近日，开福区枫林道街道开展巡查。", "Subdistrict", "枫林道街道"),
+        ("沈阳市浑南区全运东街道召开会议。", "Subdistrict", "全运东街道"),
+        ("会上，新渚北街党工委书记李明华作报告。", "Subdistrict", "新渚北街"),
     ],
 )
 def test_finds(tmp_path: Path, body: str, type_: str, label: str) -> None:
@@ -79,10 +88,28 @@ def test_finds(tmp_path: Path, body: str, type_: str, label: str) -> None:
         ("企业负责人在丽水路上的工地介绍情况。", "City", None),  # 丽水路 is a road
         ("他们联系设计公司，做好了方案。", "Enterprise", None),  # 设计公司 is no name
         ("把工作站打造成服务企业的“加油站”。", "Initiative", None),  # a figure of speech
+        ("全市街道开展评比。", "Subdistrict", None),  # a kind of area
+        ("新城市街道建设。", "Subdistrict", None),
+        ("七里河区四个街道开展活动。", "Subdistrict", None),  # a count
     ],
 )
 def test_does_not_find(tmp_path: Path, body: str, type_: str, label: str | None) -> None:
     assert _labels(_draft(tmp_path, body), type_) == set()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "，在城西街道开展工作。",
+        "全区新桥街道等单位参加。",
+        "据城西街道介绍，",
+        "2024年城西街道新增企业12家。",
+    ],
+)
+def test_a_word_before_a_table_name_is_not_its_head(tmp_path: Path, body: str) -> None:
+    """A function word, a level or a number before 城西街道 leaves the table's name as it is."""
+    assert _labels(_draft(tmp_path, body), "Subdistrict") <= {"城西街道", "新桥街道"}
+    assert _labels(_draft(tmp_path, body), "Subdistrict")
 
 
 def test_official_holds_post_in_community(tmp_path: Path) -> None:
@@ -262,6 +289,20 @@ def test_metric_written_with_subdistrict_as_ref_area(tmp_path: Path) -> None:
     assert metric.props["value"] == "205"
     assert metric.props["refArea"] == _by_label(draft, "良渚街道").id
     _build(tmp_path, {"900": draft.to_yaml()})
+
+
+def test_a_number_on_a_headline_is_no_metric(tmp_path: Path) -> None:
+    """A headline or subheading repeats the body's figure: only the body's is drafted."""
+    draft = _draft(tmp_path, "良渚街道帮助205家企业复工\n良渚街道共有企业205家，已全部复工。")
+    metrics_ = [e for e in draft.entities if e.type == "Metric"]
+    assert [(m.quote, m.props["value"]) for m in metrics_] == [("良渚街道共有企业205家", "205")]
+    _build(tmp_path, {"900": draft.to_yaml()})
+
+
+def test_a_subheading_that_counts_its_parts_is_a_metric(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "良渚街道全年开展三大提升工程\n一是产业提升工程，二是环境提升工程。")
+    metrics_ = [e for e in draft.entities if e.type == "Metric"]
+    assert [m.props["value"] for m in metrics_] == ["3"]
 
 
 def _context(body: str) -> Context:

@@ -115,6 +115,8 @@ def test_chinese_non_numbers(written: str) -> None:
         ("已坚守岗位一个多月。", [("1", None, "个月", "more-than", "level")]),
         ("今年推进三大工程。", [("3", None, None, None, "level")]),
         ("平均用时缩短了2个百分点。", [("2", None, "个百分点", None, "growth-rate")]),
+        ("仅用12天就完成了改造。", [("12", None, "天", None, "level")]),
+        ("今年前3个月新增企业20家。", [("20", None, "家", None, "level")]),
         (
             "新增企业12家、个体户30户。",
             [("12", None, "家", None, "level"), ("30", None, "户", None, "level")],
@@ -161,6 +163,12 @@ def test_metric_sentences(sentence: str, expected: list[tuple[object, ...]]) -> 
         "居民总户数过万,注册资金过亿。",
         "送来一份告知书和一份承诺书。",
         "我们宁愿抓得严一点。",
+        "每人联系10至15家企业。",
+        "按每台每年2000元的标准发放补贴。",
+        "住在6栋的居民反映问题。",
+        "产值增长超过15%的企业获得奖励。",
+        "志愿者开展24小时巡查。",
+        "每个小区配备1名网格员。",
     ],
 )
 def test_not_metrics(sentence: str) -> None:

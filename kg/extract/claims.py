@@ -54,6 +54,12 @@ class Claims:
         """Claim characters that belong to no entity (小区 of 贾家弄新村小区, read as 新村)."""
         self._mask[start:end] = b"\x01" * (end - start)
 
+    def absorb(self, inner: Mention, outer: Mention) -> Mention:
+        """A name found inside a longer one is part of it (安徽 of 安徽恒芯...项目): the
+        inner mention is dropped, its characters now the outer one's."""
+        self.mentions = [m for m in self.mentions if m is not inner]
+        return self.claim(outer)
+
     def claim(self, mention: Mention) -> Mention:
         """Record a mention and claim its characters."""
         self.block(mention.start, mention.end)

@@ -93,6 +93,8 @@ def find(ctx: Context) -> None:
                     continue
                 if e not in doc.bounds and e < len(t) and CJK.match(t[e]):
                     continue  # 科技园 of 科技园区: the word goes on
+                if t.startswith(lex.not_enterprise_before, e):
+                    continue  # ...产业园项目: a project
                 if strong:
                     s = _start(doc, s0, claims)
                 else:

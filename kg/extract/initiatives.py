@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from kg.extract import tokens
 from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
@@ -18,6 +19,10 @@ __all__ = ["find", "links", "organizers"]
 
 # A quoted formula (“1+N”, “网格化+大数据”, “预约+上门”): parts joined by +.
 _FORMULA = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]{1,8}(?:[+＋][0-9A-Za-z\u4e00-\u9fff]{1,8})+")
+# A count: digits or Chinese numerals (12, 四, 十二).
+_COUNT = "[0-9０-９一二三四五六七八九十两]+"
+# An amount of money (设立500万元的助企发展专项资金).
+_AMOUNT = "[0-9０-９.．]+[万亿]?元"
 # A numbered slogan begins with a numeral (“三紧盯”, “一园十员”, “五张推进表”).
 _NUMBERED = re.compile(r"[一二三四五六七八九十两百0-9]")
 
@@ -55,7 +60,9 @@ def find(ctx: Context) -> None:
     _measure_lists(ctx)
     _teams(ctx)
     _parts(ctx)
+    _enumerated(ctx)
     _headings(ctx)
+    _projects(ctx)
 
 
 def _quoted(ctx: Context) -> None:
@@ -64,7 +71,7 @@ def _quoted(ctx: Context) -> None:
     doc, claims = ctx.doc, ctx.claims
     lex = lexicon()
     t = doc.text
-    lead_in = lex.triggers + tuple(tr + f for tr in lex.triggers for f in lex.fillers)
+    lead_in = lex.triggers + tuple(tr + f for tr in lex.triggers for f in (*lex.fillers, "的"))
     for opening, closing in lex.quote_marks:
         pattern = re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{2,20})"
         for m in re.finditer(pattern + re.escape(closing), t):
@@ -75,10 +82,18 @@ def _quoted(ctx: Context) -> None:
             book = opening == "《"
             after = t[m.end() : m.end() + 5]
             before = t[max(0, m.start() - 6) : m.start()]
-            led = not book and (
-                before.endswith(lead_in)
-                or (_NUMBERED.match(name) is not None and before.endswith(lex.means))
+            if manner(name):
+                _named_after(ctx, m.end())  # “点对点”包车接返服务: the service is named after it
+                continue
+            led = (book and before.endswith(lex.document_triggers)) or (
+                not book
+                and (
+                    before.endswith(lead_in)
+                    or (_NUMBERED.match(name) is not None and before.endswith(lex.means))
+                )
             )
+            if "、" in name and t.startswith("的" + opening, m.end()):
+                continue  # “A、B、C”的“三个一”: the list explains the name after it
             if "、" in name and led and not any(c in CLAUSE_STOP for c in name):
                 pieces, at = [], s  # 坚持“一企一策、一事一议”: each one is a name
                 for piece in name.split("、"):
@@ -93,7 +108,7 @@ def _quoted(ctx: Context) -> None:
             formula = not book and _FORMULA.fullmatch(name) is not None
             if not formula and (not CJK.search(name) or re.fullmatch(r"[\d.%]+", name)):
                 continue
-            if before.endswith("的") and not after.startswith(lex.context_heads):
+            if before.endswith("的") and not led and not after.startswith(lex.context_heads):
                 continue  # 成为...的“加油站”: a figure of speech
             clause = t[doc.clause(m.start(), m.start(), reach=40)[0] : m.start()]
             if (
@@ -101,10 +116,94 @@ def _quoted(ctx: Context) -> None:
                 or formula
                 or led
                 or (not book and after.startswith(lex.context_heads))
+                or (not book and _heading(ctx, m.start(), m.end()))
+                or (
+                    _NUMBERED.match(name) is not None
+                    and clause.count("、") >= 2
+                    and tokens.frequency(name) == 0  # “三驾马车”: an idiom, not a name
+                )
                 or (not book and after.startswith("等") and after[1:].startswith(lex.list_tails))
                 or (not book and before.endswith("等") and any(w in clause for w in lex.triggers))
             ):  # ...等“五张推进表”: the last item of what a trigger verb made
                 _take(ctx, s, e, place_first=True)
+
+
+# A period written before an initiative's name (2020年上半年经济运行分析会).
+_PERIOD = re.compile(
+    r"(?:[0-9]{4}年)?(?:上半年|下半年|全年|[一二三四]季度|今年|去年|明年)?"
+)
+
+
+def aliases(ctx: Context) -> None:
+    """Shorter names of an initiative named in full elsewhere in the article are that
+    initiative (a headline's 党员突击队 of 党员防汛突击队, 上半年经济运行分析会 of 2020年上半年
+    经济运行分析会, 复工专班 of 疫情防控企业有序复工工作专班, 议事会 of 院落议事会): the short
+    name is the full one without its period, or its characters in order with the same head;
+    a head alone is a short form of the one name that ends with it."""
+    full = [m for m in ctx.initiatives if m.alt is None]
+    for m in ctx.initiatives:
+        if m.alt is not None:
+            continue
+        options = {o.label for o in full if o.label != m.label and _short_of(m.label, o.label)}
+        if len(options) == 1:
+            m.alt, m.label = m.label, options.pop()
+
+
+def _short_of(short: str, name: str) -> bool:
+    """Whether ``short`` names ``name`` for short (see :func:`aliases`)."""
+    if len(short) >= len(name) or len(short) < 3:
+        return False
+    if name.endswith(short) and (
+        _PERIOD.fullmatch(name[: -len(short)]) is not None or short in lexicon().heads
+    ):
+        return True
+    it = iter(name)
+    same_head = short[-2:] == name[-2:] and len(short) >= 4
+    return same_head and all(c in it for c in short)
+
+
+def manner(name: str) -> bool:
+    """Whether a quoted word says how something is done (“一站式”, “点对点”, “体检式”), not
+    what is done: see ``manner_quotes`` in ``initiatives.yaml``."""
+    return any(p.fullmatch(name) for p in lexicon().manner_quotes)
+
+
+def _named_after(ctx: Context, pos: int) -> None:
+    """The service named right after a quoted manner (“点对点”包车接返服务): words up to an
+    initiative head or 服务, at most ten characters, ending where a word does."""
+    doc = ctx.doc
+    t = doc.text
+    lex = lexicon()
+    heads = (*lex.heads, "服务")
+    best = None
+    for end in range(pos + 3, min(len(t), pos + 10) + 1):
+        if not CJK.match(t[end - 1]):
+            break
+        if end in doc.bounds and t[pos:end].endswith(heads) and t[pos:end] not in heads:
+            best = end
+    if best is not None and ctx.claims.free(pos, best):
+        _take(ctx, pos, best)
+
+
+_HEADING_PLACE = re.compile(r"[\u4e00-\u9fff]{2,10}[：:]\s*$")
+
+
+def _heading(ctx: Context, start: int, end: int) -> bool:
+    """Whether a quote opens the heading of a roundup's paragraph, after its place
+    (柳沟河街道：“桶边督导”守好最后一米): a short line with no full stop, the quote right
+    after the place and a colon. A person's title (“帮办员”) is no initiative."""
+    t = ctx.doc.text
+    left = t.rfind("\n", 0, start) + 1
+    right = t.find("\n", end)
+    right = len(t) if right < 0 else right
+    line = t[left:right]
+    name = t[start + 1 : end - 1]
+    return (
+        len(line.strip()) <= 30
+        and "。" not in line
+        and _HEADING_PLACE.search(t, left, start) is not None
+        and not name.endswith(("员", "长", "人"))
+    )
 
 
 def _triggered(ctx: Context) -> None:
@@ -117,7 +216,8 @@ def _triggered(ctx: Context) -> None:
     fillers = "|".join(map(re.escape, lex.fillers))
     heads = "|".join(map(re.escape, lex.heads))
     body = r"[^\s，,。；;！!？?：:、“”「」《》()（）的]{0,16}?"
-    pattern = re.compile(rf"(?:{triggers})(?:{fillers})?({body}(?:{heads}))")
+    counted = rf"{_COUNT}(?:{'|'.join(map(re.escape, lex.count_fillers))})|{_AMOUNT}的"
+    pattern = re.compile(rf"(?:{triggers})(?:{fillers}|{counted})?({body}(?:{heads}))")
     for m in pattern.finditer(t):
         s, e = m.span(1)
         if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
@@ -211,6 +311,14 @@ def _teams(ctx: Context) -> None:
                 ):
                     break
                 s, k = tok.start, k - 1
+            count = re.compile(rf"{_COUNT}(?:{'|'.join(map(re.escape, lex.count_fillers))})")
+            lead = count.match(t, s, s0)
+            if lead is not None:
+                s = lead.end()  # 12支助企服务小分队: the name is 助企服务小分队
+            for word in lex.generic_prefixes:
+                if t.startswith(word, s) and s0 - s > len(word):
+                    s += len(word)  # 街道复工复产专班: the subdistrict's 复工复产专班
+                    break
             if t[s:s0] in lex.generic_prefixes:
                 continue  # 街道服务队: the subdistrict's team, no name
             if s0 - s >= 2 or len(head) >= 4:
@@ -281,6 +389,78 @@ def _listed_parts(ctx: Context, label: str, count: int) -> list[tuple[int, int]]
         ):
             return items
     return []
+
+
+_ORDINAL_ITEM = re.compile(
+    r"(?m)(?:^|(?<=[。；;！!？?]))[ \t\u3000]*([一二三四五六七八九十]{1,2})是"
+    r"([\u4e00-\u9fff]{2,10})(?=[。；;，,：:])"
+)
+
+
+def _enumerated(ctx: Context) -> None:
+    """Measures listed as 一是X。二是Y。三是Z。 (each opening a sentence, numbered from one
+    on, at least three): each X is an initiative, a part of the numbered one before them
+    that counts as many (出台《助企稳产达产六项措施》... 一是强化政策直达。二是...)."""
+    t = ctx.doc.text
+    items = [(m.span(2), parse_chinese_number(m.group(1))) for m in _ORDINAL_ITEM.finditer(t)]
+    runs: list[list[tuple[int, int]]] = []
+    for span, n in items:
+        if n == 1:
+            runs.append([span])
+        elif runs and n == len(runs[-1]) + 1 and span[0] - runs[-1][-1][1] < 400:
+            runs[-1].append(span)
+    for run in runs:
+        if len(run) < 3:
+            continue
+        counted = re.compile(rf"([一二三四五六七八九十两]+|[0-9]+)[项条个大](?:{_KIND_WORDS})")
+        whole = None
+        for m in sorted(ctx.initiatives, key=lambda m: m.start):
+            hit = counted.search(m.label)
+            if m.end <= run[0][0] and hit is not None:
+                number = hit.group(1)
+                value = int(number) if number.isdigit() else parse_chinese_number(number)
+                if value == len(run):
+                    whole = m.label
+        for a, b in run:
+            if _take(ctx, a, b) and whole is not None:
+                ctx.initiatives[-1].whole = whole
+
+
+_PERSON_FLAGS = frozenset({"nr", "nrfg", "nrt"})
+# What a numbered initiative counts (六项措施, 五条举措, 三大行动).
+_KIND_WORDS = "措施|举措|行动|工程|机制|服务|任务|工作|方面"
+
+
+def _projects(ctx: Context) -> None:
+    """Projects with a name of their own (安徽恒芯半导体材料产业园项目, 柑橘基地扩建项目):
+    the nouns before 项目, and a verb of building right before it, at least five characters
+    or a proper name; a kind of project (重点产业项目, 民生实事项目) is none."""
+    doc, claims = ctx.doc, ctx.claims
+    t = doc.text
+    for m in re.finditer("项目", t):
+        s0, e = m.span()
+        if s0 not in doc.bounds or claims.taken(s0, e) or not doc.clean(s0, e):
+            continue
+        k = doc.token_at(s0 - 1) if s0 > 0 else -1
+        if k < 0:
+            continue
+        verb = doc.tokens[k]
+        s1 = verb.start if verb.word in lexicon().project_verbs else s0
+        s = doc.walk_back(s1, max_len=14, claims=claims)
+        if s1 - s < 2 or s0 - s < 4 or claims.taken(s, s0) or _NUMBERED.match(t, s):
+            continue  # 三项民生实事项目: a count of projects
+        words = doc.tokens[doc.token_at(s) : k + 1]
+        if any(tok.flag in _PERSON_FLAGS and len(tok.word) >= 2 for tok in words):
+            continue  # 张振国宣布项目开工: a person, not a name
+        if s0 - s < 5 and not doc.proper(s, s1):
+            continue
+        place = next((p for p in ctx.places if p.end == s), None)
+        if place is None:
+            _take(ctx, s, e)
+        elif claims.free(s, e) and t[s:e] not in lexicon().not_initiatives:
+            ctx.places.remove(place)  # 安徽 of 安徽恒芯半导体材料产业园项目: part of the name
+            mention = Mention(place.start, e, "Initiative", t[place.start : e])
+            ctx.initiatives.append(claims.absorb(place, mention))
 
 
 def _headings(ctx: Context) -> None:

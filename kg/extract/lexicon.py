@@ -8,6 +8,7 @@ files, not code.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,7 @@ class Lexicon:
     surname_readings: dict[str, str]
     strong_suffixes: tuple[str, ...]
     weak_suffixes: tuple[str, ...]
+    not_enterprise_before: tuple[str, ...]
     industry_words: tuple[str, ...]
     not_names: frozenset[str]
     common_word_frequency: int
@@ -51,6 +53,8 @@ class Lexicon:
     list_connectors: tuple[str, ...]
     org_suffixes: dict[str, bool]
     weak_org_suffixes: tuple[str, ...]
+    generic_org_stems: frozenset[str]
+    generic_org_prefixes: tuple[str, ...]
     community_kinds: frozenset[str]
     place_verbs: frozenset[str]
     function_words: frozenset[str]
@@ -71,6 +75,12 @@ class Lexicon:
     context_heads: tuple[str, ...]
     not_initiatives: frozenset[str]
     quote_marks: tuple[tuple[str, str], ...]
+    count_fillers: tuple[str, ...]
+    manner_quotes: tuple[re.Pattern[str], ...]
+    document_triggers: tuple[str, ...]
+    project_verbs: frozenset[str]
+    meeting_heads: tuple[str, ...]
+    agent_heads: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,7 @@ def lexicon() -> Lexicon:
         surname_readings=dict(names["surname_readings"]),
         strong_suffixes=longest_first(orgs["strong_suffixes"]),
         weak_suffixes=longest_first(orgs["weak_suffixes"]),
+        not_enterprise_before=longest_first(orgs["not_enterprise_before"]),
         industry_words=longest_first(orgs["industry_words"]),
         not_names=frozenset(orgs["not_names"]),
         common_word_frequency=int(orgs["common_word_frequency"]),
@@ -142,6 +153,8 @@ def lexicon() -> Lexicon:
         list_connectors=longest_first(orgs["list_connectors"]),
         org_suffixes={k: bool(v) for k, v in orgs["organization_suffixes"].items()},
         weak_org_suffixes=longest_first(orgs["weak_organization_suffixes"]),
+        generic_org_stems=frozenset(orgs["generic_org_stems"]),
+        generic_org_prefixes=longest_first(orgs["generic_org_prefixes"]),
         community_kinds=frozenset(orgs["community_kinds"]),
         place_verbs=frozenset(orgs["place_verbs"]),
         function_words=frozenset(orgs["function_words"]),
@@ -162,4 +175,10 @@ def lexicon() -> Lexicon:
         context_heads=longest_first(inits["context_heads"]),
         not_initiatives=frozenset(inits["not_initiatives"]),
         quote_marks=tuple((pair[0], pair[1]) for pair in inits["quotes"]),
+        count_fillers=longest_first(inits["count_fillers"]),
+        manner_quotes=tuple(re.compile(p) for p in inits["manner_quotes"]),
+        document_triggers=longest_first(inits["document_triggers"]),
+        project_verbs=frozenset(inits["project_verbs"]),
+        meeting_heads=longest_first(inits["meeting_heads"]),
+        agent_heads=longest_first(inits["agent_heads"]),
     )

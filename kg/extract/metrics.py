@@ -16,9 +16,10 @@ from typing import Any
 from kg import text
 from kg.extract.claims import Mention
 from kg.extract.context import Context
-from kg.extract.doc import Doc
+from kg.extract.doc import CLAUSE_STOP, Doc
 from kg.extract.draft import DraftEntity
-from kg.extract.lexicon import read_words
+from kg.extract.lexicon import lexicon, read_words
+from kg.extract.topics import Topics
 from kg.facts import number_in_text
 from kg.numbers import MetricMention, find_metrics, find_missing_values
 
@@ -57,6 +58,9 @@ def write(ctx: Context, mentions: Iterable[MetricMention]) -> None:
     for mm in mentions:
         if not doc.clean(mm.start, mm.end) or not doc.clean(mm.number_start, mm.number_end):
             continue
+        if heading(doc, mm.number_start) and not doc.text.startswith("大", mm.number_end):
+            continue  # a headline's number is the body's, said again (or a figure of speech);
+            # a subheading that counts the parts after it (开展四大提升工程) is the count
         area = _area(ctx, subs, mm.start, mm.number_start, mm.end)
         what = doc.shown[mm.start : mm.end]
         if area is None:
@@ -72,16 +76,30 @@ def write(ctx: Context, mentions: Iterable[MetricMention]) -> None:
         _result_of(ctx, metric, mm.start, mm.number_start)
 
 
+_HEADING_MAX = 40
+
+
+def heading(doc: Doc, pos: int) -> bool:
+    """Whether ``pos`` is on a headline, subtitle or subheading: a line of at most forty
+    characters with no sentence or clause punctuation in it."""
+    t = doc.text
+    left = t.rfind("\n", 0, pos) + 1
+    right = t.find("\n", pos)
+    line = t[left : len(t) if right < 0 else right].strip()
+    return len(line) <= _HEADING_MAX and not any(c in "。，,；;！!？?" for c in line)
+
+
 def _area(
     ctx: Context, subs: list[Mention], start: int, anchor: int, end: int | None = None
 ) -> DraftEntity | None:
     """What a number is about, the first that applies:
 
     - the whole area its sentence names (全市, 全县: the article's city or county);
-    - the initiative its clause goes on to name (组建4个产业招商小分队, 总投资18亿元的...项目);
-    - the enterprise or body named earlier in its sentence, after any area (a company's own
-      output and staff are the company's, not the subdistrict's);
-    - a community or village named earlier in its sentence;
+    - the initiative it counts or sizes (组建4个产业招商小分队, 总投资18亿元的...项目,
+      组建党员防汛突击队14支);
+    - what its clause is about (:mod:`kg.extract.topics`): the place, company or body at the
+      head of its clause, else of the last clause of its paragraph that has one (a company's
+      own output and staff are the company's, not the subdistrict's);
     - the last subdistrict or town named in its paragraph before the number (``anchor``),
       else the article's only one;
 
@@ -96,21 +114,12 @@ def _area(
         kind, suffix = whole[word]
         found = [m for m in ctx.places if m.type == kind and m.label.endswith(suffix)]
         return ctx.builder.of(found[0]) if len({m.label for m in found}) == 1 else None
-    if end is not None:  # end: the end of the number's clause
-        named = _first(_ordered(ctx, "Initiative", ctx.initiatives), anchor, end)
-        if named is not None and named.start - anchor <= _COUNTED_REACH:
-            return ctx.builder.of(named)
-    area_at = max(
-        (m.start for m in [*ctx.places, *ctx.communities] if sentence <= m.start < anchor),
-        default=sentence,
-    )
-    for kind, found in (("Enterprise", ctx.enterprises), ("Organization", ctx.organizations)):
-        body = _last(_ordered(ctx, kind, found), max(sentence, area_at), anchor)
-        if body is not None:
-            return ctx.builder.of(body)
-    near = _last(_ordered(ctx, "Community", ctx.communities), sentence, anchor)
-    if near is not None:
-        return ctx.builder.of(near)
+    counted = _counted(ctx, anchor, end)
+    if counted is not None:
+        return ctx.builder.of(counted)
+    topic = _topics(ctx).at(anchor)
+    if topic is not None and ctx.builder.of(topic) is not None:
+        return ctx.builder.of(topic)
     para = t.rfind("\n", 0, start) + 1
     areas = _ordered(ctx, "Subdistrict", subs)
     if not areas[1]:
@@ -122,6 +131,30 @@ def _area(
 
 
 _COUNTED_REACH = 8  # 组建4个产业招商小分队: the number, its unit, 的, then the name
+_COUNTED_BEFORE = 4  # 组建党员防汛突击队14支: the name, then at most a few words, the number
+
+
+def _counted(ctx: Context, anchor: int, end: int | None) -> Mention | None:
+    """The initiative a number counts or sizes: named right after it in its clause
+    (组建4个产业招商小分队, 总投资18亿元的...项目) or right before it (组建党员防汛突击队14支,
+    已组建包联服务组95个)."""
+    t = ctx.doc.text
+    ordered = _ordered(ctx, "Initiative", ctx.initiatives)
+    if end is not None:  # end: the end of the number's clause
+        named = _first(ordered, anchor, end)
+        if named is not None and named.start - anchor <= _COUNTED_REACH:
+            return named
+    before = _last(ordered, max(0, anchor - 40), anchor)
+    if before is None or not 0 <= anchor - before.end <= _COUNTED_BEFORE:
+        return None
+    return None if any(c in CLAUSE_STOP for c in t[before.end : anchor]) else before
+
+
+def _topics(ctx: Context) -> Topics:
+    """The article's clause heads, computed once all names are found."""
+    if "topics" not in ctx.memo:
+        ctx.memo["topics"] = Topics(ctx)
+    return ctx.memo["topics"]  # type: ignore[return-value]
 
 
 def _first(ordered: tuple[list[int], list[Mention]], lo: int, hi: int) -> Mention | None:
@@ -166,17 +199,39 @@ def _add(
 
 
 def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> None:
-    """``resultOf`` the initiative named last before the number in its paragraph, shortly
-    before (推行“三个一”预警机制，...已发布预警信息2300余条), stated by the words between."""
+    """``resultOf`` the initiative whose work the number counts, stated by the words between:
+    the initiative at the head of the number's clause (服务组协调办理车辆通行证16张), else the
+    last one named before it in its paragraph, shortly before (推行“三个一”预警机制，...已发布
+    预警信息2300余条), passing over a team that carries out a programme named before it in
+    its sentence (开展“三服务”活动，组建12支助企服务小分队，走访辖区企业620余家: 三服务).
+    None for a number that sizes the initiative itself (组建党员防汛突击队14支), for a target
+    or forecast (not a result yet), or when the initiative is a meeting (a meeting reports
+    numbers; it does not make them)."""
+    b = ctx.builder
+    if metric.props.get("refArea") in {b.of(m).id for m in ctx.initiatives if b.of(m)}:
+        return
+    qualifier = metric.props.get("qualifier")
+    if qualifier in ("target", "forecast"):
+        return
+    lex = lexicon()
     t = ctx.doc.text
     para = t.rfind("\n", 0, start) + 1
-    before = [m for m in _ordered(ctx, "Initiative", ctx.initiatives)[1] if m.end <= anchor]
-    if not before or before[-1].start < para or anchor - before[-1].start > _RESULT_REACH:
+    subject = _topics(ctx).subject(anchor)
+    chosen = subject if subject is not None and subject.type == "Initiative" else None
+    if chosen is None:
+        before = [m for m in _ordered(ctx, "Initiative", ctx.initiatives)[1] if m.end <= anchor]
+        near = [m for m in before if m.start >= para and anchor - m.start <= _RESULT_REACH]
+        chosen = near[-1] if near else None
+        if chosen is not None and chosen.label.endswith(lex.agent_heads):
+            sentence = ctx.doc.sentence_start(chosen.start)
+            programme = [m for m in near[:-1] if m.start >= sentence]
+            chosen = programme[-1] if programme else chosen  # 开展“三服务”活动，组建...小分队
+    if chosen is None or chosen.label.endswith(lex.meeting_heads):
         return
-    initiative = ctx.builder.of(before[-1])
+    initiative = b.of(chosen)
     if initiative is not None:
-        quote = ctx.builder.quote(before[-1].start, max(anchor + 1, metric_end(ctx, start)))
-        ctx.builder.fact(metric.id, "resultOf", initiative.id, quote)
+        quote = b.quote(min(chosen.start, anchor), max(anchor + 1, metric_end(ctx, start)))
+        b.fact(metric.id, "resultOf", initiative.id, quote)
 
 
 def metric_end(ctx: Context, start: int) -> int:

@@ -8,7 +8,7 @@ import re
 from kg.extract import tokens
 from kg.extract.claims import Mention
 from kg.extract.context import Context
-from kg.extract.doc import CJK
+from kg.extract.doc import CJK, NAME_FLAGS
 from kg.extract.lexicon import lexicon, longest_first
 from kg.extract.places import admin_types
 
@@ -38,20 +38,31 @@ def find(ctx: Context) -> None:
                 if e not in doc.bounds and e < len(t) and CJK.match(t[e]):
                     continue  # 中心工作: the word goes on
                 word = doc.tokens[doc.token_at(s0)]
-                if word.start < s0 and tokens.frequency(word.word) >= lex.common_word_frequency:
-                    continue  # 格局, 布局, 大局: the suffix ends a common word
+                common = tokens.frequency(word.word) >= lex.common_word_frequency
+                if word.start < s0 and common and word.word not in strong:
+                    continue  # 格局, 布局, 大局: the suffix ends a common word (管理局 does not)
                 s = doc.walk_back(
                     s0,
                     max_len=12,
                     claims=claims,
+                    flags=NAME_FLAGS | {"l"},  # 退役军人 (a fixed phrase) 服务站
                     glue_chars=True,
                     timeword=True,
                     words=lex.function_words,
                 )
+                for tok in doc.tokens[doc.token_at(s) : doc.token_at(s0 - 1)]:
+                    if tok.word in lex.object_verbs or tok.word in lex.triggers:
+                        s = tok.end  # 联系 区商务局: the body is the verb's object
+                for word in lex.generic_org_prefixes:
+                    if t.startswith(word, s) and s0 - s - len(word) >= 2:
+                        s += len(word)  # 街道退役军人服务站: the subdistrict's 退役军人服务站
+                        break
                 stem = t[s:s0]
                 place = place_at.get(s)  # a body named after its place: 七里河区城市管理局
                 if len(stem) < 2 or any(stem.startswith(w) for w in lex.not_names):
                     continue
+                if stem in lex.generic_org_stems:
+                    continue  # 业主委员会: every estate has one; no name
                 if weak and place is None and not doc.proper(s, s0):
                     continue  # 城市中心, 企业总部: no name
                 start = place.start if place is not None else s

@@ -135,7 +135,60 @@ def _name_at(doc: Doc, pos: int) -> tuple[int, int] | None:
     t = doc.text
     if pos < len(t) and t[pos] in " \u3000":
         pos += 1
-    return _surname_name(doc, pos) or _other_name(doc, pos)
+    return _long_name(doc, pos) or _surname_name(doc, pos) or _other_name(doc, pos)
+
+
+def _run_end(doc: Doc, pos: int, longest: int) -> int | None:
+    """Where a name starting at ``pos`` ends when it runs to a stop: punctuation, 等, a
+    follower word (说, 一行...), or a word that goes on the sentence (an adverb, verb,
+    pronoun or time word of two characters: 每周, 参加); None past ``longest`` characters."""
+    t = doc.text
+    lex = lexicon()
+    for end in range(pos + 2, min(len(t), pos + longest) + 1):
+        word = doc.tokens[doc.token_at(end - 1)]
+        if not CJK.match(t[end - 1]) or (len(word.word) == 1 and word.word in NOT_GIVEN):
+            return None  # a function word on its own ends the name (李四的)
+        if end == len(t) or t[end] in _NAME_STOP or t[end] == "等":
+            return end
+        if end not in doc.bounds:
+            continue
+        if t[end:].startswith(lex.followers):
+            return end
+        nxt = doc.tokens[doc.token_at(end)]
+        if len(nxt.word) >= 2 and nxt.flag[:1] in ("v", "d", "p", "r", "t"):
+            return end
+    return None
+
+
+def _long_name(doc: Doc, pos: int) -> tuple[int, int] | None:
+    """A name longer than the word jieba reads as a name at its start (乌云|其其|格 is
+    乌云其其格): the run to its stop, at most five characters, when what follows that
+    first word holds no common word."""
+    if pos >= len(doc.text):
+        return None
+    tok = doc.tokens[doc.token_at(pos)]
+    if tok.start != pos or tok.flag not in _PERSON_FLAGS:
+        return None
+    end = _run_end(doc, pos, 5)
+    if end is None or end - pos < 4 or end <= tok.end:
+        return None
+    common = lexicon().common_word_frequency
+    rest = doc.tokens[doc.token_at(tok.end) : doc.token_at(end - 1) + 1]
+    if any(len(x.word) >= 2 and tokens.frequency(x.word) >= common for x in rest):
+        return None
+    return pos, end
+
+
+def _listed_name(doc: Doc, pos: int) -> tuple[int, int] | None:
+    """A name that continues a list of names (高建平、宝音、刘雅琴): any name, or two to four
+    characters running to the item's stop (宝音, 其木格每周: names jieba does not know)."""
+    found = _name_at(doc, pos)
+    if found is not None:
+        return found
+    end = _run_end(doc, pos, 4)
+    if end is None or _common_word(doc, pos, end):
+        return None
+    return pos, end
 
 
 def _surname_name(doc: Doc, pos: int) -> tuple[int, int] | None:
@@ -154,12 +207,15 @@ def _surname_name(doc: Doc, pos: int) -> tuple[int, int] | None:
             continue
         if given == 2 and t[pos + surname + 1 :].startswith(lex.followers):
             continue
+        word = doc.tokens[doc.token_at(pos)]
+        read_as_name = word.start == pos and word.end == end and word.flag in _PERSON_FLAGS
         if (
             given == 1
             and end < len(t)
             and CJK.match(t[end])
             and t[end] not in "、等"
             and not t[end:].startswith(lex.followers)
+            and not (read_as_name and end in doc.bounds)  # 邱敏|组建: jieba reads the name
         ):
             continue
         if any(c in NOT_GIVEN for c in name[surname:]):
@@ -167,7 +223,10 @@ def _surname_name(doc: Doc, pos: int) -> tuple[int, int] | None:
         if given == 2 and _word_starts(doc, pos + surname + 1, end):
             continue  # 张磊|来到, 邱敏|组建: the third character begins a word
         if _common_word(doc, pos, end) or name[surname:] in lex.positions:
-            continue  # 满意率, 任组长: a word, not a name
+            continue  # 满意, 任组长: a word, not a name
+        whole_word = word.start == pos and word.end == end and word.flag not in _PERSON_FLAGS
+        if whole_word and tokens.frequency(word.word) > 0:
+            continue  # 满意率: a word of the dictionary that is no name
         return pos, end
     return None
 
@@ -229,7 +288,7 @@ def _names(doc: Doc, pos: int, strict: bool) -> list[tuple[int, int]]:
         return []
     out = [first]
     while out[-1][1] < len(t) and t[out[-1][1]] == "、":
-        nxt = _name_at(doc, out[-1][1] + 1)
+        nxt = _listed_name(doc, out[-1][1] + 1)
         if nxt is None:
             break
         out.append(nxt)

@@ -135,6 +135,8 @@ def find(ctx: Context) -> None:
         levels = {gazetteer.lookup(c).level for c in codes}  # type: ignore[union-attr]
         level = min(levels, key=_LEVELS.index)
         kind = level_type(hit, level)
+        if level == "township" and _glued_head(doc, i):
+            continue  # 观山湖区林|城西街道: 林城西街道, an area the table does not know
         found.append(local.claim(Mention(i, i + len(hit), kind, hit, None, codes)))
         free_from = i + len(hit)
     longer = [m.label for m in found]
@@ -181,15 +183,57 @@ def find(ctx: Context) -> None:
                 continue  # the word goes on
             found.append(local.claim(Mention(s, e, "Subdistrict", full, stem, codes)))
     after = tuple(read_words("article.yaml")["not_places_before"])
-    ctx.places = [m for m in found if not t.startswith(after, m.end)]
+    kept = [m for m in found if not t.startswith(after, m.end)]
+    starts = {m.start for m in kept}
+    # a province or city by its short form alone (要送到上海, 贵州遵义讯) is a place the story
+    # passes through; written before another place (浙江杭州) it is part of an address
+    ctx.places = [
+        m
+        for m in kept
+        if not (m.alt is not None and m.type in ("Province", "City") and m.end not in starts)
+    ]
 
 
 def _kind_word(stem: str) -> bool:
-    """A stem that says what kind of area it is, not which (达标街道, 全市街道, 示范镇)."""
+    """A stem that says what kind of area it is, not which (达标街道, 全市街道, 示范镇). A
+    one-character word (全, 新, 各) says so only before a common word or a level (全市, 新城市,
+    各区): 全运东街道 and 新滘南街 are names."""
     lex = lexicon()
-    return any(stem.startswith(w) for w in lex.not_names) or any(
-        stem.endswith(k) for k in lex.community_kinds
-    )
+    if any(stem.endswith(k) for k in lex.community_kinds):
+        return True
+    for w in lex.not_names:
+        if not stem.startswith(w):
+            continue
+        rest = stem[len(w) :]
+        if len(w) > 1 or len(rest) < 2 or rest[0] in _LEVEL_CHARS:
+            return True
+        if tokens.frequency(rest) >= lex.common_word_frequency:
+            return True
+    return False
+
+
+_LEVEL_CHARS = frozenset("省市区县镇乡街村")
+_BOUNDARY_LEVELS = frozenset("市区县")
+_GLUED_FLAGS = NAME_FLAGS | _AREA_NAME_FLAGS
+
+
+def _glued_head(doc: Doc, i: int) -> bool:
+    """Whether the one character before a table name at ``i`` begins a longer name: it stands
+    at the edge of the phrase (after punctuation, the start of a line or a district or city:
+    。锡|新桥街道, 观山湖区林|城西街道), is no function word and no level (全区|新桥街道), and
+    jieba reads it as a name-like word or joins it to the name (九龙|洲)."""
+    t = doc.text
+    if i < 1 or not CJK.match(t[i - 1]) or not doc.clean(i - 1, i):
+        return False
+    c = t[i - 1]
+    if c in FUNCTION or c in _LEVEL_CHARS or c in lexicon().not_names or c == "原":
+        return False
+    if i >= 2 and t[i - 2].isalnum() and t[i - 2] not in _BOUNDARY_LEVELS:
+        return False  # 2023年|凤鸣街道: a word or a number before it
+    tok = doc.tokens[doc.token_at(i - 1)]
+    if tok.end > i:
+        return True  # 九龙|洲: jieba joins it to the name
+    return tok.start == i - 1 and tok.flag in _GLUED_FLAGS
 
 
 def _area_start(doc: Doc, s0: int, local: Claims) -> int:
@@ -200,7 +244,9 @@ def _area_start(doc: Doc, s0: int, local: Claims) -> int:
     k = doc.token_at(s - 1) if s > 0 else -1
     while k >= 0:
         tok = doc.tokens[k]
-        one = len(tok.word) == 1 and (tok.flag in _AREA_NAME_FLAGS or tok.word in "东西南北")
+        one = len(tok.word) == 1 and (
+            tok.flag in _AREA_NAME_FLAGS or tok.word in "东西南北" or tok.word in STREET
+        )
         if s0 - tok.start > 6 or local.taken(tok.start, s) or not doc.clean(tok.start, s):
             break
         if tok.flag in NAME_FLAGS or (one and tok.word not in FUNCTION and tok.word != "中"):
@@ -228,18 +274,23 @@ def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
             if local.taken(s, e) or s0 - s < 2 or not doc.clean(s, e):
                 continue
             known = next((k for k in range(s, s0 - 1) if t[k:e] in by_name), None)
+            if known is not None and _glued_head(doc, known):
+                known = None  # 红谷滩区九龙|洲街道: not the table's 龙洲街道
             if known is not None:  # 过程|中仓|前|街道: the table knows 仓前街道
                 codes = by_name[t[known:e]]
                 found.append(local.claim(Mention(known, e, kind, t[known:e], None, codes)))
                 continue
-            if re.search(r"[\d一二三四五六七八九十个]", t[s:s0]):
-                continue  # 一个街道: a count, not a name
+            if re.search(r"\d|[一二三四五六七八九十两]+(?:个|$)", t[s:s0]):
+                continue  # 一个街道, 四街道: a count, not a name (九龙洲街道 is one)
             for tok in doc.tokens[doc.token_at(s) : doc.token_at(s0 - 1)]:
                 if tok.flag == "ns" and len(tok.word) >= 3 and tok.word.endswith(parents):
                     if local.free(tok.start, tok.end):  # 渝北区 桂溪湾街道
                         parent = "City" if tok.word.endswith("市") else "District"
                         found.append(local.claim(Mention(tok.start, tok.end, parent, tok.word)))
                     s = tok.end
+            cut = max(t.rfind(c, s, s0 - 1) for c in parents)
+            if cut - s >= 2 and s0 - cut > 2:
+                s = cut + 1  # 高新区|梅城西街道: a district the table does not know before it
             stem = t[s:s0]
             if len(stem) < 2 or _kind_word(stem):
                 continue
@@ -252,7 +303,16 @@ def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
         s0, e = m.span()
         if t.startswith("街道", s0) or not t.startswith(followers, e):
             continue
-        s = doc.walk_back(s0, max_len=4, flags=NAME_FLAGS | {"v", "a"})
+        s = doc.walk_back(s0, max_len=4, flags=NAME_FLAGS | {"v", "a", "zg"})
+        before = doc.tokens[doc.token_at(s - 1)] if s > 0 else None
+        if (
+            before is not None
+            and s0 - s < 4
+            and before.word in lexicon().not_names
+            and before.end == s
+            and not _kind_word(t[before.start : s0])
+        ):
+            s = before.start  # 新|滘|南街: 新 begins the name before a rare word
         if s0 - s >= 2 and local.free(s, e) and doc.clean(s, e) and not _kind_word(t[s:s0]):
             named.add(t[s:e])
     for name in sorted(named):

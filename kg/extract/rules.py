@@ -37,6 +37,7 @@ RULES: tuple[Rule, ...] = (
     places.claim,  # the places outside enterprise names
     places.communities,
     initiatives.find,
+    initiatives.aliases,
     organizations.find,
     enterprises.aliases,
     # entities and what the text says about them
