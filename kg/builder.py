@@ -119,7 +119,7 @@ class Build:
         """
         import pyoxigraph as ox
 
-        from kg.export import ChunkReader
+        from kg.inputs import ChunkReader
 
         load = store.bulk_load if bulk else store.load
         load(ChunkReader(self.nquads_chunks()), format=ox.RdfFormat.N_QUADS)

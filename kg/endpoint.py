@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import io
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,6 +39,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import KgError
 from kg.errors import one_line as _one_line
+from kg.inputs import ChunkReader
 from kg.isolate import DeadlineError, run_with_deadline
 from kg.sparql import IRI_CHARS, QueryError
 from kg.store import SUFFIX_FORMATS
@@ -327,7 +327,7 @@ def ask(
             if response.status_code != 200:
                 raise _http_error("POST", url, "", response)
             media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            stream = _Capped(response, max_bytes, shown)
+            stream = ChunkReader(_capped(response.iter_bytes(), max_bytes, shown))
             try:
                 if form in SELECT_FORMS:
                     if media_type not in (RESULTS_JSON, "application/json"):
@@ -357,35 +357,18 @@ def ask(
             response.close()
 
 
-class _Capped(io.RawIOBase):
-    """The response body as a file for Oxigraph's parsers, refused past ``limit`` bytes."""
-
-    def __init__(self, response: httpx.Response, limit: int, shown: str):
-        self.chunks = response.iter_bytes()
-        self.pending = b""
-        self.limit, self.seen, self.shown = limit, 0, shown
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self.pending:
-            chunk = next(self.chunks, None)
-            if chunk is None:
-                return 0
-            if not self.seen:  # Virtuoso starts JSON with a space, which Oxigraph refuses
-                chunk = chunk.lstrip(b" \t\r\n")
-            self.seen += len(chunk)
-            if self.seen > self.limit:
-                raise EndpointError(
-                    f"{self.shown}: the answer is larger than {self.limit:,} bytes; add a "
-                    "LIMIT to the query"
-                )
-            self.pending = chunk
-        size = min(len(buffer), len(self.pending))
-        buffer[:size] = self.pending[:size]
-        self.pending = self.pending[size:]
-        return size
+def _capped(chunks: Iterator[bytes], limit: int, shown: str) -> Iterator[bytes]:
+    """The response body's chunks, refused past ``limit`` bytes."""
+    seen = 0
+    for chunk in chunks:
+        if not seen:  # Virtuoso starts JSON with a space, which Oxigraph refuses
+            chunk = chunk.lstrip(b" \t\r\n")
+        seen += len(chunk)
+        if seen > limit:
+            raise EndpointError(
+                f"{shown}: the answer is larger than {limit:,} bytes; add a LIMIT to the query"
+            )
+        yield chunk
 
 
 class _Capcheck:

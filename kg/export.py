@@ -70,28 +70,6 @@ def write(build: Any, fmt: str, handle: BinaryIO, *, excel: bool = False) -> Non
         handle.write(FORMATS[fmt].write(build))
 
 
-class ChunkReader(io.RawIOBase):
-    """A binary file whose bytes come from an iterator of chunks, read as they are needed."""
-
-    def __init__(self, chunks: Iterable[bytes]):
-        self.chunks = iter(chunks)
-        self.pending = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self.pending:
-            chunk = next(self.chunks, None)
-            if chunk is None:
-                return 0
-            self.pending = memoryview(chunk)
-        size = min(len(buffer), len(self.pending))
-        buffer[:size] = self.pending[:size]
-        self.pending = self.pending[size:]  # a view: nothing is copied
-        return size
-
-
 class _SortedPrefixes(io.RawIOBase):
     """Passes writes through, except that the leading ``@prefix`` lines are sorted first:
     Oxigraph writes them in hash-map order, which differs from run to run."""
@@ -125,6 +103,8 @@ class _SortedPrefixes(io.RawIOBase):
 
 def _stream_rdf(build: Any, handle: BinaryIO, source: str, out: str) -> None:
     import pyoxigraph as ox
+
+    from kg.inputs import ChunkReader
 
     chunks = build.ntriples_chunks() if source == "nt" else build.nquads_chunks()
     in_format = ox.RdfFormat.N_TRIPLES if source == "nt" else ox.RdfFormat.N_QUADS

@@ -23,8 +23,9 @@ import io
 import os
 import stat
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kg.errors import KgError
 
@@ -102,3 +103,25 @@ class BoundedReader(io.RawIOBase):
     def close(self) -> None:
         self.handle.close()
         super().close()
+
+
+class ChunkReader(io.RawIOBase):
+    """A binary file whose bytes come from an iterator of chunks, read as they are needed."""
+
+    def __init__(self, chunks: Iterable[bytes]):
+        self.chunks = iter(chunks)
+        self.pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                return 0
+            self.pending = memoryview(chunk)
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]  # a view: nothing is copied
+        return size

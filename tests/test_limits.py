@@ -376,7 +376,7 @@ def test_an_unknown_param_lists_the_query_parameters(ttl, capsys):
     code, _, err = run(["query", "secretaries", "--data", str(ttl), "--param", "x=1"], capsys)
     assert code == 1
     assert one_line(err) == (
-        "error: query 'secretaries' has no parameter 'x'; its parameters: subdistrict\n"
+        "error: query 'secretaries' has no parameter 'x'; its parameters: from, subdistrict, to\n"
     )
 
 
