@@ -17,6 +17,7 @@ build: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check kg tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	  exit $$status

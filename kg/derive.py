@@ -112,7 +112,9 @@ def read_rule(name: str, text: str) -> Rule:
     (True, {'en': 'x'}, 'says')
     """
     where = f"ontology/rules/{name}.rq"
-    predicate, labels, comment = None, {}, []
+    predicate: URIRef | None = None
+    labels: dict[str, str] = {}
+    comment: list[str] = []
     opening = True  # the comment is the first paragraph, before any header line
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -520,14 +522,16 @@ def readable_quotes(made: Statements) -> dict[tuple[str, int, int], str]:
     from kg import text
 
     spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    for item in itertools.chain(made.statements, made.mentions):
-        ev = item.evidence
+    evidences = itertools.chain(
+        (s.evidence for s in made.statements), (m.evidence for m in made.mentions)
+    )
+    for ev in evidences:
         if ev.record is None and ev.start is not None and ev.end is not None:
             spans[ev.article].add((ev.start, ev.end))
     for f in made.corpus.files:
         for quote in f.article.quotes.values():
             spans[f.article.id].add(quote.span)
-    out = {}
+    out: dict[tuple[str, int, int], str] = {}
     for article, found in spans.items():
         raw = made.corpus.articles[article].text
         if text.strip_pinyin(raw).text == raw:  # most articles: nothing to strip

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 if TYPE_CHECKING:  # importing this module stays cheap: the CLI reads FORMATS at start-up
     import networkx as nx
@@ -108,9 +108,12 @@ def _stream_rdf(build: Any, handle: BinaryIO, source: str, out: str) -> None:
 
     chunks = build.ntriples_chunks() if source == "nt" else build.nquads_chunks()
     in_format = ox.RdfFormat.N_TRIPLES if source == "nt" else ox.RdfFormat.N_QUADS
-    quads = ox.parse(ChunkReader(chunks), format=in_format)
+    # Oxigraph takes any binary file object. typeshed's io.RawIOBase is not a typing.IO
+    # (a raw read() may return None, on a non-blocking file); these two never do.
+    quads = ox.parse(cast(BinaryIO, ChunkReader(chunks)), format=in_format)
     sink = _SortedPrefixes(handle)
-    ox.serialize(quads, sink, format=getattr(ox.RdfFormat, out), prefixes=prefixes())
+    out_format = getattr(ox.RdfFormat, out)
+    ox.serialize(quads, cast(BinaryIO, sink), format=out_format, prefixes=prefixes())
     sink.flush_head()
 
 

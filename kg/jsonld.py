@@ -27,7 +27,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from rdflib import OWL, RDF, RDFS, XSD
+from rdflib import OWL, RDF, RDFS, XSD, URIRef
 
 __all__ = ["context", "document"]
 
@@ -62,7 +62,8 @@ def _context() -> str:
     terms: dict[str, Any] = {}
     ns = str(KG._NS)
     kinds = (OWL.ObjectProperty, OWL.DatatypeProperty)
-    for prop in sorted({p for kind in kinds for p in graph.subjects(RDF.type, kind)}):
+    declared = {p for kind in kinds for p in graph.subjects(RDF.type, kind)}
+    for prop in sorted(p for p in declared if isinstance(p, URIRef)):
         name = str(prop)[len(ns) :] if str(prop).startswith(ns) else None
         if not name:
             continue
@@ -160,8 +161,9 @@ class _Terms:
 
     def type_name(self, iri: str) -> str:
         local = iri[len(self.vocab) :] if iri.startswith(self.vocab) else None
-        plain = local and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", local) and local not in self.names
-        return local if plain else self.compact(iri)
+        if local and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", local) and local not in self.names:
+            return local
+        return self.compact(iri)
 
 
 def _native(obj: Any) -> int | bool | None:

@@ -91,7 +91,7 @@ def tasks(fact_files: list[Path], articles_dir: Path) -> list[dict[str, Any]]:
     return [_task(path, articles_dir) for path in fact_files]
 
 
-def _where(path: Path, exc: Exception) -> LabelStudioError:
+def _where(path: Path, exc: Exception | str) -> LabelStudioError:
     return LabelStudioError(f"{path}: {exc}")
 
 
@@ -243,7 +243,9 @@ def _content(task: dict[str, Any], where: str) -> tuple[dict[str, Any], dict[str
             region["type"] = (value.get("labels") or [None])[0]
         elif item.get("type") == "textarea":
             region[str(item.get("from_name"))] = [str(t) for t in value.get("text") or []]
-    entities, facts, region_of = [], [], {}
+    entities: list[dict[str, Any]] = []
+    facts: list[dict[str, Any]] = []
+    region_of: dict[str, str] = {}
     ids = {rid: " ".join(r.get("id", [])).strip() for rid, r in regions.items()}
     for rid in order:
         region = regions[rid]

@@ -84,7 +84,9 @@ def named_queries() -> dict[str, NamedQuery]:
         if not entry.name.endswith(".rq"):
             continue
         source = entry.read_text("utf-8")
-        question, params, kinds = [], {}, {}
+        question: list[str] = []
+        params: dict[str, str] = {}
+        kinds: dict[str, str] = {}
         notes = False  # after a blank comment line come notes, not the question
         for line in source.splitlines():
             if not line.startswith("#"):

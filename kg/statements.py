@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from kg import text
 from kg.facts import Corpus, Entity, FactFile, Quote
@@ -102,13 +101,20 @@ def statements(corpus: Corpus) -> Statements:
     return made
 
 
+class Labels(Protocol):
+    """Entity id -> label, as composing a label reads it: a ``dict``, or a
+    :class:`kg.buildcache.LabelLookups` that records which labels were read."""
+
+    def get(self, key: str, default: str, /) -> str: ...
+
+
 def corpus_labels(corpus: Corpus) -> dict[str, str]:
     """Entity id -> label, for composing the labels of posts (checked to agree)."""
     return {e.id: e.label for e in corpus.entities() if e.label}
 
 
 def file_statements(
-    f: FactFile, labels: Mapping[str, str]
+    f: FactFile, labels: Labels
 ) -> tuple[list[Mention], list[Statement], list[tuple[str, str]]]:
     """What one fact file says in its article's graph, and the division codes it states.
 
@@ -155,7 +161,7 @@ def _evidence(quote: Quote, article: str) -> Evidence:
     return Evidence(article, quote.span[0], quote.span[1])
 
 
-def _mention(entity: Entity, labels: Mapping[str, str], raw: str) -> Mention:
+def _mention(entity: Entity, labels: Labels, raw: str) -> Mention:
     label = entity.label or composed_label(entity, labels)
     original = original_form(label, raw, entity.quote.span) if entity.label else None
     return Mention(
@@ -174,7 +180,7 @@ def _first(entity: Entity, key: str) -> Any:
     return values[0].raw if values else None
 
 
-def composed_label(entity: Entity, labels: Mapping[str, str]) -> str:
+def composed_label(entity: Entity, labels: Labels) -> str:
     """A label built only from an entity's sourced parts (``kg:composedLabel`` classes).
 
     A post is its place and role (锦南街道党工委书记); a metric its indicator, value,
@@ -214,6 +220,7 @@ def _reference(made: Statements, subject: str, key: str, value: Any, code: str) 
     from kg import gazetteer
 
     division = gazetteer.lookup(code)
+    assert division is not None, code  # kg.facts checks every code against the table
     made.divisions[division.code] = division
     made.statements.append(
         Statement(subject, key, value, Evidence(REFERENCE, record=division.code), REFERENCE)

@@ -700,7 +700,12 @@ def _concepts() -> dict[str, dict[str, str]]:
     }
 
 
-def _evidence(attrs: dict[str, Any], articles: dict[str, dict[str, str]]) -> list[dict]:
+Source = dict[str, str | bool]
+"""A cited source in the panel's data: ``title``, ``file``, and ``date`` (an article that
+states one) or ``reference: True`` (reference data, such as the division table)."""
+
+
+def _evidence(attrs: dict[str, Any], articles: dict[str, Source]) -> list[dict]:
     """The evidence list without duplicates, and without the article title when the
     articles table has it."""
     out = []
@@ -721,7 +726,7 @@ def _rules() -> dict[str, dict[str, str]]:
             for r in rules()}
 
 
-def _articles(view: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
+def _articles(view: nx.MultiDiGraph) -> dict[str, Source]:
     """The sources the shown nodes and edges cite, with their titles (an article of the
     corpus, or reference data such as the division codes, titled by its evidence)."""
     cited: dict[str, str] = {}
@@ -735,7 +740,7 @@ def _articles(view: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
         if not cited.get(key):
             cited[key] = str(e.get("title") or "")
     known = view.graph.get("articles") or {}
-    out = {}
+    out: dict[str, Source] = {}
     for key in sorted(cited):
         info = known.get(key) or {}
         title = str(info.get("title") or cited[key])
@@ -747,7 +752,7 @@ def _articles(view: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
     return out
 
 
-def article_texts(view: nx.MultiDiGraph, cited: dict[str, dict[str, str]]) -> dict[str, str]:
+def article_texts(view: nx.MultiDiGraph, cited: dict[str, Source]) -> dict[str, str]:
     """The text of each cited article the graph knows (``graph.graph["articles"]``)."""
     known = view.graph.get("articles") or {}
     return {

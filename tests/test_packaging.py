@@ -23,7 +23,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LOCAL = {"kg", "tests", "bench"}
 
 # Test extras used as programs, not imported: the name, and the file that runs it.
-COMMANDS = {"oxigraph": "tests/servers.py", "ruff": "Makefile"}
+COMMANDS = {"oxigraph": "tests/servers.py", "ruff": "Makefile", "mypy": "Makefile"}
 
 
 def canonical(name: str) -> str:
