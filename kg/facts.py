@@ -211,17 +211,28 @@ STANDARD_TAGS = {
 }
 
 
-def _convert(node: yaml.Node, path: str, problems: list[Problem]) -> _Node:
-    """Positioned values from a composed node tree (the pure-Python path, kept for errors)."""
+def _convert(node: yaml.Node, path: str, problems: list[Problem], depth: int = 0) -> _Node:
+    """Positioned values from a composed node tree (libyaml's C tree, or the pure-Python
+    one kept for its better errors); refuses the nesting :func:`_compose_fast` refuses."""
     where = _where(path, node.start_mark)
     if node.tag not in STANDARD_TAGS:
         problems.append(Problem(where, f"YAML tag {node.tag!r} is not allowed in fact files"))
         return _Node(None, where)
+    if isinstance(node, yaml.CollectionNode) and depth >= MAX_DEPTH:
+        raise yaml.MarkedYAMLError(
+            None,
+            None,
+            f"nested more than {MAX_DEPTH} levels deep; a fact file needs at most 4",
+            node.start_mark,
+        )
     if isinstance(node, yaml.MappingNode):
-        pairs = [(_convert(k, path, problems), _convert(v, path, problems)) for k, v in node.value]
+        pairs = [
+            (_convert(k, path, problems, depth + 1), _convert(v, path, problems, depth + 1))
+            for k, v in node.value
+        ]
         return _mapping(pairs, where, problems)
     if isinstance(node, yaml.SequenceNode):
-        return _Node([_convert(n, path, problems) for n in node.value], where)
+        return _Node([_convert(n, path, problems, depth + 1) for n in node.value], where)
     return _scalar(node, where, problems)
 
 

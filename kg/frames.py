@@ -7,6 +7,8 @@ and gives
 
 * ``entities`` — id, type (the most specific class), label, alternative labels, articles;
 * ``relations`` — one row per entity-to-entity fact, with the labels of both ends;
+  ``rule`` is empty for what an article states and names the rule of a fact derived
+  by office (``under-office``: drop those rows for the stated graph alone);
 * ``evidence`` — one row per fact and per mention with its article, quote, start and end;
 * ``metrics`` — one row per metric: ``value`` as a number, ``value_text`` exactly as
   written, ``scale`` (万, 亿), ``scaled_value`` = value × 10^4 or 10^8, unit, qualifier…
@@ -45,6 +47,7 @@ RELATION_COLUMNS = [
     "object",
     "object_label",
     "articles",
+    "rule",
 ]
 EVIDENCE_COLUMNS = [
     "subject",
@@ -130,9 +133,10 @@ def tables(source: Any) -> Tables:
     statements = store.query(_query("statements"))
     mentions = store.query(_query("mentions"))
     metrics = store.query(_query("metrics"))
+    derived = store.query(_query("derived"))
     return Tables(
         entities=_frame(entities, ENTITY_COLUMNS),
-        relations=_frame(_relations(statements, labels), RELATION_COLUMNS),
+        relations=_frame(_relations(statements, derived, labels), RELATION_COLUMNS),
         evidence=_frame(_evidence(statements, mentions, labels), EVIDENCE_COLUMNS),
         metrics=_frame(_metrics(metrics, labels), METRIC_COLUMNS),
     )
@@ -194,33 +198,37 @@ def _keys() -> dict[str, Any]:
     return {str(spec.iri): spec for spec in properties().values()}
 
 
-def _relations(result: Any, labels: dict[str, str]) -> list[dict[str, Any]]:
+def _relations(result: Any, derived: Any, labels: dict[str, str]) -> list[dict[str, Any]]:
+    from kg.schema import predicate_label
+
     specs = _keys()
-    found: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    found: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
     for row in result:
         spec = specs.get(str(row["predicate"]))
         if spec is None or spec.kind != "entity":
             continue
-        key = (_id(row["subject"]), spec.key, _id(row["object"]))
+        names[spec.key] = spec.label
+        key = (_id(row["subject"]), spec.key, _id(row["object"]), "")
         found[key].add(_text(row["article"]) or REFERENCE)
+    for row in derived:
+        predicate = str(row["predicate"]).rsplit("#", 1)[-1]
+        names[predicate] = predicate_label(str(row["predicate"]))
+        rule = str(row["rule"]).rsplit("/", 1)[-1]
+        found[(_id(row["subject"]), predicate, _id(row["object"]), rule)].add(str(row["article"]))
     return [
         {
             "subject": s,
             "subject_label": labels.get(s),
             "predicate": p,
-            "predicate_label": _key_label(p),
+            "predicate_label": names[p],
             "object": o,
             "object_label": labels.get(o),
             "articles": "; ".join(sorted(articles)),
+            "rule": rule or None,
         }
-        for (s, p, o), articles in sorted(found.items())
+        for (s, p, o, rule), articles in sorted(found.items())
     ]
-
-
-def _key_label(key: str) -> str:
-    from kg.schema import properties
-
-    return properties()[key].label
 
 
 def _evidence(statements: Any, mentions: Any, labels: dict[str, str]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ b'ASK {}'
 >>> read_bytes(path, limit=3, what="query")
 Traceback (most recent call last):
 ...
-kg.inputs.InputError: ...q.rq: query is larger than the 3 bytes allowed
+kg.inputs.InputError: ...q.rq: query is 6 bytes, more than the 3 allowed
 """
 
 from __future__ import annotations

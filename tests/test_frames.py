@@ -70,6 +70,22 @@ def test_relations_carry_labels_on_both_ends(seed_tables, seed_build):
     assert row["predicate_label"].tolist() == ["担任"]
     assert relations[["subject_label", "object_label"]].notna().all().all()
     assert len(relations) == seed_build.graph.number_of_edges()
+    assert row["rule"].isna().all()  # stated
+
+
+def test_relations_mark_what_is_derived_by_office(seed_tables, seed_build):
+    relations = seed_tables.relations
+    derived = relations[relations["rule"].notna()]
+    edges = [(u, v) for u, v, d in seed_build.graph.edges(data=True) if d.get("derived")]
+    assert len(derived) == len(edges) > 0
+    assert set(derived["rule"]) == {"under-office"}
+    assert set(derived["predicate"]) == {"underOfficial"}
+    louzhang = derived[derived["subject_label"] == "楼长制"]
+    assert louzhang[["object_label", "articles"]].values.tolist() == [["唐卫峰", "001"]]
+    stated = relations[relations["rule"].isna()]
+    assert not set(zip(stated["subject"], stated["predicate"], stated["object"])) & set(
+        zip(derived["subject"], derived["predicate"], derived["object"])
+    )
 
 
 def test_evidence_quotes_are_the_article_text(seed_tables, seed_build):
