@@ -418,10 +418,10 @@ def _read_number(text: str, match: re.Match[str], vocab: Vocabulary) -> _Number 
             if more:
                 number.qualifier = "more-than"
             pos += len(unit) + more
-    pos = _trailing_qualifier(text, pos, number, vocab)
-    if pos is None:
+    stop = _trailing_qualifier(text, pos, number, vocab)
+    if stop is None:
         return None
-    number.end = pos
+    number.end = stop
     if not _is_measure(text, number, vocab):
         return None
     return number
@@ -968,8 +968,8 @@ def _hole_at(
     if unit in vocab.classifiers and end < len(text) and text[end] == unit[-1]:
         return None  # 个个, 家家: reduplication means every one
     if scale is not None and unit in vocab.measures:
-        nxt = tokens.starting_at(end)
-        if nxt is not None and (nxt.flag[:1] == "n" or nxt.flag in _NOUN_FLAGS):
+        next_tok = tokens.starting_at(end)
+        if next_tok is not None and (next_tok.flag[:1] == "n" or next_tok.flag in _NOUN_FLAGS):
             return None  # 亿元楼宇, 万元户: a category named by its size
     if scale is not None or unit in ("%", "％"):
         return hole  # 万个口罩, 增长%: a scale or a percent sign always stands after a number
@@ -1115,7 +1115,7 @@ def _ratio_holes(
 ) -> list[tuple[int, int, int, str | None, str | None, str | None]]:
     """Ratios and growth rates that end their clause with no percentage: 返岗率已达。,
     复工率。 (a clause of its own), 同比增长，."""
-    out = []
+    out: list[tuple[int, int, int, str | None, str | None, str | None]] = []
     taken: set[int] = set()
     for word in (*words.ratio_words, *words.growth_ends):
         for m in re.finditer(re.escape(word), text):

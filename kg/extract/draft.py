@@ -230,7 +230,12 @@ class Builder:
             for f in self.facts
         ):
             return
-        new = {"subject": subject, "predicate": predicate, "object": obj, "quote": quote[0]}
+        new: dict[str, str | int] = {
+            "subject": subject,
+            "predicate": predicate,
+            "object": obj,
+            "quote": quote[0],
+        }
         if quote[1] is not None:
             new["occurrence"] = quote[1]
         self.facts.append(new)

@@ -135,27 +135,27 @@ def find(ctx: Context) -> None:
             continue
         if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
             continue
-        brand = doc.tokens[doc.token_at(s0 - 1)]
+        brand_tok = doc.tokens[doc.token_at(s0 - 1)]
         if (
-            not 2 <= len(brand.word) <= 3
-            or brand.flag not in NAME_FLAGS
-            or not all(CJK.match(c) for c in brand.word)
-            or brand.word in lex.not_names
-            or any(c in NOT_GIVEN for c in brand.word)
-            or claims.taken(brand.start, s0)
-            or not doc.clean(brand.start, s0)
+            not 2 <= len(brand_tok.word) <= 3
+            or brand_tok.flag not in NAME_FLAGS
+            or not all(CJK.match(c) for c in brand_tok.word)
+            or brand_tok.word in lex.not_names
+            or any(c in NOT_GIVEN for c in brand_tok.word)
+            or claims.taken(brand_tok.start, s0)
+            or not doc.clean(brand_tok.start, s0)
         ):
             continue
-        found.append(ctx.take(brand.start, e, "Enterprise"))
+        found.append(ctx.take(brand_tok.start, e, "Enterprise"))
     # the other items of an enumeration with an enterprise in it are enterprises too; an item
     # that is only a numbered unit continues the name before it (中建十四局、十八局: 中建十八局)
-    suffixes = set(lex.strong_suffixes + lex.weak_suffixes + lex.industry_words)
+    kind_words = set(lex.strong_suffixes + lex.weak_suffixes + lex.industry_words)
     i = 0
     while i < len(found):
-        m = found[i]
+        listed = found[i]
         i += 1
-        labels = {(m.start, m.end): m.label}
-        for s, e in list_items(doc, m.start, m.end):
+        labels = {(listed.start, listed.end): listed.label}
+        for s, e in list_items(doc, listed.start, listed.end):
             if (s, e) in labels or claims.taken(s, e) or not doc.clean(s, e):
                 continue
             if t[s] in _NUMERALS + "0123456789":
@@ -170,7 +170,7 @@ def find(ctx: Context) -> None:
                     continue
                 e = unit.end()
                 found.append(ctx.take(s, e, "Enterprise", named.group(1) + t[s:e]))
-            elif 2 <= e - s <= 8 and t[s:e] not in suffixes:
+            elif 2 <= e - s <= 8 and t[s:e] not in kind_words:
                 found.append(ctx.take(s, e, "Enterprise"))
             else:
                 continue
@@ -182,9 +182,9 @@ def find(ctx: Context) -> None:
         if full.alt is None:
             for short in short_forms(full.label):
                 full_of.setdefault(short, full.label)
-    for m in found:
-        if m.alt is None and full_of.get(m.label, m.label) != m.label:
-            m.alt, m.label = m.label, full_of[m.label]
+    for mention in found:
+        if mention.alt is None and full_of.get(mention.label, mention.label) != mention.label:
+            mention.alt, mention.label = mention.label, full_of[mention.label]
     ctx.enterprises = found
 
 
@@ -219,7 +219,7 @@ def list_items(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     from its outer end (以及 壹向大厦, 相应在 炬华科技, 恒生科技园 建立).
     """
     t = doc.text
-    after = []
+    after: list[tuple[int, int]] = []
     pos = end
     while (s := _connector(doc, pos, True)) is not None:
         e = s
@@ -232,21 +232,21 @@ def list_items(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
             break
         after.append((s, e))
         pos = e
-    before = []
+    before: list[tuple[int, int]] = []
     pos = start
-    while (e := _connector(doc, pos, False)) is not None:
-        s = e
-        while s > 0 and e - s < 10 and t[s - 1] not in _LIST_STOP:
-            s -= 1
-        while s < e:  # drop leading words that are not part of a name
-            tok = doc.tokens[doc.token_at(s)]
-            if s in doc.bounds and tok.flag in NAME_FLAGS:
+    while (item_end := _connector(doc, pos, False)) is not None:
+        item_start = item_end
+        while item_start > 0 and item_end - item_start < 10 and t[item_start - 1] not in _LIST_STOP:
+            item_start -= 1
+        while item_start < item_end:  # drop leading words that are not part of a name
+            tok = doc.tokens[doc.token_at(item_start)]
+            if item_start in doc.bounds and tok.flag in NAME_FLAGS:
                 break
-            s = tok.end if s in doc.bounds else s + 1
-        if s >= e:
+            item_start = tok.end if item_start in doc.bounds else item_start + 1
+        if item_start >= item_end:
             break
-        before.append((s, e))
-        pos = s
+        before.append((item_start, item_end))
+        pos = item_start
     return [*reversed(before), (start, end), *after]
 
 

@@ -344,7 +344,7 @@ def _parts(ctx: Context) -> None:
         last = min((h for h in lex.heads if core.endswith(h)), key=len, default=core)
         if count is None or not 2 <= count <= 10:
             continue
-        listed = _listed_parts(ctx, whole.label, count)
+        listed = _listed_parts(ctx, whole.label, int(count))  # 一 to 十: whole
         if listed:
             for a, b in listed:
                 if _take(ctx, a, b):
@@ -611,9 +611,9 @@ def links(ctx: Context) -> None:
             if target is not None:
                 b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
     verbs = "|".join(map(re.escape, lex.lead_verbs))
-    people = [x for x in b.entities if x.type in ("Official", "Person") and x.label]
-    for person in people:
-        for hit in re.finditer(rf"由{re.escape(person.label)}(?:{verbs})", t):
+    people = [(x, x.label) for x in b.entities if x.type in ("Official", "Person") and x.label]
+    for person, name in people:
+        for hit in re.finditer(rf"由{re.escape(name)}(?:{verbs})", t):
             start = doc.sentence_start(hit.start())
             end = doc.sentence_end(hit.end())
             before = [m for m in ordered if start <= m.start and m.end <= hit.start()]

@@ -208,7 +208,7 @@ def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> No
     or forecast (not a result yet), or when the initiative is a meeting (a meeting reports
     numbers; it does not make them)."""
     b = ctx.builder
-    if metric.props.get("refArea") in {b.of(m).id for m in ctx.initiatives if b.of(m)}:
+    if metric.props.get("refArea") in {e.id for e in map(b.of, ctx.initiatives) if e is not None}:
         return
     qualifier = metric.props.get("qualifier")
     if qualifier in ("target", "forecast"):

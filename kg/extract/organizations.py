@@ -37,9 +37,9 @@ def find(ctx: Context) -> None:
                     continue
                 if e not in doc.bounds and e < len(t) and CJK.match(t[e]):
                     continue  # 中心工作: the word goes on
-                word = doc.tokens[doc.token_at(s0)]
-                common = tokens.frequency(word.word) >= lex.common_word_frequency
-                if word.start < s0 and common and word.word not in strong:
+                suffix_tok = doc.tokens[doc.token_at(s0)]
+                common = tokens.frequency(suffix_tok.word) >= lex.common_word_frequency
+                if suffix_tok.start < s0 and common and suffix_tok.word not in strong:
                     continue  # 格局, 布局, 大局: the suffix ends a common word (管理局 does not)
                 s = doc.walk_back(
                     s0,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from kg.extract import tokens
 from kg.extract.claims import Mention
@@ -65,7 +66,7 @@ def _by_type(ctx: Context, type_: str, suffix: str) -> list[Mention]:
             (m for m in ctx.claims.mentions if m.type == type_ and m.label.endswith(suffix)),
             key=lambda m: (m.end, m.start),
         )
-    return cached
+    return cast("list[Mention]", cached)  # the memo holds every rule's lookups as objects
 
 
 def _cues(ctx: Context) -> list[_Cue]:
@@ -75,17 +76,19 @@ def _cues(ctx: Context) -> list[_Cue]:
     t = ctx.doc.text
     masked = list(t)
     ends: dict[int, Mention] = {}
-    for m in ctx.claims.mentions:
-        keep_last = m.end < len(t) and t[m.end] == "委" and m.label[-1] in "市区县省镇村"
-        for k in range(m.start, m.end - (1 if keep_last else 0)):
+    for mention in ctx.claims.mentions:
+        keep_last = (
+            mention.end < len(t) and t[mention.end] == "委" and mention.label[-1] in "市区县省镇村"
+        )
+        for k in range(mention.start, mention.end - (1 if keep_last else 0)):
             masked[k] = "\x00"
-        ends[m.end] = m
+        ends[mention.end] = mention
     text = "".join(masked)
     organs = "|".join(map(re.escape, longest_first(lex.organs)))
     positions = "|".join(map(re.escape, longest_first(lex.positions)))
     others = "|".join(map(re.escape, longest_first([*lex.collectives, *lex.descriptions])))
     pattern = rf"(?P<other>{others})|(?P<organ>{organs})?(?P<position>{positions})"
-    found = []
+    found: list[_Cue] = []
     for m in re.finditer(pattern, text):
         word = m.group("other")
         if word and not (word in lex.positions and m.start() in ends):
@@ -322,8 +325,9 @@ def find(ctx: Context) -> None:
         if not names:
             nxt = cues[i + 1] if i + 1 < len(cues) else None
             if nxt is not None and cue.kind == nxt.kind == "post":
-                own = nxt.where is not None and nxt.where.start >= cue.end
-                gap = t[cue.end : max(cue.end, nxt.where.start if own else nxt.start)]
+                own = nxt.where if nxt.where is not None and nxt.where.start >= cue.end else None
+                gap_end = nxt.start if own is None else own.start  # to its own place or body
+                gap = t[cue.end : max(cue.end, gap_end)]
                 if gap in ("", "、", "兼", "、“") and nxt.start - cue.end <= 20:
                     if nxt.where is None:
                         nxt.where = cue.where  # 董事长兼总经理, 党工委委员、副主任: the same body

@@ -537,7 +537,9 @@ def _settled(ctx: Context, by_end: dict[int, Mention]) -> None:
                 place = after or (only if bare else None)
                 span = (m.start, moved.end() + (len(after.label) if after else 2))
         area = b.of(place)
-        if area is None or area.id == entity.id or place.type not in ("Subdistrict", "Town"):
+        if place is None or area is None or area.id == entity.id:
+            continue
+        if place.type not in ("Subdistrict", "Town"):
             continue
         b.fact(entity.id, "locatedIn", area.id, b.quote(*span))
 

@@ -83,11 +83,11 @@ class _Dictionary:
         self.unseen = math.log(1) - self.log_total
         self.logp = logp
         # the states that can precede each state (the others give minus infinity)
-        self.before: dict[Any, frozenset[Any]] = {}
+        before: dict[Any, set[Any]] = {}
         for x, nexts in self.trans_p.items():
             for y in nexts:
-                self.before.setdefault(y, set()).add(x)  # type: ignore[attr-defined]
-        self.before = {y: frozenset(xs) for y, xs in self.before.items()}
+                before.setdefault(y, set()).add(x)
+        self.before: dict[Any, frozenset[Any]] = {y: frozenset(xs) for y, xs in before.items()}
         self.all_states = list(self.trans_p.keys())
 
     def frequency(self, word: str) -> int:
