@@ -287,7 +287,11 @@ class Cache:
                     "sha256": hashlib.sha256(payload).hexdigest(),
                 }
                 tmp = self.folder / f".{key}.{os.getpid()}.tmp"
-                tmp.write_bytes(json.dumps(header).encode() + b"\n" + payload)
+                try:
+                    tmp.write_bytes(json.dumps(header).encode() + b"\n" + payload)
+                except OSError:
+                    tmp.unlink(missing_ok=True)  # a full disk keeps no half entry
+                    raise
                 os.replace(tmp, self._file(key))
             self.pending.clear()
             for entry in self.folder.iterdir():

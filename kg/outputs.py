@@ -60,13 +60,12 @@ def build_outputs(
     or :class:`kg.publish.OutputError`; then nothing in ``out`` has changed.
     """
     tick = progress or (lambda step, done, total: None)
-    with publish.build_outputs(out) as staging:  # holds out/'s lock: one build at a time
-        found = Cache(out / publish.PRIVATE / "cache") if cache else None
-        try:
-            return _build(data, out, staging, found, html, shapes, store, progress, tick)
-        finally:
-            if found is not None:
-                found.save()
+    found = Cache(out / publish.PRIVATE / "cache") if cache else None
+    # The cache is saved after the outputs are in place (or the failed build's staging is
+    # gone), still under out/'s lock: on a nearly full disk the outputs come first.
+    after = found.save if found is not None else None
+    with publish.build_outputs(out, after=after) as staging:  # one build of out/ at a time
+        return _build(data, out, staging, found, html, shapes, store, progress, tick)
 
 
 def _build(

@@ -34,7 +34,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -248,8 +248,12 @@ _BUILD = re.compile(r"build-\d{8}T\d{6}-(?P<pid>\d+)-\w+")
 
 
 @contextlib.contextmanager
-def build_outputs(out: Path) -> Iterator[Path]:
+def build_outputs(out: Path, after: Callable[[], None] | None = None) -> Iterator[Path]:
     """Yield a fresh folder for one build's files; on success they replace ``out``'s.
+
+    ``after`` runs once the build is live (or its staging folder removed after a failure),
+    while the lock is still held: the build cache is saved there, so that it never takes
+    the space the outputs need.
 
     Layout: ``out/.kg/build-…/`` holds each build's files and a ``manifest.json`` (name,
     size and SHA-256 of each); ``out/.kg/current`` points at the live build; every output
@@ -263,7 +267,7 @@ def build_outputs(out: Path) -> Iterator[Path]:
     private = out / PRIVATE
     _ensure_dir(private)
     try:
-        with _locked_build(out, private) as staging:
+        with _locked_build(out, private, after) as staging:
             yield staging
     except BaseException:
         for folder in made:  # a failed first build leaves no trace
@@ -274,37 +278,48 @@ def build_outputs(out: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def _locked_build(out: Path, private: Path) -> Iterator[Path]:
+def _locked_build(
+    out: Path, private: Path, after: Callable[[], None] | None
+) -> Iterator[Path]:
     with locked(private / "lock", out):
-        current = private / "current"
-        live = os.readlink(current) if current.is_symlink() else None
-        for entry in private.iterdir():
-            if _BUILD.fullmatch(entry.name) and entry.name != live:
-                _remove(entry)  # killed builds (we hold the lock: none is running)
-        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-        name = f"build-{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
-        staging = private / name
         try:
-            staging.mkdir()
-        except OSError as exc:
-            raise _fail(staging, exc, "cannot create the folder") from None
-        try:
-            yield staging
-            _seal(staging)
-            link = private / f"current.{os.getpid()}.tmp"
-            _remove(link)
-            os.symlink(name, link)
-            os.replace(link, current)
-            _fsync_dir(private)
-        except OSError as exc:
-            _remove(staging)
-            raise _fail(out, exc) from None
-        except BaseException:
-            _remove(staging)
-            raise
-        _link_outputs(out, staging)
-        if live and live != name:
-            _remove(private / live)
+            yield from _swapped_build(out, private)
+        finally:
+            if after is not None:
+                after()
+
+
+def _swapped_build(out: Path, private: Path) -> Iterator[Path]:
+    """The staging folder of one build; on success it becomes ``current``."""
+    current = private / "current"
+    live = os.readlink(current) if current.is_symlink() else None
+    for entry in private.iterdir():
+        if _BUILD.fullmatch(entry.name) and entry.name != live:
+            _remove(entry)  # killed builds (we hold the lock: none is running)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    name = f"build-{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
+    staging = private / name
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        raise _fail(staging, exc, "cannot create the folder") from None
+    try:
+        yield staging
+        _seal(staging)
+        link = private / f"current.{os.getpid()}.tmp"
+        _remove(link)
+        os.symlink(name, link)
+        os.replace(link, current)
+        _fsync_dir(private)
+    except OSError as exc:
+        _remove(staging)
+        raise _fail(out, exc) from None
+    except BaseException:
+        _remove(staging)
+        raise
+    _link_outputs(out, staging)
+    if live and live != name:
+        _remove(private / live)
 
 
 def _seal(folder: Path) -> None:

@@ -298,7 +298,7 @@ def tmpfs(tmp_path):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI runs as root and must test a real full disk")
         pytest.skip("needs root to mount a tmpfs")
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], check=True)
     try:
         yield mount
     finally:
@@ -318,6 +318,23 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_build(tmpfs, capsys):
     assert str(out) in err and "no space left on the device" in err
     assert _digests(out) == before
     assert len([p for p in (out / ".kg").iterdir() if p.name.startswith("build-")]) == 1
+
+
+def test_a_disk_with_room_for_the_outputs_but_not_the_cache_still_builds(tmpfs, capsys):
+    """The build cache is only a cache: it is saved after the outputs are live, and a disk
+    too full for it costs the next build time, never this build its outputs."""
+    out, probe = tmpfs / "out", tmpfs / "probe"
+    assert run(["build", "--data", str(DATA), "--out", str(probe)], capsys)[0] == 0
+    outputs = sum(p.stat().st_size for p in (probe / ".kg" / "current").resolve().iterdir())
+    shutil.rmtree(probe)
+    with (tmpfs / "filler").open("wb") as handle:  # room for the outputs, not the cache too
+        handle.write(b"\0" * max(0, shutil.disk_usage(tmpfs).free - outputs - 300_000))
+    code, _, err = run(["build", "--data", str(DATA), "--out", str(out)], capsys)
+    assert code == 0, err
+    assert (out / "kg.ttl").read_bytes().startswith(b"@prefix")
+    assert not [p for p in (out / ".kg" / "cache").glob(".*.tmp")]  # no half entry left
+    (tmpfs / "filler").unlink()
+    assert run(["build", "--data", str(DATA), "--out", str(out)], capsys)[0] == 0
 
 
 def test_a_read_only_out_is_one_line(tmpfs, capsys):
