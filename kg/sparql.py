@@ -320,8 +320,25 @@ def prepare(
         for prefix, namespace in prefixes.items()
         if prefix.lower() not in declared
     )
-    checked = _check(prolog + text, name, params, prolog.count("\n"), allow_service)
+    checked = _checked(
+        prolog + text, name, tuple(params.items()), prolog.count("\n"), allow_service
+    )
     return replace(checked, kinds=kinds) if kinds else checked
+
+
+@functools.lru_cache(maxsize=256)
+def _checked(
+    text: str,
+    name: str | None,
+    params: tuple[tuple[str, str], ...],
+    prolog_lines: int,
+    allow_service: bool,
+) -> Prepared:
+    """:func:`_check`, once per text: rdflib's parser takes 0.1-0.4 s for a named query,
+    more than Oxigraph takes to answer it, and a session asks the same questions again
+    (a loop over areas, the forms of ``kg serve``). The result is frozen; a refused text
+    raises again each time (exceptions are not cached)."""
+    return _check(text, name, dict(params), prolog_lines, allow_service)
 
 
 def _check(
