@@ -36,7 +36,7 @@ def measure(articles: int) -> dict[str, float]:
         graphs = lines(made)
         stated = time.perf_counter() - start
         start = time.perf_counter()
-        derived = derive(made, graphs)
+        derived = derive(corpus, graphs)
         deriving = time.perf_counter() - start
     triples = sum(len(g) for g in graphs.values())
     return {

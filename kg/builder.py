@@ -193,7 +193,7 @@ def build_corpus(corpus: Corpus, progress: Progress | None = None, *, cache: Any
     if reference:
         graphs[graph_name(REFERENCE)] = reference
     built = Build(corpus, graphs)
-    built.derived = derive(built.statements, graphs)  # after every stated graph exists
+    built.derived = derive(corpus, graphs)  # after every stated graph exists
     built.graphs = {**graphs, **built.derived.graphs()}
     return built
 

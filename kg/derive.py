@@ -29,8 +29,8 @@ beside the exact ``kg:quote``, which stays the source's text.
 >>> from kg.rdf import lines
 >>> from kg.statements import statements
 >>> from pathlib import Path
->>> made = statements(load_corpus(Path("data")))
->>> derived = derive(made, lines(made))
+>>> corpus = load_corpus(Path("data"))
+>>> derived = derive(corpus, lines(statements(corpus)))
 >>> fact = next(f for f in derived.facts if f.object.endswith("/lei-xinqian"))
 >>> fact.rule.name, fact.articles, fact.basis, fact.as_of
 ('under-office', ('000',), 'same-article', None)
@@ -49,8 +49,9 @@ from typing import Any
 
 from rdflib import RDF, RDFS, XSD, URIRef
 
+from kg.facts import Corpus
 from kg.ontology import DCT, KG, KGR, PREFIXES, PROV, local_name, ontology_graph, resource_dir
-from kg.statements import Evidence, Statements
+from kg.statements import Evidence
 
 __all__ = ["DERIVED", "Derived", "DerivedFact", "Rule", "RuleError", "derive", "rules"]
 
@@ -225,7 +226,7 @@ class DerivedFact:
 class Derived:
     """What the rules derived from one build, and the readable forms of its quotes."""
 
-    made: Statements
+    corpus: Corpus
     facts: list[DerivedFact] = field(default_factory=list)
     readable: dict[tuple[str, int, int], str] = field(default_factory=dict)
     """(article, start, end) -> the quote without pinyin inserts, where that differs."""
@@ -283,7 +284,7 @@ class Derived:
         evidence of the statements it follows from and one entry per derivation (rule,
         basis, as-of date, articles and their dates).
         """
-        from kg.graph import evidence_record
+        from kg.graph import article_evidence
         from kg.schema import predicate_label
 
         for f in self.facts:
@@ -316,7 +317,7 @@ class Derived:
             for ev in f.evidence:
                 if (ev.article, ev.start, ev.end) not in seen:
                     seen.add((ev.article, ev.start, ev.end))
-                    attrs["evidence"].append(evidence_record(self.made, ev))
+                    attrs["evidence"].append(article_evidence(self.corpus, ev))
             attrs["evidence"].sort(key=lambda e: (e["article"], e["start"] or -1, e["end"] or -1))
 
 
@@ -341,7 +342,7 @@ SELECT ?statement ?article ?start ?end WHERE {
 
 
 def derive(
-    made: Statements, graphs: Mapping[str, set[str]], with_rules: Sequence[Rule] | None = None
+    corpus: Corpus, graphs: Mapping[str, set[str]], with_rules: Sequence[Rule] | None = None
 ) -> Derived:
     """Run the rules (every rule of ``ontology/rules/`` unless ``with_rules`` says which)
     over the stated graphs (N-Triples lines per graph, as :func:`kg.rdf.lines` writes them)
@@ -353,8 +354,8 @@ def derive(
 
     from kg.rdf import article_iri
 
-    out = Derived(made)
-    out.readable = readable_quotes(made)
+    out = Derived(corpus)
+    out.readable = readable_quotes(corpus)
     active = rules() if with_rules is None else tuple(with_rules)
     if not active:
         return out
@@ -364,14 +365,14 @@ def derive(
         line for line in itertools.chain.from_iterable(graphs.values()) if keep(line)
     )
     store.load(stated.encode(), format=ox.RdfFormat.N_TRIPLES)
-    articles = {str(article_iri(a)): a for a in made.corpus.articles}
+    articles = {str(article_iri(a)): a for a in corpus.articles}
     evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
     for row in _select(store, _EVIDENCE):  # by statement and article
         evidence[(row["statement"], row["article"])].append(
             Evidence(row["article"], int(row["start"]), int(row["end"]))
         )
     for rule in active:
-        out.facts.extend(_apply(rule, store, articles, evidence, made))
+        out.facts.extend(_apply(rule, store, articles, evidence, corpus))
     out.facts.sort(key=lambda f: (f.rule.name, f.subject, f.object, f.articles))
     return out
 
@@ -453,7 +454,7 @@ def _apply(
     store: Any,
     articles: dict[str, str],
     evidence: dict[tuple[str, str], list[Evidence]],
-    made: Statements,
+    corpus: Corpus,
 ) -> list[DerivedFact]:
     where = f"ontology/rules/{rule.name}.rq"
     try:
@@ -475,7 +476,7 @@ def _apply(
             raise RuleError(f"{where}: a row names no article (?article…) of the corpus")
         sources = {v for k, v in row.items() if k.startswith("from")}
         groups[(row["subject"], row["object"], used)] |= sources
-    published = {a: made.corpus.articles[a].published for a in made.corpus.articles}
+    published = {a: corpus.articles[a].published for a in corpus.articles}
     facts = []
     for (subject, obj, used), sources in groups.items():
         dates = tuple(published[a] for a in used)
@@ -516,28 +517,25 @@ def timing(dates: tuple[str | None, ...]) -> tuple[str, str | None]:
     return "across-dates", None
 
 
-def readable_quotes(made: Statements) -> dict[tuple[str, int, int], str]:
+def readable_quotes(corpus: Corpus) -> dict[tuple[str, int, int], str]:
     """The quotes of articles with pinyin inserts, without them: (article, start, end)
-    -> readable text, only where it differs from the exact quote."""
+    -> readable text, only where it differs from the exact quote.
+
+    Every evidence of a statement or a mention is the span of a quote of its fact file
+    (an entity's, a fact's or the article header's), so the files are enough: the
+    statements of unchanged articles need not be made again (:mod:`kg.buildcache`).
+    """
     from kg import text
 
-    spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    evidences = itertools.chain(
-        (s.evidence for s in made.statements), (m.evidence for m in made.mentions)
-    )
-    for ev in evidences:
-        if ev.record is None and ev.start is not None and ev.end is not None:
-            spans[ev.article].add((ev.start, ev.end))
-    for f in made.corpus.files:
-        for quote in f.article.quotes.values():
-            spans[f.article.id].add(quote.span)
     out: dict[tuple[str, int, int], str] = {}
-    for article, found in spans.items():
-        raw = made.corpus.articles[article].text
+    for f in corpus.files:
+        raw = f.article.text
         if text.strip_pinyin(raw).text == raw:  # most articles: nothing to strip
             continue
-        for start, end in sorted(found):
+        spans = {q.span for q in f.article.quotes.values()}
+        spans |= {e.quote.span for e in f.entities} | {fact.quote.span for fact in f.facts}
+        for start, end in sorted(spans):
             readable = text.strip_pinyin(raw[start:end]).text
             if readable != raw[start:end]:
-                out[(article, start, end)] = readable
+                out[(f.article.id, start, end)] = readable
     return out

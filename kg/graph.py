@@ -22,6 +22,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.facts import Corpus
 from kg.statements import REFERENCE, Evidence, Statements
 
 METRIC_KEYS = {
@@ -109,7 +110,12 @@ def evidence_record(made: Statements, evidence: Evidence) -> dict[str, Any]:
             "title": f"{source['dataset']} ({source['data_as_of']})",
             "quote": record_text(made.divisions[evidence.record]),
         }
-    article = made.corpus.articles[evidence.article]
+    return article_evidence(made.corpus, evidence)
+
+
+def article_evidence(corpus: Corpus, evidence: Evidence) -> dict[str, Any]:
+    """:func:`evidence_record` of a quote of an article (the corpus is all it needs)."""
+    article = corpus.articles[evidence.article]
     return {
         "article": evidence.article,
         "title": article.title,

@@ -446,7 +446,7 @@ def test_a_rule_is_a_data_file_and_runs_without_code(tmp_path):
     )
     made = statements(load_corpus(data))
     graphs = lines(made)
-    assert derive(made, graphs).facts == []  # the seed rule is about subdistricts only
+    assert derive(made.corpus, graphs).facts == []  # the seed rule is about subdistricts only
     village = read_rule(
         "under-village-office",
         """\
@@ -467,7 +467,7 @@ WHERE {
 }
 """,
     )
-    found = derive(made, graphs, [village])
+    found = derive(made.corpus, graphs, [village])
     assert [(f.subject, f.object, f.rule.label) for f in found.facts] == [
         (str(entity_iri("ji")), str(entity_iri("wang-wu")), "按村职务推定")
     ]
