@@ -44,7 +44,7 @@ from kg.isolate import DeadlineError, run_with_deadline
 from kg.sparql import IRI_CHARS, QueryError
 from kg.store import SUFFIX_FORMATS
 
-__all__ = ["EndpointError", "ask", "push"]
+__all__ = ["EndpointError", "ask", "push", "push_file"]
 
 
 class EndpointError(KgError, RuntimeError):
@@ -118,6 +118,16 @@ def push(
         )
     except DeadlineError as exc:
         raise EndpointError(str(exc)) from None
+
+
+def push_file(path: str | Path, gsp_url: str, **options: Any) -> int:
+    """:func:`push` of a file ``kg build`` wrote, as ``kg push`` does it: every refusal is
+    an :class:`EndpointError`, and one about the data (a graph IRI, say) names the file.
+    ``options`` are those of :func:`push`."""
+    try:
+        return push(path, gsp_url, **options)
+    except ValueError as exc:
+        raise EndpointError(f"{path}: {exc}") from None
 
 
 def _push(

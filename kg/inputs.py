@@ -67,6 +67,13 @@ def read_bytes(path: str | Path, *, limit: int, what: str = "file") -> bytes:
         return _bounded(handle, limit, f"{path}: {what}")
 
 
+def require_built(path: str | Path) -> None:
+    """Refuse a missing output of ``kg build`` (what ``kg query`` and ``kg push`` read by
+    default) with the remedy, before anything else is asked or opened."""
+    if not Path(path).is_file():
+        raise InputError(f"{path}: no such file; run 'kg build' first or pass --data FILE")
+
+
 def read_stdin(*, limit: int, what: str = "input") -> bytes:
     """Standard input, at most ``limit`` bytes: an endless stream is refused, not read."""
     return _bounded(sys.stdin.buffer, limit, f"-: {what}")

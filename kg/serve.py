@@ -435,7 +435,10 @@ def create_app(
 def serve(
     data_dir: Path, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None
 ) -> None:
-    """Run the app until interrupted (Ctrl-C)."""
+    """Run the app until interrupted (Ctrl-C); a folder without ``articles/`` is refused
+    first (it is not a data folder, most likely the wrong ``--data``)."""
+    if not (data_dir / "articles").is_dir():
+        raise ServeError(f"{data_dir}: no articles/ folder here; pass --data DIR")
     import uvicorn
 
     app = create_app(data_dir, host=host, port=port, token=token)

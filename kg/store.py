@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from kg import publish
 from kg.errors import one_line
-from kg.inputs import BoundedReader, InputError, open_regular
+from kg.inputs import BoundedReader, InputError, open_regular, read_bytes, read_stdin, require_built
 from kg.isolate import DeadlineError, run_with_deadline
 from kg.ontology import KGR
 from kg.sparql import Prepared, QueryError, prepare
@@ -46,8 +46,10 @@ __all__ = [
     "Result",
     "Store",
     "Triples",
+    "open_source",
     "open_store",
     "query",
+    "read_query",
     "write_store",
 ]
 
@@ -58,6 +60,9 @@ UNION_GRAPH = str(KGR["graph/union"])
 MAX_RDF_BYTES = 1 << 30
 """An RDF file larger than this (1 GiB, ~10 M triples of Turtle) is refused: use
 ``kg build --store`` for a corpus that size."""
+
+MAX_QUERY_BYTES = 8 << 20
+"""A query file (or stdin) larger than this (8 MiB) is refused unread."""
 
 STORE_MARKER = "jiedao-kg-store.json"
 """The file that makes a folder a store of ours: only such a folder is ever replaced."""
@@ -283,6 +288,43 @@ def open_store(source: Any) -> Store:
             return read_store(path)
         return LocalStore(store_from_file(path), str(path))
     raise QueryError(f"cannot query a {type(source).__name__}")
+
+
+def read_query(ref: str) -> str:
+    """The query ``kg query REF`` means: ``-`` reads stdin, ``FILE.rq`` a file (each at most
+    :data:`MAX_QUERY_BYTES`, UTF-8); anything else is a library name or SPARQL text,
+    resolved by :func:`kg.sparql.prepare` like any query."""
+    if ref == "-":
+        raw = read_stdin(limit=MAX_QUERY_BYTES, what="query")
+    elif ref.endswith(".rq"):
+        raw = read_bytes(ref, limit=MAX_QUERY_BYTES, what="query")
+    else:
+        return ref
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{ref}: the query is not UTF-8 (byte {exc.start})") from None
+
+
+def open_source(
+    data: str,
+    *,
+    store: str | Path | None = None,
+    endpoint: str | None = None,
+    auth: Any = None,
+    default_graph: str = UNION_GRAPH,
+) -> Store:
+    """Where ``kg query`` runs: the ``endpoint`` (``default_graph`` its default graph, the
+    server's own when empty), else the on-disk ``store``, else the RDF file ``data`` that
+    a build wrote (a missing one says to run ``kg build``). Unlike :func:`open_store`, a
+    name is never taken for a URL or a folder: each option means one kind of source."""
+    if endpoint is not None:
+        graphs = [default_graph] if default_graph else []
+        return RemoteStore(endpoint, auth=auth, default_graphs=graphs)
+    if store is not None:
+        return read_store(store)
+    require_built(data)
+    return open_store(data)
 
 
 def query(

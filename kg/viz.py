@@ -36,10 +36,15 @@ from typing import Any
 
 import networkx as nx
 
+from kg.errors import KgError
 from kg.ontology import resource_dir
 
 OTHER = "Other"
 """The legend entry of nodes whose type has no class of its own."""
+
+
+class VizError(KgError, ValueError):
+    """A map that cannot be drawn as asked (an unknown ``--subdistrict``); one line."""
 
 
 @functools.cache
@@ -264,7 +269,7 @@ def find_subdistrict(view: nx.MultiDiGraph, subdistrict: str) -> str:
         if subdistrict in (node, attrs.get("label"), *attrs.get("alt_labels", [])):
             return node
     names = ", ".join(_label(view, n) for n in known) or "none in this graph"
-    raise ValueError(f"no subdistrict {subdistrict!r}; known: {names}")
+    raise VizError(f"no subdistrict {subdistrict!r}; known: {names}")
 
 
 def restrict(view: nx.MultiDiGraph, subdistrict: str) -> nx.MultiDiGraph:

@@ -12,7 +12,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from rich.console import Console
 
-from kg import cli, export, outputs
+from kg import cli, export, outputs, present
 from kg.sparql import QueryError, named_queries
 from kg.store import query, read_store
 from tests.test_cli import DATA, run
@@ -139,11 +139,11 @@ def test_unknown_export_format_is_refused(seed_build):
 def test_progress_bars_stay_silent_for_short_jobs_and_off_a_terminal(monkeypatch):
     buffer = io.StringIO()
     terminal = Console(file=buffer, force_terminal=True, width=80)
-    with cli.ProgressBars(delay=60, console=terminal) as bars:
+    with present.ProgressBars(delay=60, console=terminal) as bars:
         bars("reading fact files", 1, 2)
     assert bars.bars is None and buffer.getvalue() == ""
     piped = Console(file=io.StringIO(), force_terminal=False)
-    with cli.ProgressBars(delay=0, console=piped) as bars:
+    with present.ProgressBars(delay=0, console=piped) as bars:
         bars("reading fact files", 1, 2)
     assert bars.bars is None
 
@@ -151,7 +151,7 @@ def test_progress_bars_stay_silent_for_short_jobs_and_off_a_terminal(monkeypatch
 def test_progress_bars_appear_once_a_job_has_run_for_the_delay(monkeypatch):
     buffer = io.StringIO()
     terminal = Console(file=buffer, force_terminal=True, width=80)
-    with cli.ProgressBars(delay=0, console=terminal) as bars:
+    with present.ProgressBars(delay=0, console=terminal) as bars:
         bars("reading fact files", 1, 4)
         bars("reading fact files", 4, 4)
         bars("building triples", 2, 4)

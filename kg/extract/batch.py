@@ -12,13 +12,13 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from kg import text
 from kg.extract import article, ids
 from kg.extract.draft import Draft
 
-__all__ = ["Article", "Failure", "Outcome", "drafts", "write"]
+__all__ = ["Article", "Failure", "Outcome", "drafts", "report", "sources", "write"]
 
 
 @dataclass(frozen=True)
@@ -119,3 +119,41 @@ def write(
             write_bytes(target, result.to_yaml().encode("utf-8"))
             written.add(target)
             yield Outcome(a, target)
+
+
+def sources(paths: Iterable[Path], name: str, stdin: BinaryIO) -> list[Article]:
+    """The articles of ``kg extract PATH…``: ``-`` is the article on ``stdin``, named
+    ``name``, read up to one byte past :data:`kg.text.MAX_TEXT_BYTES` so that a larger
+    input is refused, not read whole."""
+    return [
+        Article.of_bytes(stdin.read(text.MAX_TEXT_BYTES + 1), name)
+        if str(p) == "-"
+        else Article.at(p)
+        for p in paths
+    ]
+
+
+def report(
+    articles: list[Article],
+    out: Path | None,
+    force: bool,
+    stdout: TextIO,
+    echo: Callable[[str], None],
+    debug: bool = False,
+) -> int:
+    """:func:`write` as ``kg extract`` tells it: ``echo`` gets a line per draft file
+    written and per article not drafted, then how many were not; returns that number.
+    ``debug`` raises the first failure's exception instead (``KG_DEBUG``)."""
+    failed = 0
+    for outcome in write(articles, out, force, stdout):
+        if outcome.failure is None:
+            if outcome.path is not None:
+                echo(f"wrote {outcome.path}")
+            continue
+        if debug:
+            raise outcome.failure.error
+        echo(f"error: {outcome.failure}")
+        failed += 1
+    if failed:
+        echo(f"{failed} of {len(articles)} article(s) not drafted")
+    return failed
