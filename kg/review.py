@@ -491,7 +491,6 @@ class Workspace:
     def reader(self, name: str) -> dict[str, Any]:
         """An article with every evidence span of the fact files that quote it."""
         from kg.schema import properties
-        from kg.statements import original_form
 
         raw = self.article_text(name)
         labels = self.labels()
@@ -542,7 +541,7 @@ class Workspace:
                     }
                 )
                 if e.label:
-                    mark = _original_mark(e.label, raw, e.quote.span, original_form)
+                    mark = _original_mark(e.label, raw, e.quote.span)
                     if mark:
                         marks.append({**mark, "type": e.type})
             for x in f.facts:
@@ -596,21 +595,16 @@ class Workspace:
         return result
 
 
-def _original_mark(
-    label: str, raw: str, span: tuple[int, int], original_form: Any
-) -> dict[str, Any] | None:
+def _original_mark(label: str, raw: str, span: tuple[int, int]) -> dict[str, Any] | None:
     """Where a label is written in traditional characters inside its quote, and the
     simplified label to show beside it."""
+    from kg.statements import label_span, original_form
+
     original = original_form(label, raw, span)
-    if original is None:
+    found = label_span(label, raw, span) if original is not None else None
+    if found is None:
         return None
-    quoted = raw[span[0] : span[1]]
-    normalized = text.normalize(quoted)
-    at = normalized.text.find(label)
-    if at < 0:
-        return None
-    start, end = normalized.to_raw(at, at + len(label))
-    return {"start": span[0] + start, "end": span[0] + end, "original": original, "label": label}
+    return {"start": found[0], "end": found[1], "original": original, "label": label}
 
 
 def reviewed_header(draft: str, name: str) -> str:

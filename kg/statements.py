@@ -203,14 +203,23 @@ def original_form(label: str, raw: str, span: tuple[int, int]) -> str | None:
     normalized quote, map it back to the raw text and drop the pinyin, keeping the
     traditional characters for a ``zh-Hant`` alternative label.
     """
+    found = label_span(label, raw, span)
+    if found is None:
+        return None
+    original = text.strip_pinyin(raw[found[0] : found[1]]).text
+    return original if original != label else None
+
+
+def label_span(label: str, raw: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """Where the (simplified) ``label`` is written inside the quote at ``span`` of ``raw``,
+    as offsets in ``raw`` (the quote may be traditional, with pinyin inserts)."""
     quoted = raw[span[0] : span[1]]
     normalized = text.normalize(quoted)
     at = normalized.text.find(label)
     if at < 0:
         return None
     start, end = normalized.to_raw(at, at + len(label))
-    original = text.strip_pinyin(quoted[start:end]).text
-    return original if original != label else None
+    return span[0] + start, span[0] + end
 
 
 # ---------------------------------------------------------------- the division table
