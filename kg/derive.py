@@ -366,11 +366,7 @@ def derive(
     )
     store.load(stated.encode(), format=ox.RdfFormat.N_TRIPLES)
     articles = {str(article_iri(a)): a for a in corpus.articles}
-    evidence: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-    for row in _select(store, _EVIDENCE):  # by statement and article
-        evidence[(row["statement"], row["article"])].append(
-            Evidence(row["article"], int(row["start"]), int(row["end"]))
-        )
+    evidence = _Evidence(store)
     for rule in active:
         out.facts.extend(_apply(rule, store, articles, evidence, corpus))
     out.facts.sort(key=lambda f: (f.rule.name, f.subject, f.object, f.articles))
@@ -441,6 +437,33 @@ def _reads(texts: tuple[str, ...]) -> Any:
     return keep
 
 
+class _Evidence:
+    """Where a stated statement is said, by statement and article, asked of the store only
+    for the statements a rule derives from (a few hundred, not every statement)."""
+
+    def __init__(self, store: Any):
+        self.store = store
+        self.found: dict[str, dict[str, list[Evidence]]] = {}
+
+    def get(self, key: tuple[str, str], default: Any = ()) -> Any:
+        statement, article = key
+        if statement not in self.found:
+            import pyoxigraph as ox
+
+            by_article: dict[str, list[Evidence]] = defaultdict(list)
+            solutions = self.store.query(
+                _prepared(_EVIDENCE).text,
+                substitutions={ox.Variable("statement"): ox.NamedNode(statement)},
+            )
+            for row in solutions:
+                name = row["article"].value
+                by_article[name].append(
+                    Evidence(name, int(row["start"].value), int(row["end"].value))
+                )
+            self.found[statement] = by_article
+        return self.found[statement].get(article, default)
+
+
 def _select(store: Any, text: str) -> list[dict[str, str]]:
     solutions = store.query(_prepared(text).text)
     names = [v.value for v in solutions.variables]
@@ -453,7 +476,7 @@ def _apply(
     rule: Rule,
     store: Any,
     articles: dict[str, str],
-    evidence: dict[tuple[str, str], list[Evidence]],
+    evidence: _Evidence,
     corpus: Corpus,
 ) -> list[DerivedFact]:
     where = f"ontology/rules/{rule.name}.rq"
