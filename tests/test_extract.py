@@ -73,6 +73,9 @@ def _build(tmp_path: Path, drafts: dict[str, str]) -> kg.Build:
         ("近日，开福区枫林道街道开展巡查。", "Subdistrict", "枫林道街道"),
         ("沈阳市浑南区全运东街道召开会议。", "Subdistrict", "全运东街道"),
         ("会上，新渚北街党工委书记李明华作报告。", "Subdistrict", "新渚北街"),
+        # a verb that takes a place, or the unit of a date, before the name is not in it
+        ("多家企业相继落户荷塘湾街道。", "Subdistrict", "荷塘湾街道"),
+        ("5月3日梅岭湾街道召开会议。", "Subdistrict", "梅岭湾街道"),
     ],
 )
 def test_finds(tmp_path: Path, body: str, type_: str, label: str) -> None:
@@ -91,6 +94,9 @@ def test_finds(tmp_path: Path, body: str, type_: str, label: str) -> None:
         ("全市街道开展评比。", "Subdistrict", None),  # a kind of area
         ("新城市街道建设。", "Subdistrict", None),
         ("七里河区四个街道开展活动。", "Subdistrict", None),  # a count
+        ("多家企业相继落户街道。", "Subdistrict", None),  # a verb and its object
+        ("办事处主任王明坐镇街道指挥部。", "Subdistrict", None),
+        ("截至9月3日全街道道路恢复通行。", "Subdistrict", None),  # a date, then 全街道
     ],
 )
 def test_does_not_find(tmp_path: Path, body: str, type_: str, label: str | None) -> None:
