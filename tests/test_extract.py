@@ -76,6 +76,11 @@ def _build(tmp_path: Path, drafts: dict[str, str]) -> kg.Build:
         # a verb that takes a place, or the unit of a date, before the name is not in it
         ("多家企业相继落户荷塘湾街道。", "Subdistrict", "荷塘湾街道"),
         ("5月3日梅岭湾街道召开会议。", "Subdistrict", "梅岭湾街道"),
+        # a quoted name before the kind of team names the team, quote and kind together
+        ("文明实践所组织“红马甲”志愿服务队开展清雪。", "Initiative", "红马甲志愿服务队"),
+        ("机关党员组成“红色先锋”突击队，帮助群众搬家。", "Initiative", "红色先锋突击队"),
+        ("社区组建“银杏管家”队伍86人。", "Initiative", "银杏管家队伍"),
+        ("武装部长带领民兵应急分队驻守险段。", "Initiative", "民兵应急分队"),
     ],
 )
 def test_finds(tmp_path: Path, body: str, type_: str, label: str) -> None:
@@ -230,6 +235,9 @@ def test_finds_names(tmp_path: Path, body: str, type_: str, label: str) -> None:
         ("干部每天巡村入户。", "Community", "干部每天巡村"),
         ("以政治建设促进中心工作。", "Organization", "促进中心"),  # no name before 中心
         ("企业总部经济发展很快。", "Organization", "企业总部"),  # 企业 is no name
+        ("文明实践所组织“红马甲”志愿服务队开展清雪。", "Initiative", "红马甲"),  # one team
+        ("文明实践所组织“红马甲”志愿服务队开展清雪。", "Initiative", "志愿服务队"),
+        ("街道组建“1+1+1”包联服务队。", "Initiative", "1+1+1包联服务队"),  # a formula
     ],
 )
 def test_does_not_find_names(tmp_path: Path, body: str, type_: str, label: str) -> None:

@@ -10,7 +10,7 @@ from kg.extract import tokens
 from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
-from kg.extract.draft import DraftEntity
+from kg.extract.draft import QUOTE_MARKS, DraftEntity
 from kg.extract.lexicon import lexicon, longest_first
 from kg.extract.places import admin_types
 from kg.numbers import parse_chinese_number
@@ -45,7 +45,7 @@ def _take(ctx: Context, s: int, e: int, place_first: bool = False) -> bool:
         p += 1
     if p - s == 1 or e - p < 2 or claims.taken(p, e):
         return False
-    label = t[s:e]
+    label = "".join(c for c in t[s:e] if c not in QUOTE_MARKS)  # “红马甲”志愿服务队
     if label in lex.not_initiatives or not doc.clean(s, e):
         return False
     ctx.initiatives.append(claims.claim(Mention(s, e, "Initiative", label)))
@@ -85,6 +85,8 @@ def _quoted(ctx: Context) -> None:
             if manner(name):
                 _named_after(ctx, m.end())  # “点对点”包车接返服务: the service is named after it
                 continue
+            if not book and _team_after(ctx, s, m.end(), name):
+                continue  # “红马甲”志愿服务队: the team is named by the quote and its kind
             led = (book and before.endswith(lex.document_triggers)) or (
                 not book
                 and (
@@ -126,6 +128,20 @@ def _quoted(ctx: Context) -> None:
                 or (not book and before.endswith("等") and any(w in clause for w in lex.triggers))
             ):  # ...等“五张推进表”: the last item of what a trigger verb made
                 _take(ctx, s, e, place_first=True)
+
+
+def _team_after(ctx: Context, s: int, end: int, name: str) -> bool:
+    """A quoted name right before the kind of team it names (“红马甲”志愿服务队, “红色先锋”突击队,
+    “红棉管家”队伍) names that team, quote and kind together: taken as one initiative, whose
+    label leaves out the quote marks. A formula (“1+1+1”包联服务组) or a list is no such name."""
+    doc, t = ctx.doc, ctx.doc.text
+    head = next((h for h in (*lexicon().team_heads, "队伍") if t.startswith(h, end)), None)
+    if head is None or not all(CJK.match(c) for c in name):
+        return False
+    e = end + len(head)
+    if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
+        return False  # “X”服务队伍: the head goes on into another word
+    return _take(ctx, s, e, place_first=True)
 
 
 # A period written before an initiative's name (2020年上半年经济运行分析会).
