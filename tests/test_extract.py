@@ -529,6 +529,43 @@ def test_post_in_an_initiative_leads_it(tmp_path: Path) -> None:
     assert ("赵德明", "邻里议事亭") in _facts(draft, "leads")
 
 
+@pytest.mark.parametrize(
+    ("body", "person", "team"),
+    [
+        ("东湖街道党工委书记王建国牵头组建“邻里议事厅”，解决问题。", "王建国", "邻里议事厅"),
+        ("退休教师李秀兰组建了“桂花志愿服务队”，开展助老活动。", "李秀兰", "桂花志愿服务队"),
+        ("东湖村党支部书记赵德明组织党员突击队20人，加固堤坝。", "赵德明", "党员突击队"),
+        ("副书记陈立新带领机关党员组成“红色先锋”突击队，帮助群众。", "陈立新", "红色先锋突击队"),
+        # 分别: the co-subject named before, with only titles between, leads it too
+        ("东湖街道人大工委主任刘志强，武装部长郑国胜分别带领民兵应急分队驻守。", "刘志强",
+         "民兵应急分队"),
+        ("东湖街道人大工委主任刘志强，武装部长郑国胜分别带领民兵应急分队驻守。", "郑国胜",
+         "民兵应急分队"),
+        # a post in a team, then who the person is
+        ("“银杏”志愿服务队队长、67岁的退休职工孙桂芝说，大家很积极。", "孙桂芝", "银杏志愿服务队"),
+    ],
+)  # fmt: skip
+def test_a_person_leads_the_team_named_after_their_verb(
+    tmp_path: Path, body: str, person: str, team: str
+) -> None:
+    assert (person, team) in _facts(_draft(tmp_path, body), "leads")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a meeting is held, not led; a team named in the next clause is not the verb's
+        "东湖街道党工委书记王建国组织召开经济运行分析会，部署工作。",
+        "东湖街道党工委书记王建国带领班子成员走访企业，党员突击队随后赶到。",
+        # no 分别: the person before the comma is not a subject of the verb
+        "东湖街道人大工委主任刘志强，武装部长郑国胜带领民兵应急分队驻守。",
+    ],
+)
+def test_no_lead_without_a_verb_before_the_team(tmp_path: Path, body: str) -> None:
+    leads = _facts(_draft(tmp_path, body), "leads")
+    assert not {p for p, _ in leads} & {"王建国", "刘志强"}
+
+
 def test_invented_initiative_drafts_build(tmp_path: Path) -> None:
     bodies = {
         "910": "西湖街道党工委书记王建国介绍了情况。\n"

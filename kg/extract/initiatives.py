@@ -546,10 +546,12 @@ def organizers(ctx: Context) -> None:
 _PARAGRAPH_REACH = 150  # how far a paragraph's area reaches to the initiatives after it
 
 
-def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention]) -> None:
+def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention],
+                people: list[DraftEntity]) -> None:  # fmt: skip
     """``leads`` or ``participatesIn`` the initiative named last before a person in their
     paragraph, shortly before, when a word after the person's name says so (...开展“新春
-    送温暖”活动。书记乌云其其格带队, 街道领导高建平、宝音参加)."""
+    送温暖”活动。书记乌云其其格带队, 街道领导高建平、宝音参加); after 分别 the co-subjects
+    named before do too (乌云其其格，...主任赵立新分别带队)."""
     doc, b = ctx.doc, ctx.builder
     lex = lexicon()
     t = doc.text
@@ -570,6 +572,65 @@ def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention]) -> No
         if target is not None:
             predicate = "leads" if lead is not None else "participatesIn"
             b.fact(person.id, predicate, target.id, b.quote(ordered[at].start, hit.end()))
+            if words.startswith("分别"):
+                for other in _co_subjects(ctx, people, hit.start()):
+                    b.fact(other.id, predicate, target.id, b.quote(ordered[at].start, hit.end()))
+
+
+def _co_subjects(ctx: Context, people: list[DraftEntity], at: int) -> list[DraftEntity]:
+    """The people named before the name at ``at`` as subjects of the same verb: written
+    before it in its sentence, each followed by a comma and the next one's titles only
+    (刘志坚，街道党工委委员、武装部长谭国胜分别带领: 刘志坚 with 谭国胜)."""
+    t = ctx.doc.text
+    found: list[DraftEntity] = []
+    start = ctx.doc.sentence_start(at)
+    while True:
+        prev = None
+        for person in people:
+            name = person.label or "\0"
+            end = t.rfind(name, start, at)
+            if end < 0 or person in found:
+                continue
+            between = t[end + len(name) : at]
+            if re.fullmatch(r"[，,][\u4e00-\u9fff、“”]{0,24}", between):
+                prev = person, end
+        if prev is None:
+            return found
+        found.append(prev[0])
+        at = prev[1]
+
+
+def _leads_by_verb(ctx: Context, person: DraftEntity, people: list[DraftEntity],
+                   ordered: list[Mention]) -> None:  # fmt: skip
+    """``leads`` the initiative a person sets up or heads right after their name, in the same
+    clause (胡振宇牵头组建“小区议事厅”, 邱敏组建了“桂馨志愿服务队”, 邓志军带领街道复工复产
+    专班, 邹立新带领机关党员组成“红色先锋”突击队): a verb of ``setup_verbs`` for any initiative, of
+    ``head_verbs`` for a team only (组织党员突击队, not 组织召开...会); with 分别 (刘志坚，...谭国胜
+    分别带领民兵应急分队), the co-subjects named before lead it too."""
+    doc, b = ctx.doc, ctx.builder
+    lex = lexicon()
+    t = doc.text
+    verbs = "|".join(map(re.escape, longest_first(lex.setup_verbs + lex.head_verbs)))
+    heads = (*lex.team_heads, *lex.agent_heads)
+    starts = [m.start for m in ordered]
+    for hit in re.finditer(re.escape(person.label or "\0") + rf"(分别)?({verbs})", t):
+        verb = hit.group(2)
+        end = hit.end()
+        while end < len(t) and t[end] not in CLAUSE_STOP:
+            end += 1
+        at = bisect.bisect_left(starts, hit.end())
+        led = next((m for m in ordered[at:] if m.end <= end), None)
+        if led is None or led.start >= end:
+            continue
+        if verb not in lex.setup_verbs and not led.label.endswith(heads):
+            continue  # 组织召开...会: a meeting is held, not led
+        target = b.of(led)
+        if target is None:
+            continue
+        leaders = [person] + (_co_subjects(ctx, people, hit.start()) if hit.group(1) else [])
+        for leader in leaders:
+            start = t.rfind(leader.label or "\0", doc.sentence_start(hit.start()), hit.end())
+            b.fact(leader.id, "leads", target.id, b.quote(min(start, hit.start()), led.end))
 
 
 def links(ctx: Context) -> None:
@@ -639,7 +700,8 @@ def links(ctx: Context) -> None:
             if led is not None and target is not None:
                 span = b.quote(min(led.start, hit.start()), max(led.end, hit.end()))
                 b.fact(person.id, "leads", target.id, span)
-        _takes_part(ctx, person, ordered)
+        _takes_part(ctx, person, ordered, [x for x, _ in people])
+        _leads_by_verb(ctx, person, [x for x, _ in people], ordered)
         posts = person.props.get("holds", [])
         for post in (x for x in b.entities if x.type == "Post" and x.id in posts):
             run = next((x for x in b.entities if x.id == post.props.get("postIn")), None)
