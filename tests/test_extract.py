@@ -524,6 +524,14 @@ def test_takes_place_in(tmp_path: Path) -> None:
     assert ("党员突击队", "东湖村") in _facts(draft, "takesPlaceIn")
 
 
+def test_takes_place_in_the_places_of_a_zai_phrase(tmp_path: Path) -> None:
+    """The items of a list after 在辖区 and, of places written one inside the next, the last."""
+    draft = _draft(tmp_path, "东湖街道在辖区桃源村、杏花村试点“共享农房”，效果良好。")
+    assert {("共享农房", "桃源村"), ("共享农房", "杏花村")} <= _facts(draft, "takesPlaceIn")
+    nested = _draft(tmp_path, "在余杭区良渚街道安溪社区“邻里驿站”，居民说很方便。")
+    assert _facts(nested, "takesPlaceIn") == {("邻里驿站", "安溪社区")}
+
+
 def test_post_in_an_initiative_leads_it(tmp_path: Path) -> None:
     draft = _draft(tmp_path, "东湖小区业委会主任、“邻里议事亭”亭长赵德明说道，大家很支持。")
     assert ("赵德明", "邻里议事亭") in _facts(draft, "leads")

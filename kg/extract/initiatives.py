@@ -633,6 +633,25 @@ def _leads_by_verb(ctx: Context, person: DraftEntity, people: list[DraftEntity],
             b.fact(leader.id, "leads", target.id, b.quote(min(start, hit.start()), led.end))
 
 
+def _after_zai(t: str, places: list[Mention]) -> dict[int, int]:
+    """The places (by ``id``) a 在 phrase names, each with where its phrase starts: the place
+    right after 在 or 在辖区, the items of a 、-list after it (在辖区大塘涌村、龙溪里村), and of
+    places written one inside the next only the last (在长安区槐安里街道惠民社区: the
+    community, not the district)."""
+    where: dict[int, int] = {}
+    for i, p in enumerate(places):
+        prev = places[i - 1] if i else None
+        if t.endswith("在", 0, p.start):
+            where[id(p)] = p.start - 1
+        elif t.endswith("在辖区", 0, p.start):
+            where[id(p)] = p.start - 3
+        elif prev is not None and id(prev) in where and t[prev.end : p.start] in ("", "、"):
+            where[id(p)] = where[id(prev)]
+            if prev.end == p.start:
+                del where[id(prev)]  # the place inside it is where it runs
+    return where
+
+
 def links(ctx: Context) -> None:
     """Relations of initiatives that the text states next to them: ``partOfInitiative`` for
     the parts of a numbered one; ``takesPlaceIn`` a place that begins the name (莲大片区临时
@@ -656,6 +675,7 @@ def links(ctx: Context) -> None:
             e.props.setdefault("partOfInitiative", whole.id)
         sentence = doc.sentence_start(m.start)
         lo, hi = bisect.bisect_left(starts, sentence), bisect.bisect_left(starts, m.end)
+        where = _after_zai(t, [p for p in places[lo:hi] if p.start >= sentence])
         for p in places[lo:hi]:
             area = b.of(p)
             if area is None or p.end > m.end or p.start < sentence:
@@ -663,11 +683,10 @@ def links(ctx: Context) -> None:
             if p.start == m.start and p.end < m.end:  # the name begins with the place
                 if p.type not in admin_types():  # 湖墅老墙门: a subdistrict's, not a place's
                     e.props.setdefault("takesPlaceIn", area.id)
-            elif p.end <= m.start and (
-                t[max(0, p.start - 1) : p.start] == "在" or t.startswith("有", p.end)
-            ):
-                start = p.start - (t[p.start - 1] == "在")
-                b.fact(e.id, "takesPlaceIn", area.id, b.quote(start, m.end))
+            elif p.end <= m.start and id(p) in where:
+                b.fact(e.id, "takesPlaceIn", area.id, b.quote(where[id(p)], m.end))
+            elif p.end <= m.start and t.startswith("有", p.end):
+                b.fact(e.id, "takesPlaceIn", area.id, b.quote(p.start, m.end))
         own = t.rfind("在辖区", sentence, m.start)
         by = e.props.get("organizedBy")
         if own >= 0 and by and any(x.id == by and x.type in ("Subdistrict", "Town")
