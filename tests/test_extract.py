@@ -532,6 +532,19 @@ def test_takes_place_in_the_places_of_a_zai_phrase(tmp_path: Path) -> None:
     assert _facts(nested, "takesPlaceIn") == {("邻里驿站", "安溪社区")}
 
 
+def test_people_named_at_a_meeting_take_part_in_it(tmp_path: Path) -> None:
+    body = (
+        "东湖街道召开一季度经济运行分析会。\n"
+        "街道党工委书记王建国在会上表示，要稳住增长。\n"
+        "　　会上，街道办事处主任李秀兰作了部署，星河电子有限公司代表作了发言。"
+    )
+    part = _facts(_draft(tmp_path, body), "participatesIn")
+    assert {("王建国", "一季度经济运行分析会"), ("李秀兰", "一季度经济运行分析会")} <= part
+    assert ("星河电子有限公司", "一季度经济运行分析会") not in part  # a later clause
+    none = _draft(tmp_path, "东湖街道成立助企服务队。\n书记王建国在会上表示，要稳住增长。")
+    assert _facts(none, "participatesIn") == set()  # no meeting named before
+
+
 def test_post_in_an_initiative_leads_it(tmp_path: Path) -> None:
     draft = _draft(tmp_path, "东湖小区业委会主任、“邻里议事亭”亭长赵德明说道，大家很支持。")
     assert ("赵德明", "邻里议事亭") in _facts(draft, "leads")

@@ -652,6 +652,38 @@ def _after_zai(t: str, places: list[Mention]) -> dict[int, int]:
     return where
 
 
+def _at_meetings(ctx: Context, ordered: list[Mention]) -> None:
+    """``participatesIn`` the meeting named last before 会上 (a name ending in
+    ``meeting_heads``): the person named right before 在会上 (沈立诚在会上表示), and the people
+    and enterprises named in a clause that opens with 会上 (会上，街道办事处主任顾小燕对...作了
+    部署; 会上，宝荷科技园运营有限公司等5家企业代表作了发言)."""
+    doc, b = ctx.doc, ctx.builder
+    t = doc.text
+    heads = lexicon().meeting_heads
+    meetings = [m for m in ordered if m.label.endswith(heads)]
+    if not meetings:
+        return
+    named = [x for x in b.entities if x.type in ("Official", "Person", "Enterprise") and x.label]
+    for hit in re.finditer("会上", t):
+        before = [m for m in meetings if m.end <= hit.start()]
+        target = b.of(before[-1]) if before else None
+        if target is None:
+            continue
+        lead = t[doc.sentence_start(hit.start()) : hit.start()]
+        opens = not lead.strip() and t.startswith(("，", ","), hit.end())
+        end = hit.end() + 1
+        while opens and end < len(t) and t[end] not in CLAUSE_STOP:
+            end += 1
+        for x in named:
+            name = x.label or "\0"
+            if t.endswith(name + "在", 0, hit.start()):
+                b.fact(x.id, "participatesIn", target.id,
+                       b.quote(hit.start() - len(name) - 1, hit.end()))  # fmt: skip
+            elif opens and t.find(name, hit.end(), end) >= 0:
+                at = t.find(name, hit.end(), end)
+                b.fact(x.id, "participatesIn", target.id, b.quote(hit.start(), at + len(name)))
+
+
 def links(ctx: Context) -> None:
     """Relations of initiatives that the text states next to them: ``partOfInitiative`` for
     the parts of a numbered one; ``takesPlaceIn`` a place that begins the name (莲大片区临时
@@ -706,6 +738,7 @@ def links(ctx: Context) -> None:
             target = b.of(served) or b.by_key.get(("Enterprise", served.label))
             if target is not None:
                 b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
+    _at_meetings(ctx, ordered)
     verbs = "|".join(map(re.escape, lex.lead_verbs))
     people = [(x, x.label) for x in b.entities if x.type in ("Official", "Person") and x.label]
     for person, name in people:
