@@ -73,6 +73,14 @@ def _build(tmp_path: Path, drafts: dict[str, str]) -> kg.Build:
         ("近日，开福区枫林道街道开展巡查。", "Subdistrict", "枫林道街道"),
         ("沈阳市浑南区全运东街道召开会议。", "Subdistrict", "全运东街道"),
         ("会上，新渚北街党工委书记李明华作报告。", "Subdistrict", "新渚北街"),
+        # a verb that takes a place, or the unit of a date, before the name is not in it
+        ("多家企业相继落户荷塘湾街道。", "Subdistrict", "荷塘湾街道"),
+        ("5月3日梅岭湾街道召开会议。", "Subdistrict", "梅岭湾街道"),
+        # a quoted name before the kind of team names the team, quote and kind together
+        ("文明实践所组织“红马甲”志愿服务队开展清雪。", "Initiative", "红马甲志愿服务队"),
+        ("机关党员组成“红色先锋”突击队，帮助群众搬家。", "Initiative", "红色先锋突击队"),
+        ("社区组建“银杏管家”队伍86人。", "Initiative", "银杏管家队伍"),
+        ("武装部长带领民兵应急分队驻守险段。", "Initiative", "民兵应急分队"),
     ],
 )
 def test_finds(tmp_path: Path, body: str, type_: str, label: str) -> None:
@@ -91,6 +99,9 @@ def test_finds(tmp_path: Path, body: str, type_: str, label: str) -> None:
         ("全市街道开展评比。", "Subdistrict", None),  # a kind of area
         ("新城市街道建设。", "Subdistrict", None),
         ("七里河区四个街道开展活动。", "Subdistrict", None),  # a count
+        ("多家企业相继落户街道。", "Subdistrict", None),  # a verb and its object
+        ("办事处主任王明坐镇街道指挥部。", "Subdistrict", None),
+        ("截至9月3日全街道道路恢复通行。", "Subdistrict", None),  # a date, then 全街道
     ],
 )
 def test_does_not_find(tmp_path: Path, body: str, type_: str, label: str | None) -> None:
@@ -224,6 +235,9 @@ def test_finds_names(tmp_path: Path, body: str, type_: str, label: str) -> None:
         ("干部每天巡村入户。", "Community", "干部每天巡村"),
         ("以政治建设促进中心工作。", "Organization", "促进中心"),  # no name before 中心
         ("企业总部经济发展很快。", "Organization", "企业总部"),  # 企业 is no name
+        ("文明实践所组织“红马甲”志愿服务队开展清雪。", "Initiative", "红马甲"),  # one team
+        ("文明实践所组织“红马甲”志愿服务队开展清雪。", "Initiative", "志愿服务队"),
+        ("街道组建“1+1+1”包联服务队。", "Initiative", "1+1+1包联服务队"),  # a formula
     ],
 )
 def test_does_not_find_names(tmp_path: Path, body: str, type_: str, label: str) -> None:
@@ -510,9 +524,67 @@ def test_takes_place_in(tmp_path: Path) -> None:
     assert ("党员突击队", "东湖村") in _facts(draft, "takesPlaceIn")
 
 
+def test_takes_place_in_the_places_of_a_zai_phrase(tmp_path: Path) -> None:
+    """The items of a list after 在辖区 and, of places written one inside the next, the last."""
+    draft = _draft(tmp_path, "东湖街道在辖区桃源村、杏花村试点“共享农房”，效果良好。")
+    assert {("共享农房", "桃源村"), ("共享农房", "杏花村")} <= _facts(draft, "takesPlaceIn")
+    nested = _draft(tmp_path, "在余杭区良渚街道安溪社区“邻里驿站”，居民说很方便。")
+    assert _facts(nested, "takesPlaceIn") == {("邻里驿站", "安溪社区")}
+
+
+def test_people_named_at_a_meeting_take_part_in_it(tmp_path: Path) -> None:
+    body = (
+        "东湖街道召开一季度经济运行分析会。\n"
+        "街道党工委书记王建国在会上表示，要稳住增长。\n"
+        "　　会上，街道办事处主任李秀兰作了部署，星河电子有限公司代表作了发言。"
+    )
+    part = _facts(_draft(tmp_path, body), "participatesIn")
+    assert {("王建国", "一季度经济运行分析会"), ("李秀兰", "一季度经济运行分析会")} <= part
+    assert ("星河电子有限公司", "一季度经济运行分析会") not in part  # a later clause
+    none = _draft(tmp_path, "东湖街道成立助企服务队。\n书记王建国在会上表示，要稳住增长。")
+    assert _facts(none, "participatesIn") == set()  # no meeting named before
+
+
 def test_post_in_an_initiative_leads_it(tmp_path: Path) -> None:
     draft = _draft(tmp_path, "东湖小区业委会主任、“邻里议事亭”亭长赵德明说道，大家很支持。")
     assert ("赵德明", "邻里议事亭") in _facts(draft, "leads")
+
+
+@pytest.mark.parametrize(
+    ("body", "person", "team"),
+    [
+        ("东湖街道党工委书记王建国牵头组建“邻里议事厅”，解决问题。", "王建国", "邻里议事厅"),
+        ("退休教师李秀兰组建了“桂花志愿服务队”，开展助老活动。", "李秀兰", "桂花志愿服务队"),
+        ("东湖村党支部书记赵德明组织党员突击队20人，加固堤坝。", "赵德明", "党员突击队"),
+        ("副书记陈立新带领机关党员组成“红色先锋”突击队，帮助群众。", "陈立新", "红色先锋突击队"),
+        # 分别: the co-subject named before, with only titles between, leads it too
+        ("东湖街道人大工委主任刘志强，武装部长郑国胜分别带领民兵应急分队驻守。", "刘志强",
+         "民兵应急分队"),
+        ("东湖街道人大工委主任刘志强，武装部长郑国胜分别带领民兵应急分队驻守。", "郑国胜",
+         "民兵应急分队"),
+        # a post in a team, then who the person is
+        ("“银杏”志愿服务队队长、67岁的退休职工孙桂芝说，大家很积极。", "孙桂芝", "银杏志愿服务队"),
+    ],
+)  # fmt: skip
+def test_a_person_leads_the_team_named_after_their_verb(
+    tmp_path: Path, body: str, person: str, team: str
+) -> None:
+    assert (person, team) in _facts(_draft(tmp_path, body), "leads")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a meeting is held, not led; a team named in the next clause is not the verb's
+        "东湖街道党工委书记王建国组织召开经济运行分析会，部署工作。",
+        "东湖街道党工委书记王建国带领班子成员走访企业，党员突击队随后赶到。",
+        # no 分别: the person before the comma is not a subject of the verb
+        "东湖街道人大工委主任刘志强，武装部长郑国胜带领民兵应急分队驻守。",
+    ],
+)
+def test_no_lead_without_a_verb_before_the_team(tmp_path: Path, body: str) -> None:
+    leads = _facts(_draft(tmp_path, body), "leads")
+    assert not {p for p, _ in leads} & {"王建国", "刘志强"}
 
 
 def test_invented_initiative_drafts_build(tmp_path: Path) -> None:

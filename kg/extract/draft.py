@@ -24,6 +24,11 @@ HEADER = """\
 # format.
 """
 
+QUOTE_MARKS = frozenset("“”「」『』")
+"""Quote marks a name may hold (“红马甲”志愿服务队): its label leaves them out, its altLabel
+is the name as written (the loader finds a label or an altLabel in the quote)."""
+
+
 @dataclass
 class DraftEntity:
     """One entity of the draft, in the order its keys are written."""
@@ -204,13 +209,14 @@ class Builder:
             label = self.doc.text[s:e]  # written in traditional only: labels are simplified
         else:
             label = written
+        plain = "".join(c for c in label if c not in QUOTE_MARKS)
         q, occ = self.quote(s, e)
         entity = DraftEntity(
             id=self.new_id(),
             type=m.type,
             quote=q,
-            label=label,
-            alt_labels=[written] if m.alt else [],
+            label=plain,  # “红马甲”志愿服务队: 红马甲志愿服务队, the written form an altLabel
+            alt_labels=[written] if m.alt or plain != label else [],
             occurrence=occ,
         )
         self.by_key[key] = entity

@@ -10,7 +10,7 @@ from kg.extract import tokens
 from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
-from kg.extract.draft import DraftEntity
+from kg.extract.draft import QUOTE_MARKS, DraftEntity
 from kg.extract.lexicon import lexicon, longest_first
 from kg.extract.places import admin_types
 from kg.numbers import parse_chinese_number
@@ -45,7 +45,7 @@ def _take(ctx: Context, s: int, e: int, place_first: bool = False) -> bool:
         p += 1
     if p - s == 1 or e - p < 2 or claims.taken(p, e):
         return False
-    label = t[s:e]
+    label = "".join(c for c in t[s:e] if c not in QUOTE_MARKS)  # “红马甲”志愿服务队
     if label in lex.not_initiatives or not doc.clean(s, e):
         return False
     ctx.initiatives.append(claims.claim(Mention(s, e, "Initiative", label)))
@@ -85,6 +85,8 @@ def _quoted(ctx: Context) -> None:
             if manner(name):
                 _named_after(ctx, m.end())  # “点对点”包车接返服务: the service is named after it
                 continue
+            if not book and _team_after(ctx, s, m.end(), name):
+                continue  # “红马甲”志愿服务队: the team is named by the quote and its kind
             led = (book and before.endswith(lex.document_triggers)) or (
                 not book
                 and (
@@ -126,6 +128,20 @@ def _quoted(ctx: Context) -> None:
                 or (not book and before.endswith("等") and any(w in clause for w in lex.triggers))
             ):  # ...等“五张推进表”: the last item of what a trigger verb made
                 _take(ctx, s, e, place_first=True)
+
+
+def _team_after(ctx: Context, s: int, end: int, name: str) -> bool:
+    """A quoted name right before the kind of team it names (“红马甲”志愿服务队, “红色先锋”突击队,
+    “红棉管家”队伍) names that team, quote and kind together: taken as one initiative, whose
+    label leaves out the quote marks. A formula (“1+1+1”包联服务组) or a list is no such name."""
+    doc, t = ctx.doc, ctx.doc.text
+    head = next((h for h in (*lexicon().team_heads, "队伍") if t.startswith(h, end)), None)
+    if head is None or not all(CJK.match(c) for c in name):
+        return False
+    e = end + len(head)
+    if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
+        return False  # “X”服务队伍: the head goes on into another word
+    return _take(ctx, s, e, place_first=True)
 
 
 # A period written before an initiative's name (2020年上半年经济运行分析会).
@@ -530,10 +546,12 @@ def organizers(ctx: Context) -> None:
 _PARAGRAPH_REACH = 150  # how far a paragraph's area reaches to the initiatives after it
 
 
-def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention]) -> None:
+def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention],
+                people: list[DraftEntity]) -> None:  # fmt: skip
     """``leads`` or ``participatesIn`` the initiative named last before a person in their
     paragraph, shortly before, when a word after the person's name says so (...开展“新春
-    送温暖”活动。书记乌云其其格带队, 街道领导高建平、宝音参加)."""
+    送温暖”活动。书记乌云其其格带队, 街道领导高建平、宝音参加); after 分别 the co-subjects
+    named before do too (乌云其其格，...主任赵立新分别带队)."""
     doc, b = ctx.doc, ctx.builder
     lex = lexicon()
     t = doc.text
@@ -554,6 +572,116 @@ def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention]) -> No
         if target is not None:
             predicate = "leads" if lead is not None else "participatesIn"
             b.fact(person.id, predicate, target.id, b.quote(ordered[at].start, hit.end()))
+            if words.startswith("分别"):
+                for other in _co_subjects(ctx, people, hit.start()):
+                    b.fact(other.id, predicate, target.id, b.quote(ordered[at].start, hit.end()))
+
+
+def _co_subjects(ctx: Context, people: list[DraftEntity], at: int) -> list[DraftEntity]:
+    """The people named before the name at ``at`` as subjects of the same verb: written
+    before it in its sentence, each followed by a comma and the next one's titles only
+    (刘志坚，街道党工委委员、武装部长谭国胜分别带领: 刘志坚 with 谭国胜)."""
+    t = ctx.doc.text
+    found: list[DraftEntity] = []
+    start = ctx.doc.sentence_start(at)
+    while True:
+        prev = None
+        for person in people:
+            name = person.label or "\0"
+            end = t.rfind(name, start, at)
+            if end < 0 or person in found:
+                continue
+            between = t[end + len(name) : at]
+            if re.fullmatch(r"[，,][\u4e00-\u9fff、“”]{0,24}", between):
+                prev = person, end
+        if prev is None:
+            return found
+        found.append(prev[0])
+        at = prev[1]
+
+
+def _leads_by_verb(ctx: Context, person: DraftEntity, people: list[DraftEntity],
+                   ordered: list[Mention]) -> None:  # fmt: skip
+    """``leads`` the initiative a person sets up or heads right after their name, in the same
+    clause (胡振宇牵头组建“小区议事厅”, 邱敏组建了“桂馨志愿服务队”, 邓志军带领街道复工复产
+    专班, 邹立新带领机关党员组成“红色先锋”突击队): a verb of ``setup_verbs`` for any initiative, of
+    ``head_verbs`` for a team only (组织党员突击队, not 组织召开...会); with 分别 (刘志坚，...谭国胜
+    分别带领民兵应急分队), the co-subjects named before lead it too."""
+    doc, b = ctx.doc, ctx.builder
+    lex = lexicon()
+    t = doc.text
+    verbs = "|".join(map(re.escape, longest_first(lex.setup_verbs + lex.head_verbs)))
+    heads = (*lex.team_heads, *lex.agent_heads)
+    starts = [m.start for m in ordered]
+    for hit in re.finditer(re.escape(person.label or "\0") + rf"(分别)?({verbs})", t):
+        verb = hit.group(2)
+        end = hit.end()
+        while end < len(t) and t[end] not in CLAUSE_STOP:
+            end += 1
+        at = bisect.bisect_left(starts, hit.end())
+        led = next((m for m in ordered[at:] if m.end <= end), None)
+        if led is None or led.start >= end:
+            continue
+        if verb not in lex.setup_verbs and not led.label.endswith(heads):
+            continue  # 组织召开...会: a meeting is held, not led
+        target = b.of(led)
+        if target is None:
+            continue
+        leaders = [person] + (_co_subjects(ctx, people, hit.start()) if hit.group(1) else [])
+        for leader in leaders:
+            start = t.rfind(leader.label or "\0", doc.sentence_start(hit.start()), hit.end())
+            b.fact(leader.id, "leads", target.id, b.quote(min(start, hit.start()), led.end))
+
+
+def _after_zai(t: str, places: list[Mention]) -> dict[int, int]:
+    """The places (by ``id``) a 在 phrase names, each with where its phrase starts: the place
+    right after 在 or 在辖区, the items of a 、-list after it (在辖区大塘涌村、龙溪里村), and of
+    places written one inside the next only the last (在长安区槐安里街道惠民社区: the
+    community, not the district)."""
+    where: dict[int, int] = {}
+    for i, p in enumerate(places):
+        prev = places[i - 1] if i else None
+        if t.endswith("在", 0, p.start):
+            where[id(p)] = p.start - 1
+        elif t.endswith("在辖区", 0, p.start):
+            where[id(p)] = p.start - 3
+        elif prev is not None and id(prev) in where and t[prev.end : p.start] in ("", "、"):
+            where[id(p)] = where[id(prev)]
+            if prev.end == p.start:
+                del where[id(prev)]  # the place inside it is where it runs
+    return where
+
+
+def _at_meetings(ctx: Context, ordered: list[Mention]) -> None:
+    """``participatesIn`` the meeting named last before 会上 (a name ending in
+    ``meeting_heads``): the person named right before 在会上 (沈立诚在会上表示), and the people
+    and enterprises named in a clause that opens with 会上 (会上，街道办事处主任顾小燕对...作了
+    部署; 会上，宝荷科技园运营有限公司等5家企业代表作了发言)."""
+    doc, b = ctx.doc, ctx.builder
+    t = doc.text
+    heads = lexicon().meeting_heads
+    meetings = [m for m in ordered if m.label.endswith(heads)]
+    if not meetings:
+        return
+    named = [x for x in b.entities if x.type in ("Official", "Person", "Enterprise") and x.label]
+    for hit in re.finditer("会上", t):
+        before = [m for m in meetings if m.end <= hit.start()]
+        target = b.of(before[-1]) if before else None
+        if target is None:
+            continue
+        lead = t[doc.sentence_start(hit.start()) : hit.start()]
+        opens = not lead.strip() and t.startswith(("，", ","), hit.end())
+        end = hit.end() + 1
+        while opens and end < len(t) and t[end] not in CLAUSE_STOP:
+            end += 1
+        for x in named:
+            name = x.label or "\0"
+            if t.endswith(name + "在", 0, hit.start()):
+                b.fact(x.id, "participatesIn", target.id,
+                       b.quote(hit.start() - len(name) - 1, hit.end()))  # fmt: skip
+            elif opens and t.find(name, hit.end(), end) >= 0:
+                at = t.find(name, hit.end(), end)
+                b.fact(x.id, "participatesIn", target.id, b.quote(hit.start(), at + len(name)))
 
 
 def links(ctx: Context) -> None:
@@ -579,6 +707,7 @@ def links(ctx: Context) -> None:
             e.props.setdefault("partOfInitiative", whole.id)
         sentence = doc.sentence_start(m.start)
         lo, hi = bisect.bisect_left(starts, sentence), bisect.bisect_left(starts, m.end)
+        where = _after_zai(t, [p for p in places[lo:hi] if p.start >= sentence])
         for p in places[lo:hi]:
             area = b.of(p)
             if area is None or p.end > m.end or p.start < sentence:
@@ -586,11 +715,10 @@ def links(ctx: Context) -> None:
             if p.start == m.start and p.end < m.end:  # the name begins with the place
                 if p.type not in admin_types():  # 湖墅老墙门: a subdistrict's, not a place's
                     e.props.setdefault("takesPlaceIn", area.id)
-            elif p.end <= m.start and (
-                t[max(0, p.start - 1) : p.start] == "在" or t.startswith("有", p.end)
-            ):
-                start = p.start - (t[p.start - 1] == "在")
-                b.fact(e.id, "takesPlaceIn", area.id, b.quote(start, m.end))
+            elif p.end <= m.start and id(p) in where:
+                b.fact(e.id, "takesPlaceIn", area.id, b.quote(where[id(p)], m.end))
+            elif p.end <= m.start and t.startswith("有", p.end):
+                b.fact(e.id, "takesPlaceIn", area.id, b.quote(p.start, m.end))
         own = t.rfind("在辖区", sentence, m.start)
         by = e.props.get("organizedBy")
         if own >= 0 and by and any(x.id == by and x.type in ("Subdistrict", "Town")
@@ -610,6 +738,7 @@ def links(ctx: Context) -> None:
             target = b.of(served) or b.by_key.get(("Enterprise", served.label))
             if target is not None:
                 b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
+    _at_meetings(ctx, ordered)
     verbs = "|".join(map(re.escape, lex.lead_verbs))
     people = [(x, x.label) for x in b.entities if x.type in ("Official", "Person") and x.label]
     for person, name in people:
@@ -623,7 +752,8 @@ def links(ctx: Context) -> None:
             if led is not None and target is not None:
                 span = b.quote(min(led.start, hit.start()), max(led.end, hit.end()))
                 b.fact(person.id, "leads", target.id, span)
-        _takes_part(ctx, person, ordered)
+        _takes_part(ctx, person, ordered, [x for x, _ in people])
+        _leads_by_verb(ctx, person, [x for x, _ in people], ordered)
         posts = person.props.get("holds", [])
         for post in (x for x in b.entities if x.type == "Post" and x.id in posts):
             run = next((x for x in b.entities if x.id == post.props.get("postIn")), None)

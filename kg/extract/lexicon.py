@@ -68,6 +68,8 @@ class Lexicon:
     lead_verbs: tuple[str, ...]
     serve_verbs: tuple[str, ...]
     lead_after: tuple[str, ...]
+    setup_verbs: tuple[str, ...]
+    head_verbs: tuple[str, ...]
     take_part_after: tuple[str, ...]
     triggers: tuple[str, ...]
     fillers: tuple[str, ...]
@@ -168,6 +170,8 @@ def lexicon() -> Lexicon:
         lead_verbs=longest_first(inits["lead_verbs"]),
         serve_verbs=longest_first(inits["serve_verbs"]),
         lead_after=longest_first(inits["lead_after"]),
+        setup_verbs=longest_first(inits["setup_verbs"]),
+        head_verbs=longest_first(inits["head_verbs"]),
         take_part_after=longest_first(inits["take_part_after"]),
         triggers=longest_first(inits["triggers"]),
         fillers=longest_first(inits["fillers"]),

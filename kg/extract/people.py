@@ -312,6 +312,11 @@ def _official(organ: str, position: str, where: Mention | None) -> bool:
     return where is not None and where.type in admin_types() | {"Community"}
 
 
+# Between a title and a description of the same person: 、 and perhaps an age
+# (队长、67岁的退休职工).
+_AGE_BETWEEN = re.compile(r"、(?:[0-9０-９]{1,3}岁的?)?")
+
+
 def find(ctx: Context) -> None:
     """Officials and other people named after their titles, with Roles and Posts; members
     after collective titles; persons after descriptions."""
@@ -332,6 +337,13 @@ def find(ctx: Context) -> None:
                     if nxt.where is None:
                         nxt.where = cue.where  # 董事长兼总经理, 党工委委员、副主任: the same body
                     continue  # the next title is held by the same person
+            if (
+                nxt is not None
+                and cue.kind == "post"
+                and nxt.kind == "person"
+                and _AGE_BETWEEN.fullmatch(t[cue.end : nxt.start])
+            ):
+                continue  # 银龄志愿队队长、67岁的退休职工杜秀芬: the team's post, then who she is
             chain = []
             continue
         for name in names:

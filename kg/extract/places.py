@@ -256,6 +256,24 @@ def _area_start(doc: Doc, s0: int, local: Claims) -> int:
     return s
 
 
+def _after_verbs_and_dates(doc: Doc, s: int, s0: int) -> int:
+    """Where the name of an area ending at ``s0`` starts once the words before it that are
+    not its name are left out: a verb that takes a place as its object (相继落户|街道, 易红梅
+    坐镇|街道: ``verbs_before_areas`` in places.yaml) and what comes before it, and the unit
+    of a number or date written right before, with its digits (9月3日|全街道)."""
+    t = doc.text
+    verbs = frozenset(read_words("places.yaml")["verbs_before_areas"])
+    for tok in doc.tokens[doc.token_at(s) : doc.token_at(s0 - 1) + 1]:
+        if tok.start >= s and tok.end <= s0 and tok.word in verbs:
+            s = tok.end
+    while s < s0 and (t[s].isdigit() or (s > 0 and t[s - 1].isdigit() and t[s] in _NUMBER_UNITS)):
+        s += 1
+    return s
+
+
+_NUMBER_UNITS = frozenset("年月日号时个家名")
+
+
 def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
     """X街道, X镇 and X乡 names the table does not know (the word a word of its own), with
     the district written right before them (渝北区 of 渝北区桂溪湾街道); X街 names with a
@@ -270,7 +288,7 @@ def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
             s0, e = m.span()
             if word != "街道" and (s0 not in doc.bounds or e not in doc.bounds):
                 continue  # 重镇, 城乡: the character is part of a word
-            s = _area_start(doc, s0, local)
+            s = _after_verbs_and_dates(doc, _area_start(doc, s0, local), s0)
             if local.taken(s, e) or s0 - s < 2 or not doc.clean(s, e):
                 continue
             known = next((k for k in range(s, s0 - 1) if t[k:e] in by_name), None)
