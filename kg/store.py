@@ -181,7 +181,7 @@ def _answer(form: str, solutions: Any, limit: int | None, offset: int = 0) -> An
         if limit is not None and len(cells) >= limit:
             truncated = True
             break
-        cells.append(tuple(to_cell(solution[name]) for name in names))
+        cells.append(tuple(map(to_cell, solution)))  # in the order of ``variables``
     return Result(names, Rows(cells), truncated)
 
 
