@@ -153,6 +153,8 @@ def viz(data: Path, output: str, subdistrict: str | None) -> None:
 @click.option("--format", "fmt", default="table", type=click.Choice(["table", "csv", "json"]))
 @click.option("--limit", type=click.IntRange(min=1), default=10_000,
               help="Stop after this many rows (or triples).")
+@click.option("--offset", type=click.IntRange(min=0), default=0,
+              help="Skip this many rows first: pages, in the query's ORDER BY.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=120,
               help="Stop the whole call after this many seconds.")
 @click.option("--store", type=PATH,
@@ -164,8 +166,8 @@ def viz(data: Path, output: str, subdistrict: str | None) -> None:
               help="With --endpoint: the default graph ('kg push' fills it).")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their questions.")
 def query(query_ref: str | None, data: str, params: tuple[str, ...], fmt: str, limit: int,
-          timeout: float, store: Path | None, endpoint: str | None, user: str | None,
-          password: str | None, default_graph: str, list_: bool) -> None:
+          offset: int, timeout: float, store: Path | None, endpoint: str | None,
+          user: str | None, password: str | None, default_graph: str, list_: bool) -> None:
     """Run a SPARQL query: a library NAME, a FILE.rq, or - for stdin.
 
     It runs on an exported file (--data, the default), an on-disk store (--store) or a
@@ -180,14 +182,12 @@ def query(query_ref: str | None, data: str, params: tuple[str, ...], fmt: str, l
         return
     if not query_ref:
         raise click.UsageError("give a query NAME, FILE.rq or -; see kg query --list")
-    text = read_query(query_ref)
-    bindings = dict(parse_binding(p) for p in params)
-    auth = _auth(user, password)
+    text, bindings = read_query(query_ref), dict(parse_binding(p) for p in params)
     if store is not None and endpoint is not None:
         raise click.UsageError("give --store or --endpoint, not both")
-    source = open_source(data, store=store, endpoint=endpoint, auth=auth,
+    source = open_source(data, store=store, endpoint=endpoint, auth=_auth(user, password),
                          default_graph=default_graph)
-    print_result(source.query(text, limit=limit, timeout=timeout, **bindings), fmt)
+    print_result(source.query(text, limit=limit, offset=offset, timeout=timeout, **bindings), fmt)
 
 
 @cli.command()

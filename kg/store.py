@@ -4,8 +4,9 @@ Oxigraph store or a remote endpoint — and the same answers from each.
 ``kg.query(source, "secretaries", subdistrict="锦南街道")`` is ``open_store(source).query(…)``.
 Whatever the source, a SELECT gives a :class:`Result` (rows of rdflib terms), an ASK a
 ``bool`` and a CONSTRUCT or DESCRIBE a :class:`Triples` graph; every query is prepared and
-checked by :mod:`kg.sparql` first, and ``limit`` and ``timeout`` mean the same everywhere:
-at most ``limit`` rows or triples (``truncated`` says more existed), and one deadline for
+checked by :mod:`kg.sparql` first, and ``limit``, ``offset`` and ``timeout`` mean the same
+everywhere: at most ``limit`` rows or triples after skipping ``offset`` of them
+(``truncated`` says more existed), and one deadline for
 the whole call — parsing, evaluation and, for an endpoint, every byte of the answer.
 
 Why Oxigraph and not rdflib's evaluator: rdflib's join order can be pathological even on
@@ -21,11 +22,12 @@ built beside the old one and swapped in whole (:mod:`kg.publish`).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, cast, overload
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -37,13 +39,14 @@ from kg.inputs import BoundedReader, InputError, open_regular, read_bytes, read_
 from kg.isolate import DeadlineError, run_with_deadline
 from kg.ontology import KGR
 from kg.sparql import Prepared, QueryError, prepare
-from kg.terms import plain, to_rdflib
+from kg.terms import from_cell, plain, to_cell, to_rdflib
 
 __all__ = [
     "UNION_GRAPH",
     "LocalStore",
     "RemoteStore",
     "Result",
+    "Rows",
     "Store",
     "Triples",
     "open_source",
@@ -71,12 +74,59 @@ STORE_MARKER = "jiedao-kg-store.json"
 # ---------------------------------------------------------------- results
 
 
+class Rows(Sequence[tuple[Node | None, ...]]):
+    """The rows of a :class:`Result`, made into rdflib terms one row at a time, when first
+    read: an answer of 100 k rows is ready as soon as the engine is done, a page or a
+    ``len`` costs no terms, and the rows travel between processes (``timeout``) in the
+    compact form of :func:`kg.terms.to_cell`. Compares equal to a list of the same rows.
+    """
+
+    __slots__ = ("_cells", "_rows")
+
+    def __init__(self, cells: list[tuple[Any, ...]]):
+        self._cells = cells
+        self._rows: list[tuple[Node | None, ...] | None] = [None] * len(cells)
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Node | None, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Node | None, ...]]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        row = self._rows[index]
+        if row is None:
+            row = self._rows[index] = tuple(from_cell(c) for c in self._cells[index])
+        return row
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        for index in range(len(self._cells)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Rows({list(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Rows, (self._cells,))
+
+
 @dataclass
 class Result:
-    """Rows of a SELECT: ``vars`` names the columns, each row a tuple of rdflib terms."""
+    """Rows of a SELECT: ``vars`` names the columns, each row a tuple of rdflib terms
+    (:class:`Rows`, made when read; a list of tuples is taken as well)."""
 
     vars: list[str]
-    rows: list[tuple[Node | None, ...]]
+    rows: Sequence[tuple[Node | None, ...]]
     truncated: bool = False
 
     def __iter__(self) -> Iterator[dict[str, Node | None]]:
@@ -110,28 +160,29 @@ class Triples(Graph):
 Answer = Result | bool | Triples
 
 
-def _answer(form: str, solutions: Any, limit: int | None) -> Any:
-    """Oxigraph solutions (local or parsed from an endpoint) as a picklable answer."""
+def _answer(form: str, solutions: Any, limit: int | None, offset: int = 0) -> Any:
+    """Oxigraph solutions (local or parsed from an endpoint) as a picklable answer: the
+    first ``offset`` rows (or triples) skipped, then at most ``limit`` kept."""
     if form == "ASK":
         return bool(solutions)
     if form in ("CONSTRUCT", "DESCRIBE"):
         triples: list[tuple[Any, ...]] = []
         truncated = False
-        for triple in solutions:
+        for triple in itertools.islice(solutions, offset, None):
             if limit is not None and len(triples) >= limit:
                 truncated = True
                 break
             triples.append(tuple(to_rdflib(t) for t in triple))
         return ("triples", triples, truncated)
     names = [v.value for v in solutions.variables]
-    rows: list[tuple[Node | None, ...]] = []
+    cells: list[tuple[Any, ...]] = []
     truncated = False
-    for solution in solutions:
-        if limit is not None and len(rows) >= limit:
+    for solution in itertools.islice(solutions, offset, None):
+        if limit is not None and len(cells) >= limit:
             truncated = True
             break
-        rows.append(tuple(to_rdflib(solution[name]) for name in names))
-    return Result(names, rows, truncated)
+        cells.append(tuple(map(to_cell, solution)))  # in the order of ``variables``
+    return Result(names, Rows(cells), truncated)
 
 
 def _unpack(answer: Any) -> Answer:
@@ -158,16 +209,21 @@ class Store:
         /,
         *,
         limit: int | None = None,
+        offset: int = 0,
         timeout: float | None = None,
         allow_service: bool = False,
         **bindings: Any,
     ) -> Answer:
         """Run a query (library name or SPARQL text) with safe bindings.
 
-        ``limit`` caps the rows (or triples) read; ``timeout`` (seconds) bounds the whole
-        call and raises :class:`QueryError` when it passes.
+        ``limit`` caps the rows (or triples) read, after the first ``offset`` are skipped:
+        pages of a query with an ORDER BY (every named query has one) are disjoint and
+        together make the whole answer. ``timeout`` (seconds) bounds the whole call and
+        raises :class:`QueryError` when it passes.
         """
-        args = (sparql, limit, allow_service, bindings)
+        if offset < 0:
+            raise QueryError(f"offset must be 0 or more, not {offset}")
+        args = (sparql, limit, offset, allow_service, bindings)
         if timeout is None:
             return _unpack(self._run(*args))
         try:
@@ -184,7 +240,12 @@ class Store:
     expected: tuple[type[BaseException], ...] = (QueryError,)
 
     def _run(
-        self, sparql: str, limit: int | None, allow_service: bool, bindings: dict[str, Any]
+        self,
+        sparql: str,
+        limit: int | None,
+        offset: int,
+        allow_service: bool,
+        bindings: dict[str, Any],
     ) -> Any:
         raise NotImplementedError
 
@@ -197,7 +258,12 @@ class LocalStore(Store):
         self.name = name
 
     def _run(
-        self, sparql: str, limit: int | None, allow_service: bool, bindings: dict[str, Any]
+        self,
+        sparql: str,
+        limit: int | None,
+        offset: int,
+        allow_service: bool,
+        bindings: dict[str, Any],
     ) -> Any:
         prepared, substitutions = prepare(sparql, allow_service=allow_service).for_oxigraph(
             bindings
@@ -208,7 +274,7 @@ class LocalStore(Store):
             raise QueryError(f"invalid SPARQL: {one_line(exc)}") from None
         except OSError as exc:
             raise QueryError(f"{self.name}: cannot read the store: {one_line(exc)}") from None
-        return _answer(prepared.form, solutions, limit)
+        return _answer(prepared.form, solutions, limit, offset)
 
 
 class RemoteStore(Store):
@@ -244,7 +310,12 @@ class RemoteStore(Store):
         return prepare(sparql).bind_text(bindings)
 
     def _run(
-        self, sparql: str, limit: int | None, allow_service: bool, bindings: dict[str, Any]
+        self,
+        sparql: str,
+        limit: int | None,
+        offset: int,
+        allow_service: bool,
+        bindings: dict[str, Any],
     ) -> Any:
         from kg import endpoint
 
@@ -260,7 +331,7 @@ class RemoteStore(Store):
             named_graphs=self.named_graphs,
             max_bytes=self.max_bytes,
         ) as solutions:
-            answer = _answer(prepared.form, solutions, limit)
+            answer = _answer(prepared.form, solutions, limit, offset)
         return answer
 
 
@@ -333,6 +404,7 @@ def query(
     /,
     *,
     limit: int | None = None,
+    offset: int = 0,
     timeout: float | None = None,
     allow_service: bool = False,
     **bindings: Any,
@@ -340,15 +412,21 @@ def query(
     """Run a SPARQL query (text or library name) on ``source`` with safe bindings.
 
     ``source`` is anything :func:`open_store` takes. SELECT gives a :class:`Result`, ASK a
-    bool, CONSTRUCT/DESCRIBE a :class:`Triples` graph. ``limit`` caps the rows read
-    (``truncated`` tells if more existed); ``timeout`` (seconds) stops a runaway query.
+    bool, CONSTRUCT/DESCRIBE a :class:`Triples` graph. ``limit`` caps the rows read after
+    the first ``offset`` (a page, in the query's ORDER BY; ``truncated`` tells if more
+    existed); ``timeout`` (seconds) stops a runaway query.
 
     >>> import pyoxigraph as ox
     >>> query(ox.Store(), "ASK { ?s ?p ?o }")
     False
     """
     return open_store(source).query(
-        sparql, limit=limit, timeout=timeout, allow_service=allow_service, **bindings
+        sparql,
+        limit=limit,
+        offset=offset,
+        timeout=timeout,
+        allow_service=allow_service,
+        **bindings,
     )
 
 

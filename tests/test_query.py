@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from rdflib import Literal
 
-from kg.sparql import QueryError, named_queries
+from kg.sparql import QueryError, named_queries, prepare
 from kg.store import query
 
 
@@ -265,3 +265,103 @@ def test_period_parameters_on_the_command_line(seed_ttl, capsys):
     )
     assert code != 0
     assert err.count("\n") == 1 and "its parameters: from, initiative, official, to" in err
+
+
+# ---------------------------------------------------------------- pages and lazy rows
+
+
+@pytest.mark.parametrize("name", ["evidence", "metrics", "under-official", "hierarchy"])
+def test_pages_are_disjoint_and_together_the_whole_answer(seed_build, name):
+    whole = query(seed_build, name)
+    assert len(whole) > 7 and not whole.truncated
+    pages, offset = [], 0
+    while True:
+        page = query(seed_build, name, limit=3, offset=offset)
+        pages.append(page)
+        offset += 3
+        if not page.truncated:
+            break
+    assert [len(p) for p in pages[:-1]] == [3] * (len(pages) - 1)
+    assert [row for p in pages for row in p.rows] == list(whole.rows)
+    # the same page again, and through a child process (a timeout), is the same page
+    again = query(seed_build, name, limit=3, offset=6, timeout=60)
+    assert again.rows == pages[2].rows and again.truncated == pages[2].truncated
+    assert query(seed_build, name, offset=len(whole)).rows == []
+
+
+def test_an_offset_below_zero_is_refused(seed_build):
+    with pytest.raises(QueryError, match="offset"):
+        query(seed_build, "secretaries", offset=-1)
+
+
+def _constructed(term):
+    """The rdflib term as rdflib's own constructors make it (kg.terms before lazy rows)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _all_of(term):
+    if not isinstance(term, Literal):
+        return (type(term), term)
+    return (type(term), str(term), term.language, term.datatype, term.value, term.ill_typed)
+
+
+def test_rows_made_when_read_are_the_terms_rdflib_makes(seed_build):
+    import pickle
+
+    import pyoxigraph as ox
+
+    from kg.terms import from_cell, to_cell
+
+    store = seed_build.store()
+    for name in ["evidence", "metrics", "initiatives-by-official"]:
+        result = query(seed_build, name)
+        engine = store.query(prepare(name).text)
+        names = [v.value for v in engine.variables]
+        expected = [tuple(_constructed(s[n]) for n in names) for s in engine]
+        assert [tuple(map(_all_of, r)) for r in result.rows] == [
+            tuple(map(_all_of, r)) for r in expected
+        ], name
+        assert result.rows == expected and expected == result.rows
+        assert pickle.loads(pickle.dumps(result)).rows == expected
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    odd = [
+        ox.Literal("01", datatype=ox.NamedNode(xsd + "integer")),  # rdflib normalizes it
+        ox.Literal("abc", datatype=ox.NamedNode(xsd + "integer")),  # ill-typed
+        ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean")),
+        ox.Literal("2020-02-30", datatype=ox.NamedNode(xsd + "date")),
+        ox.Literal("x", datatype=ox.NamedNode("urn:own-type")),
+        ox.Literal("街道", language="zh-Hans"),
+        ox.Literal(' a\nb\t"c" \\ '),
+        ox.Literal(""),
+        ox.BlankNode("b0"),
+        ox.NamedNode("urn:x"),
+        None,
+    ]
+    for term in odd:
+        assert _all_of(from_cell(to_cell(term))) == _all_of(_constructed(term)), term
+        assert _all_of(from_cell(to_cell(term))) == _all_of(from_cell(to_cell(term)))
+
+
+def test_query_pages_from_the_command_line(seed_ttl, capsys):
+    import json
+
+    from tests.test_cli import run
+
+    args = ["query", "posts", "--data", str(seed_ttl), "--format", "json"]
+    _, whole, _ = run(args, capsys)
+    code, page, err = run([*args, "--limit", "2", "--offset", "3"], capsys)
+    assert code == 0 and "stopped at --limit" in err
+    assert json.loads(page) == json.loads(whole)[3:5]
