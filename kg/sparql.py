@@ -255,6 +255,19 @@ class Prepared:
         rest = {k: v for k, v in bindings.items() if k not in self.kinds}
         return self.bind_text(written), self.substitutions(rest)
 
+    @property
+    def distinct(self) -> bool:
+        """Whether the query's own (outermost) SELECT is ``SELECT DISTINCT``.
+
+        >>> prepare("SELECT DISTINCT ?s { { SELECT ?s { ?s ?p ?o } } }").distinct
+        True
+        >>> prepare("SELECT ?s { { SELECT DISTINCT ?s { ?s ?p ?o } } }").distinct
+        False
+        """
+        tokens = [t.upper for t in tokenize(self.text)]
+        at = tokens.index("SELECT") if "SELECT" in tokens else -1
+        return 0 <= at < len(tokens) - 1 and tokens[at + 1] == "DISTINCT"
+
     def bind_text(self, bindings: Mapping[str, Any]) -> Prepared:
         """The query with its bindings written in, for an engine that takes only text.
 

@@ -160,9 +160,15 @@ class Triples(Graph):
 Answer = Result | bool | Triples
 
 
-def _answer(form: str, solutions: Any, limit: int | None, offset: int = 0) -> Any:
+def _answer(
+    form: str, solutions: Any, limit: int | None, offset: int = 0, distinct: bool = False
+) -> Any:
     """Oxigraph solutions (local or parsed from an endpoint) as a picklable answer: the
-    first ``offset`` rows (or triples) skipped, then at most ``limit`` kept."""
+    first ``offset`` rows (or triples) skipped, then at most ``limit`` kept.
+
+    ``distinct`` drops a row equal to one before it: Virtuoso 7 returns some rows of a
+    ``SELECT DISTINCT`` over a sub-select twice (``initiatives-by-official`` on the seeds),
+    and every store is to give the same answer."""
     if form == "ASK":
         return bool(solutions)
     if form in ("CONSTRUCT", "DESCRIBE"):
@@ -177,12 +183,21 @@ def _answer(form: str, solutions: Any, limit: int | None, offset: int = 0) -> An
     names = [v.value for v in solutions.variables]
     cells: list[tuple[Any, ...]] = []
     truncated = False
-    for solution in itertools.islice(solutions, offset, None):
+    rows = (tuple(map(to_cell, s)) for s in solutions)  # in the order of ``variables``
+    for row in itertools.islice(_distinct(rows) if distinct else rows, offset, None):
         if limit is not None and len(cells) >= limit:
             truncated = True
             break
-        cells.append(tuple(map(to_cell, solution)))  # in the order of ``variables``
+        cells.append(row)
     return Result(names, Rows(cells), truncated)
+
+
+def _distinct(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    seen: set[tuple[Any, ...]] = set()
+    for row in rows:
+        if row not in seen:
+            seen.add(row)
+            yield row
 
 
 def _unpack(answer: Any) -> Answer:
@@ -331,7 +346,7 @@ class RemoteStore(Store):
             named_graphs=self.named_graphs,
             max_bytes=self.max_bytes,
         ) as solutions:
-            answer = _answer(prepared.form, solutions, limit, offset)
+            answer = _answer(prepared.form, solutions, limit, offset, prepared.distinct)
         return answer
 
 
