@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterator
 
 from kg import text
 from kg.extract import tokens
@@ -117,6 +118,19 @@ class Doc:
     def token_at(self, index: int) -> int:
         """Index of the token covering character ``index``."""
         return bisect.bisect_right(self.starts, index) - 1
+
+    def word_ends(self, suffix: str, claims: Claims) -> Iterator[tuple[int, int]]:
+        """Each span of ``suffix`` that no earlier rule claimed, is not garbled and ends a
+        word (科技园 of 科技园区, 中心 of 中心工作: the word goes on): where the names
+        built on a suffix (有限公司, 中心) may end."""
+        text = self.text
+        for m in re.finditer(re.escape(suffix), text):
+            start, end = m.span()
+            if claims.taken(start, end) or not self.clean(start, end):
+                continue
+            if end not in self.bounds and end < len(text) and CJK.match(text[end]):
+                continue
+            yield start, end
 
     def clean(self, start: int, end: int) -> bool:
         """No garbled (mojibake) character in the span: facts are not read from garbage."""

@@ -87,12 +87,7 @@ def find(ctx: Context) -> None:
 
     for strong, suffixes in ((True, lex.strong_suffixes), (False, lex.weak_suffixes)):
         for suffix in suffixes:
-            for m in re.finditer(re.escape(suffix), t):
-                s0, e = m.span()
-                if claims.taken(s0, e) or not doc.clean(s0, e):
-                    continue
-                if e not in doc.bounds and e < len(t) and CJK.match(t[e]):
-                    continue  # 科技园 of 科技园区: the word goes on
+            for s0, e in doc.word_ends(suffix, claims):
                 if t.startswith(lex.not_enterprise_before, e):
                     continue  # ...产业园项目: a project
                 if strong:

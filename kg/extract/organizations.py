@@ -31,12 +31,7 @@ def find(ctx: Context) -> None:
     strong = longest_first(lex.org_suffixes)
     for weak, suffixes in ((False, strong), (True, lex.weak_org_suffixes)):
         for suffix in suffixes:
-            for m in re.finditer(re.escape(suffix), t):
-                s0, e = m.span()
-                if claims.taken(s0, e) or not doc.clean(s0, e):
-                    continue
-                if e not in doc.bounds and e < len(t) and CJK.match(t[e]):
-                    continue  # 中心工作: the word goes on
+            for s0, e in doc.word_ends(suffix, claims):
                 suffix_tok = doc.tokens[doc.token_at(s0)]
                 common = tokens.frequency(suffix_tok.word) >= lex.common_word_frequency
                 if suffix_tok.start < s0 and common and suffix_tok.word not in strong:
