@@ -224,10 +224,7 @@ def staged_dir(target: Path) -> Iterator[Path]:
             if _stale(entry.name, pattern):
                 _remove(entry)
         staging = target.with_name(f".{target.name}.staging.{os.getpid()}.{secrets.token_hex(4)}")
-        try:
-            staging.mkdir()
-        except OSError as exc:
-            raise _fail(staging, exc, "cannot create the folder") from None
+        _make_folder(staging)
         try:
             yield staging
             _fsync_dir(staging)
@@ -299,10 +296,7 @@ def _swapped_build(out: Path, private: Path) -> Iterator[Path]:
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     name = f"build-{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
     staging = private / name
-    try:
-        staging.mkdir()
-    except OSError as exc:
-        raise _fail(staging, exc, "cannot create the folder") from None
+    _make_folder(staging)
     try:
         yield staging
         _seal(staging)
@@ -320,6 +314,14 @@ def _swapped_build(out: Path, private: Path) -> Iterator[Path]:
     _link_outputs(out, staging)
     if live and live != name:
         _remove(private / live)
+
+
+def _make_folder(staging: Path) -> None:
+    """Make a fresh staging folder, or raise the one-line error naming it."""
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        raise _fail(staging, exc, "cannot create the folder") from None
 
 
 def _seal(folder: Path) -> None:
