@@ -1,0 +1,71 @@
+"""Rules of issue 18, fourth round: which initiative a number is the result of, whom an
+initiative serves, which initiative is part of which, who takes part (invented sentences)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg import extract as ex
+
+
+def _draft(tmp_path: Path, body: str) -> ex.Draft:
+    article = tmp_path / "articles" / "900_test.txt"
+    article.parent.mkdir(parents=True, exist_ok=True)
+    article.write_text("测试标题：街道工作简讯\n" + body + "\n", encoding="utf-8")
+    return ex.extract(article)
+
+
+def _name(draft: ex.Draft, id_: str) -> str:
+    """An entity's label, or a metric's value."""
+    e = next(e for e in draft.entities if e.id == id_)
+    return e.label or str(e.props.get("value"))
+
+
+def _facts(draft: ex.Draft, predicate: str) -> set[tuple[str, str]]:
+    """(subject, object) of every statement of a predicate, as a property or a fact; an
+    entity by its label, a metric by its value."""
+    found = {(_name(draft, f["subject"]), _name(draft, f["object"]))
+             for f in draft.facts if f["predicate"] == predicate}  # fmt: skip
+    for e in draft.entities:
+        values = e.props.get(predicate)
+        for value in values if isinstance(values, list) else [values] if values else []:
+            found.add((_name(draft, e.id), _name(draft, value)))
+    return found
+
+
+def _result_of(draft: ex.Draft, value: str) -> set[str]:
+    return {o for s, o in _facts(draft, "resultOf") if s == value}
+
+
+# ---------------------------------------------------------------- resultOf
+
+
+def test_initiative_named_in_the_clause_of_a_number_is_its_result(tmp_path: Path) -> None:
+    """召开议事会32场: the meetings held are what the body did, a result, not its size; and
+    a body named in the number's own sentence made the numbers after it."""
+    draft = _draft(tmp_path, "东湖街道推行“邻里议事会”机制。今年以来，社区共召开议事会32场，"
+                             "收集意见建议150余条。")  # fmt: skip
+    assert _result_of(draft, "32") == {"邻里议事会"}
+    assert _result_of(draft, "150") == {"邻里议事会"}
+
+
+def test_staff_put_into_a_team_are_no_result(tmp_path: Path) -> None:
+    """抽调机关干部45名分别组成9个助企小分队: the 45 are the teams' staff."""
+    draft = _draft(tmp_path, "东湖街道开展“暖企行动”，抽调机关干部45名分别组成9个助企小分队，"
+                             "走访企业300余家。")  # fmt: skip
+    assert _result_of(draft, "45") == set()
+    assert ("45", "助企小分队") in _facts(draft, "refArea")
+
+
+def test_numbers_reported_at_a_meeting_are_not_its_result(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "东湖街道召开经济运行分析会。会议通报，上半年全街道完成税收8.6亿元。")
+    assert _result_of(draft, "8.6") == set()
+
+
+def test_an_area_heading_a_new_sentence_counts_its_own(tmp_path: Path) -> None:
+    """A team named in one sentence; the next opens with a community: its count."""
+    body = "东湖街道组建党员突击队，帮助群众转移。截至18时，青石社区已转移群众120户。"
+    draft = _draft(tmp_path, body)
+    assert _result_of(draft, "120") == set()
+    kept = _draft(tmp_path, "东湖街道组建党员突击队，帮助群众转移，已转移群众120户。")
+    assert _result_of(kept, "120") == {"党员突击队"}
