@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kg import extract as ex
 
 
@@ -69,3 +71,41 @@ def test_an_area_heading_a_new_sentence_counts_its_own(tmp_path: Path) -> None:
     assert _result_of(draft, "120") == set()
     kept = _draft(tmp_path, "东湖街道组建党员突击队，帮助群众转移，已转移群众120户。")
     assert _result_of(kept, "120") == {"党员突击队"}
+
+
+# ---------------------------------------------------------------- serves
+
+_TEAM = "东湖街道组建助企服务队，深入辖区企业开展帮扶。\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the company named before in the paragraph, the team's short form then a verb of help
+        "辖区企业青禾食品有限公司是一家冷链企业。今年3月，企业原料运输受阻，服务队协助企业"
+        "办理通行证8张。",
+        # inside a quotation, the speaker's company
+        "“服务队帮我们解决了用工难题。”青禾食品有限公司总经理王立说。",
+        # the company heads the paragraph before; this one says 企业 and the verb follows
+        "青禾食品有限公司是辖区一家食品企业。\n得知企业的难处后，助企服务队上门对接。",
+    ],
+)
+def test_an_initiative_serves_the_company_an_anecdote_is_about(tmp_path: Path, body: str) -> None:
+    draft = _draft(tmp_path, _TEAM + body)
+    assert _facts(draft, "serves") == {("助企服务队", "青禾食品有限公司")}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # no verb of help after the team
+        "辖区企业青禾食品有限公司是一家冷链企业。服务队成员共有12名。",
+        # the company heads the paragraph before, but the help is to all companies
+        "青禾食品有限公司是辖区一家食品企业。\n企业发展离不开服务，助企服务队为企业提供融资对接等服务。",
+        # the company is named too far before
+        "辖区企业青禾食品有限公司是一家冷链企业。" + "今年街道持续优化营商环境，" * 12
+        + "服务队协助企业办理通行证8张。",
+    ],
+)
+def test_no_serves_without_an_anecdote(tmp_path: Path, body: str) -> None:
+    assert _facts(_draft(tmp_path, _TEAM + body), "serves") == set()

@@ -11,7 +11,7 @@ from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
 from kg.extract.draft import QUOTE_MARKS, DraftEntity
-from kg.extract.lexicon import lexicon, longest_first
+from kg.extract.lexicon import lexicon, longest_first, read_words
 from kg.extract.places import admin_types
 from kg.numbers import parse_chinese_number
 
@@ -684,6 +684,126 @@ def _at_meetings(ctx: Context, ordered: list[Mention]) -> None:
                 b.fact(x.id, "participatesIn", target.id, b.quote(hit.start(), at + len(name)))
 
 
+def _references(ctx: Context, ordered: list[Mention]) -> list[tuple[int, int, DraftEntity]]:
+    """Where the text names each initiative again, in text order: its label and altLabels,
+    and its short forms when no other initiative of the article has them — the label
+    without a collective tail (帮办员 of 帮办员队伍, 驻企服务员 of 驻企服务员制度) and its team
+    kind alone (服务组 of 包联服务组, 驿站 of 就业驿站, 突击队 of 党员突击队): see
+    ``short_tails`` and ``short_heads`` in ``initiatives.yaml``."""
+    b, t = ctx.builder, ctx.doc.text
+    words = read_words("initiatives.yaml")
+    forms: dict[str, set[str]] = {}
+    for m in ordered:
+        e = b.of(m)
+        if e is None or not e.label:
+            continue
+        names = {e.label, *e.alt_labels, m.label, t[m.start : m.end]}
+        names |= {e.label[: -len(w)] for w in words["short_tails"] if e.label.endswith(w)}
+        names |= {w for w in words["short_heads"] if e.label.endswith(w)}
+        for name in names:
+            if len(name) >= 2:
+                forms.setdefault(name, set()).add(e.id)
+    by_id = {e.id: e for e in b.entities}
+    found: list[tuple[int, int, DraftEntity]] = []
+    for name, owners in sorted(forms.items(), key=lambda kv: -len(kv[0])):
+        if len(owners) != 1:
+            continue
+        e = by_id[next(iter(owners))]
+        for hit in re.finditer(re.escape(name), t):
+            s, end = hit.span()
+            if any(a < end and s < z for a, z, _ in found):
+                continue  # inside a longer name found first
+            found.append((s, end, e))
+    return sorted(found, key=lambda r: r[0])
+
+
+def _helped(ctx: Context, ordered: list[Mention]) -> None:
+    """``serves`` the one an anecdote is about: a reporter names a company (辖区企业X是一家
+    ...企业; 这家企业), then tells what an initiative did for it, naming the initiative or its
+    short form right before a verb of help (服务组协调办理车辆通行证16张, 复工服务队了解到
+    企业用工缺口后，协助企业..., 帮办员全程代办; ``help_verbs``). The one helped is the last
+    company named before in the paragraph, else the company heading the paragraph before
+    when the sentence says 企业 or 公司 and the verb follows the name at once (得知企业的难处
+    后，...带领街道复工复产专班上门对接); inside a quotation, the speaker's company or the
+    speaker (“驻企服务组帮我们协调了...”X公司总经理邱建华说; “多亏突击队帮忙...”种养大户
+    林家兴说). The company is named at most ``_PARAGRAPH_REACH`` characters before."""
+    doc, b = ctx.doc, ctx.builder
+    t = doc.text
+    verbs = tuple(read_words("initiatives.yaml")["help_verbs"])
+    companies = sorted(ctx.enterprises, key=lambda m: m.start)
+    persons = [x for x in b.entities if x.type == "Person" and x.label]
+    for s, e, initiative in _references(ctx, ordered):
+        end = doc.sentence_end(e)
+        window = t[e : min(end, e + _HELP_REACH)]
+        at_verb = min((i for i in range(len(window)) if window.startswith(verbs, i)), default=-1)
+        if at_verb < 0:
+            continue
+        para = t.rfind("\n", 0, s) + 1
+        helped = _speaker(ctx, s, companies, persons)
+        if helped is None or helped[1] is None:
+            lo = max(para, s - _PARAGRAPH_REACH)
+            named = [m for m in companies if lo <= m.start and m.end <= s]
+            if named:
+                helped = named[-1].start, b.of(named[-1])
+            elif at_verb <= 2 and any(w in t[doc.sentence_start(s) : end] for w in _COMPANY_WORDS):
+                head = _topic_company(ctx, para, companies)
+                helped = (s, b.of(head)) if head is not None else None
+        at, target = helped if helped is not None else (s, None)
+        if target is None or target.id == initiative.id:
+            continue
+        b.fact(initiative.id, "serves", target.id, b.quote(min(at, s), max(at + 1, e)))
+
+
+_HELP_REACH = 24  # characters after an initiative's name in which a verb of help says so
+
+
+def _speaker(ctx: Context, pos: int, companies: list[Mention],
+             persons: list[DraftEntity]) -> tuple[int, DraftEntity | None] | None:  # fmt: skip
+    """Who says the quotation holding ``pos`` (“...”X公司总经理Y说): the company named in
+    the words after it up to 说, else a person of the story named there; None outside a
+    quotation or when neither is named."""
+    t = ctx.doc.text
+    opening, closing = t.rfind("“", 0, pos), t.rfind("”", 0, pos)
+    after = t.find("”", pos)
+    if opening < 0 or closing > opening or after < 0 or "\n" in t[opening:after]:
+        return None
+    said = _SAID_AFTER.match(t, after + 1)
+    if said is None:  # 种养大户林家兴说：“多亏突击队帮忙...”
+        lead = t.rfind("\n", 0, opening) + 1
+        said = _SAID_BEFORE.search(t, max(lead, opening - 40), opening)
+    if said is None:
+        return None
+    lo, hi = said.span()
+    for m in companies:
+        if lo <= m.start and m.end <= hi:
+            return m.start, ctx.builder.of(m)
+    if any(w in t[lo:hi] for w in _COMPANY_WORDS):
+        return lo, None  # 公司总经理蔡文辉说: the company speaks, named before
+    for person in persons:
+        at = t.find(person.label or "\0", lo, hi)
+        if at >= 0:
+            return at, person
+    return None
+
+
+_COMPANY_WORDS = ("企业", "公司")  # a bare word for the company an anecdote is about
+_SAID = "(?:说|表示|介绍|告诉记者|感慨)"
+_SAID_AFTER = re.compile(rf"[^。！!？?\n“”]{{0,40}}?{_SAID}")
+_SAID_BEFORE = re.compile(rf"[^。！!？?\n“”，,]{{1,40}}{_SAID}[：:]?$")
+
+
+def _topic_company(ctx: Context, para: int, companies: list[Mention]) -> Mention | None:
+    """The company that opens the paragraph before the one starting at ``para`` (湘潭华锐电机
+    有限公司是辖区一家...企业), written in its first clause."""
+    t = ctx.doc.text
+    end = para - 1
+    while end > 0 and t[end - 1].isspace():
+        end -= 1
+    para = t.rfind("\n", 0, end) + 1
+    first = min((i for i in (t.find(c, para) for c in CLAUSE_STOP) if i >= 0), default=len(t))
+    return next((m for m in companies if para <= m.start < first), None)
+
+
 def links(ctx: Context) -> None:
     """Relations of initiatives that the text states next to them: ``partOfInitiative`` for
     the parts of a numbered one; ``takesPlaceIn`` a place that begins the name (莲大片区临时
@@ -739,6 +859,7 @@ def links(ctx: Context) -> None:
             if target is not None:
                 b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
     _at_meetings(ctx, ordered)
+    _helped(ctx, ordered)
     verbs = "|".join(map(re.escape, lex.lead_verbs))
     people = [(x, x.label) for x in b.entities if x.type in ("Official", "Person") and x.label]
     for person, name in people:
