@@ -109,3 +109,43 @@ def test_an_initiative_serves_the_company_an_anecdote_is_about(tmp_path: Path, b
 )
 def test_no_serves_without_an_anecdote(tmp_path: Path, body: str) -> None:
     assert _facts(_draft(tmp_path, _TEAM + body), "serves") == set()
+
+
+# ---------------------------------------------------------------- initiatives and their parts
+
+
+def _initiatives(draft: ex.Draft) -> set[str]:
+    return {e.label for e in draft.entities if e.type == "Initiative" and e.label}
+
+
+def test_a_body_set_up_with_its_head_named_first(tmp_path: Path) -> None:
+    """成立由X任组长，Y任副组长的Z: Z is the body, X and Y lead it (not the campaign before)."""
+    draft = _draft(tmp_path, "东湖街道开展“春风行动”，成立由街道党工委书记王立明任组长，"
+                             "办事处副主任李秀英任副组长的稳岗工作组，联系企业30家。")  # fmt: skip
+    assert "稳岗工作组" in _initiatives(draft)
+    assert _facts(draft, "leads") == {("王立明", "稳岗工作组"), ("李秀英", "稳岗工作组")}
+
+
+def test_quoted_names_counted_after_them_are_parts(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "东湖街道搭建“东湖e站”平台，下设“政策快递”“诉求快办”两个服务模块。")
+    assert {"政策快递", "诉求快办"} <= _initiatives(draft)
+    assert _facts(draft, "partOfInitiative") == {("政策快递", "东湖e站"), ("诉求快办", "东湖e站")}
+    wrong = _draft(tmp_path, "东湖街道搭建“东湖e站”平台，下设“政策快递”“诉求快办”三个服务模块。")
+    assert _facts(wrong, "partOfInitiative") == set()  # the count is not theirs
+
+
+def test_what_the_work_is_carried_out_by(tmp_path: Path) -> None:
+    """以“X”为抓手: X is an initiative even without a trigger or a head."""
+    assert "邻里互助" in _initiatives(_draft(tmp_path, "东湖街道以“邻里互助”为抓手推进社区治理。"))
+    assert "邻里互助" not in _initiatives(_draft(tmp_path, "东湖街道倡导“邻里互助”的风尚。"))
+
+
+def test_a_quoted_name_and_its_kind_are_one_name_too(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "东湖街道推行“三问”工作法，听取居民意见。")
+    e = next(e for e in draft.entities if e.label == "三问")
+    assert "三问工作法" in e.alt_labels
+
+
+def test_a_project_manager_is_no_project(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "施工单位东湖建设工程有限公司项目经理张伟说，工期已经过半。")
+    assert not any(label.endswith("项目") for label in _initiatives(draft))

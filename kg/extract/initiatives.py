@@ -56,6 +56,7 @@ def find(ctx: Context) -> None:
     """Initiatives, rule by rule: quoted names, named bodies after a trigger verb, lists of
     measures, teams, the parts of a numbered one, headings."""
     _quoted(ctx)
+    _counted_quotes(ctx)
     _triggered(ctx)
     _measure_lists(ctx)
     _teams(ctx)
@@ -72,6 +73,7 @@ def _quoted(ctx: Context) -> None:
     lex = lexicon()
     t = doc.text
     lead_in = lex.triggers + tuple(tr + f for tr in lex.triggers for f in (*lex.fillers, "的"))
+    handles = tuple(read_words("initiatives.yaml")["handle_words"])
     for opening, closing in lex.quote_marks:
         pattern = re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{2,20})"
         for m in re.finditer(pattern + re.escape(closing), t):
@@ -92,8 +94,9 @@ def _quoted(ctx: Context) -> None:
                 and (
                     before.endswith(lead_in)
                     or (_NUMBERED.match(name) is not None and before.endswith(lex.means))
+                    or (before.endswith("以") and after.startswith(handles))
                 )
-            )
+            )  # 以“绿色积分”为抓手: what the work is carried out by
             if "、" in name and t.startswith("的" + opening, m.end()):
                 continue  # “A、B、C”的“三个一”: the list explains the name after it
             if "、" in name and led and not any(c in CLAUSE_STOP for c in name):
@@ -128,6 +131,35 @@ def _quoted(ctx: Context) -> None:
                 or (not book and before.endswith("等") and any(w in clause for w in lex.triggers))
             ):  # ...等“五张推进表”: the last item of what a trigger verb made
                 _take(ctx, s, e, place_first=True)
+
+
+_QUOTED_RUN = re.compile(
+    r"((?:“[^“”\n，,。；;、]{2,10}”[、，,]?){2,10})([一二三四五六七八九十两]+|[0-9]+)[个大项种条张]"
+)
+
+
+def _counted_quotes(ctx: Context) -> None:
+    """Quoted names written one after another and then counted (下设“政策直达”“诉求直办”
+    “要素直供”三个服务模块): each is an initiative, a part of the initiative named last before
+    them in their sentence (搭建“塔湾企航”平台，下设...). The count must be theirs."""
+    t = ctx.doc.text
+    for m in _QUOTED_RUN.finditer(t):
+        items = [x.span(1) for x in re.finditer(r"“([^”]+)”", m.group(1))]
+        number = m.group(2)
+        count = int(number) if number.isdigit() else parse_chinese_number(number)
+        if count != len(items):
+            continue
+        offset = m.start(1)
+        spans = [(offset + a, offset + b) for a, b in items]
+        sentence = ctx.doc.sentence_start(m.start())
+        before = [x for x in ctx.initiatives if sentence <= x.start and x.end <= m.start()]
+        whole = max(before, key=lambda x: x.start) if before else None
+        for a, b in spans:
+            found = next((x for x in ctx.initiatives if (x.start, x.end) == (a, b)), None)
+            if found is None and _take(ctx, a, b):
+                found = ctx.initiatives[-1]
+            if found is not None and whole is not None:
+                found.whole = whole.label
 
 
 def _team_after(ctx: Context, s: int, end: int, name: str) -> bool:
@@ -224,7 +256,9 @@ def _heading(ctx: Context, start: int, end: int) -> bool:
 
 def _triggered(ctx: Context) -> None:
     """Named bodies set up by a trigger verb (成立...工作专班, 建立...机制), with the other
-    items of their 、-lists."""
+    items of their 、-lists; a body set up with its head named first (成立由街道办事处主任何
+    嘉欣任组长的改造工作专班, ...任组长，...任副组长的助企工作组: ``head_titles``) is named
+    after the 的, and the people of that phrase lead it (see :func:`_headed_by`)."""
     doc = ctx.doc
     lex = lexicon()
     t = doc.text
@@ -233,9 +267,12 @@ def _triggered(ctx: Context) -> None:
     heads = "|".join(map(re.escape, lex.heads))
     body = r"[^\s，,。；;！!？?：:、“”「」《》()（）的]{0,16}?"
     counted = rf"{_COUNT}(?:{'|'.join(map(re.escape, lex.count_fillers))})|{_AMOUNT}的"
-    pattern = re.compile(rf"(?:{triggers})(?:{fillers}|{counted})?({body}(?:{heads}))")
+    titles = "|".join(map(re.escape, longest_first(read_words("initiatives.yaml")["head_titles"])))
+    chair = rf"[^，,。；;！!？?：:“”\n]{{2,30}}?任(?:{titles})"
+    headed = rf"(由{chair}(?:[，,、]{chair})*的)?"
+    pattern = re.compile(rf"(?:{triggers})(?:{fillers}|{counted})?{headed}({body}(?:{heads}))")
     for m in pattern.finditer(t):
-        s, e = m.span(1)
+        s, e = m.span(2)
         if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
             continue  # 巡查组织: the head goes on into another word
         k = doc.token_at(m.start())
@@ -254,6 +291,8 @@ def _triggered(ctx: Context) -> None:
             continue  # 建立机制: a head of two characters alone names nothing (楼长制 does)
         if not _take(ctx, s, e, place_first=True):
             continue
+        if m.group(1):  # 成立由街道办事处主任何嘉欣任组长的改造工作专班: who heads it
+            _headed(ctx)[s] = m.span(1)
         pos = e
         while pos < len(t) and t[pos] == "、":
             nxt = re.compile(rf"{body}{re.escape(head)}").match(t, pos + 1)
@@ -465,6 +504,8 @@ def _projects(ctx: Context) -> None:
         s = doc.walk_back(s1, max_len=14, claims=claims)
         if s1 - s < 2 or s0 - s < 4 or claims.taken(s, s0) or _NUMBERED.match(t, s):
             continue  # 三项民生实事项目: a count of projects
+        if t.startswith(tuple(read_words("initiatives.yaml")["not_project_after"]), e):
+            continue  # 城市更新有限公司项目经理: a title, not a project
         words = doc.tokens[doc.token_at(s) : k + 1]
         if any(tok.flag in _PERSON_FLAGS and len(tok.word) >= 2 for tok in words):
             continue  # 张振国宣布项目开工: a person, not a name
@@ -556,7 +597,10 @@ def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention],
     lex = lexicon()
     t = doc.text
     starts = [m.start for m in ordered]
+    headed = _headed(ctx).values()
     for hit in re.finditer(re.escape(person.label or "\0"), t):
+        if any(a <= hit.start() < z for a, z in headed):
+            continue  # 成立由周立新任组长的助企工作组: the body named after, see _headed_by
         tail = t[hit.end() : hit.end() + 20]
         cut = re.match(r"(?:[、，,]?[\u4e00-\u9fff]{2,4}?)*?(?=[，,。；;])", tail)
         words = tail[: cut.end()] if cut else tail
@@ -682,6 +726,46 @@ def _at_meetings(ctx: Context, ordered: list[Mention]) -> None:
             elif opens and t.find(name, hit.end(), end) >= 0:
                 at = t.find(name, hit.end(), end)
                 b.fact(x.id, "participatesIn", target.id, b.quote(hit.start(), at + len(name)))
+
+
+def _named_with_kind(ctx: Context, ordered: list[Mention]) -> None:
+    """A quoted name followed by the kind of thing it names (“三问”工作法, “绿色积分”制度,
+    “望澄帮办”服务品牌: ``kinds_after_quote``) is also written as one name with it: an
+    altLabel, so the initiative is found under either."""
+    b, t = ctx.builder, ctx.doc.text
+    kinds = longest_first(read_words("initiatives.yaml")["kinds_after_quote"])
+    closing = {c for _, c in lexicon().quote_marks if c != "》"}
+    for m in ordered:
+        e = b.of(m)
+        if e is None or not e.label or m.end >= len(t) or t[m.end] not in closing:
+            continue
+        kind = next((k for k in kinds if t.startswith(k, m.end + 1)), None)
+        if kind is None or (m.end + 1 + len(kind) < len(t) and t[m.end + 1 + len(kind)] in "队站"):
+            continue
+        name = e.label + kind
+        if name not in e.alt_labels and ("Initiative", name) not in b.by_key:
+            e.alt_labels.append(name)
+
+
+def _headed(ctx: Context) -> dict[int, tuple[int, int]]:
+    """Where each body set up with its head named first starts → that phrase's span."""
+    return ctx.memo.setdefault("headed", {})  # type: ignore[return-value]
+
+
+def _headed_by(ctx: Context, ordered: list[Mention]) -> None:
+    """``leads`` for each person named in the phrase that says who heads a body as it is set
+    up (成立由街道党工委书记周立新任组长，...韩雪梅任副组长的助企工作组: both)."""
+    b, t = ctx.builder, ctx.doc.text
+    people = [x for x in b.entities if x.type in ("Official", "Person") and x.label]
+    for m in ordered:
+        span = _headed(ctx).get(m.start)
+        target = b.of(m)
+        if span is None or target is None:
+            continue
+        for person in people:
+            at = t.find(person.label or "\0", span[0], span[1])
+            if at >= 0:
+                b.fact(person.id, "leads", target.id, b.quote(span[0], m.end))
 
 
 def _references(ctx: Context, ordered: list[Mention]) -> list[tuple[int, int, DraftEntity]]:
@@ -818,6 +902,7 @@ def links(ctx: Context) -> None:
     ordered = sorted(ctx.initiatives, key=lambda m: m.start)
     served_at = sorted(ctx.enterprises, key=lambda m: m.start)
     served_starts = [m.start for m in served_at]
+    _named_with_kind(ctx, ordered)
     for m in ordered:
         e = b.of(m)
         if e is None:
@@ -860,6 +945,7 @@ def links(ctx: Context) -> None:
                 b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
     _at_meetings(ctx, ordered)
     _helped(ctx, ordered)
+    _headed_by(ctx, ordered)
     verbs = "|".join(map(re.escape, lex.lead_verbs))
     people = [(x, x.label) for x in b.entities if x.type in ("Official", "Person") and x.label]
     for person, name in people:
