@@ -149,3 +149,20 @@ def test_a_quoted_name_and_its_kind_are_one_name_too(tmp_path: Path) -> None:
 def test_a_project_manager_is_no_project(tmp_path: Path) -> None:
     draft = _draft(tmp_path, "施工单位东湖建设工程有限公司项目经理张伟说，工期已经过半。")
     assert not any(label.endswith("项目") for label in _initiatives(draft))
+
+
+def test_a_quoted_list_before_the_word_of_a_mechanism_is_one_name(tmp_path: Path) -> None:
+    one = _draft(tmp_path, "东湖街道推行“小区吹哨、部门报到”工作机制，快速处置问题。")
+    assert "小区吹哨、部门报到" in _initiatives(one)
+    two = _draft(tmp_path, "东湖街道坚持“一企一策、一事一议”，帮助企业复工。")
+    assert {"一企一策", "一事一议"} <= _initiatives(two)
+
+
+def test_a_body_formed_of_its_members_and_its_leaders(tmp_path: Path) -> None:
+    """带领由...组成的N个Y: Y is a body; the people listed before 分别带领 lead it."""
+    draft = _draft(tmp_path, "东湖街道开展燃气安全专项行动。街道党工委书记王立明任总指挥，"
+                             "街道领导陈东、李南分别带领由城管、社区人员组成的3个督查组，"
+                             "排查餐饮店铺120家。")  # fmt: skip
+    assert "督查组" in _initiatives(draft)
+    led = _facts(draft, "leads")
+    assert {("陈东", "督查组"), ("李南", "督查组"), ("王立明", "燃气安全专项行动")} <= led

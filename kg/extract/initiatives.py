@@ -99,6 +99,10 @@ def _quoted(ctx: Context) -> None:
             )  # 以“绿色积分”为抓手: what the work is carried out by
             if "、" in name and t.startswith("的" + opening, m.end()):
                 continue  # “A、B、C”的“三个一”: the list explains the name after it
+            if "、" in name and not book and _MECHANISM_AFTER.match(t, m.end()):
+                if not any(c in CLAUSE_STOP for c in name) and len(name) <= 16:
+                    _take(ctx, s, e)  # “街巷吹哨、部门报到”工作机制: one mechanism, two steps
+                continue
             if "、" in name and led and not any(c in CLAUSE_STOP for c in name):
                 pieces, at = [], s  # 坚持“一企一策、一事一议”: each one is a name
                 for piece in name.split("、"):
@@ -136,6 +140,10 @@ def _quoted(ctx: Context) -> None:
 _QUOTED_RUN = re.compile(
     r"((?:“[^“”\n，,。；;、]{2,10}”[、，,]?){2,10})([一二三四五六七八九十两]+|[0-9]+)[个大项种条张]"
 )
+
+
+# A quoted 、-list right before the word of a mechanism names that one mechanism.
+_MECHANISM_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:机制|模式|工作法|制度|体系)")
 
 
 def _counted_quotes(ctx: Context) -> None:
@@ -258,7 +266,9 @@ def _triggered(ctx: Context) -> None:
     """Named bodies set up by a trigger verb (成立...工作专班, 建立...机制), with the other
     items of their 、-lists; a body set up with its head named first (成立由街道办事处主任何
     嘉欣任组长的改造工作专班, ...任组长，...任副组长的助企工作组: ``head_titles``) is named
-    after the 的, and the people of that phrase lead it (see :func:`_headed_by`)."""
+    after the 的, and the people of that phrase lead it (see :func:`_headed_by`); so is a body
+    said to be formed of its members, after a trigger or a verb of leading (成立由机关干部组成的
+    巡查组, 分别带领由安监、城管...人员组成的4个督查组)."""
     doc = ctx.doc
     lex = lexicon()
     t = doc.text
@@ -270,7 +280,12 @@ def _triggered(ctx: Context) -> None:
     titles = "|".join(map(re.escape, longest_first(read_words("initiatives.yaml")["head_titles"])))
     chair = rf"[^，,。；;！!？?：:“”\n]{{2,30}}?任(?:{titles})"
     headed = rf"(由{chair}(?:[，,、]{chair})*的)?"
-    pattern = re.compile(rf"(?:{triggers})(?:{fillers}|{counted})?{headed}({body}(?:{heads}))")
+    formed = rf"由[^，,。；;！!？?：:“”\n]{{2,40}}?组成的(?:{counted})?"  # 由...组成的4个督查组
+    leaders = "|".join(map(re.escape, lex.head_verbs))
+    pattern = re.compile(
+        rf"(?:(?:{triggers})(?:{fillers}|{counted})?{headed}(?:{formed})?|(?:{leaders}){formed})"
+        rf"({body}(?:{heads}))"
+    )
     for m in pattern.finditer(t):
         s, e = m.span(2)
         if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
@@ -624,7 +639,8 @@ def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention],
 def _co_subjects(ctx: Context, people: list[DraftEntity], at: int) -> list[DraftEntity]:
     """The people named before the name at ``at`` as subjects of the same verb: written
     before it in its sentence, each followed by a comma and the next one's titles only
-    (刘志坚，街道党工委委员、武装部长谭国胜分别带领: 刘志坚 with 谭国胜)."""
+    (刘志坚，街道党工委委员、武装部长谭国胜分别带领: 刘志坚 with 谭国胜), or by 、 alone (陆卫国、
+    钱晓峰、邵明分别带领)."""
     t = ctx.doc.text
     found: list[DraftEntity] = []
     start = ctx.doc.sentence_start(at)
@@ -636,7 +652,7 @@ def _co_subjects(ctx: Context, people: list[DraftEntity], at: int) -> list[Draft
             if end < 0 or person in found:
                 continue
             between = t[end + len(name) : at]
-            if re.fullmatch(r"[，,][\u4e00-\u9fff、“”]{0,24}", between):
+            if between == "、" or re.fullmatch(r"[，,][\u4e00-\u9fff、“”]{0,24}", between):
                 prev = person, end
         if prev is None:
             return found
