@@ -166,3 +166,15 @@ def test_a_body_formed_of_its_members_and_its_leaders(tmp_path: Path) -> None:
     assert "督查组" in _initiatives(draft)
     led = _facts(draft, "leads")
     assert {("陈东", "督查组"), ("李南", "督查组"), ("王立明", "燃气安全专项行动")} <= led
+
+
+def test_partners_organize_or_take_part(tmp_path: Path) -> None:
+    """联合X、Y开展Z (one clause): X and Y organize Z; 联合X，...Z (the next clause): X takes part."""
+    same = _draft(tmp_path, "东湖街道联合东湖派出所、青禾燃气有限公司开展“燃气安全宣传周”活动。")
+    assert {("燃气安全宣传周", "东湖派出所"), ("燃气安全宣传周", "青禾燃气有限公司")} <= _facts(
+        same, "organizedBy"
+    )
+    later = _draft(tmp_path, "今年，东湖街道联合东湖派出所、青禾物业服务有限公司，在辖区小区试点"
+                             "“统一管家”服务。")  # fmt: skip
+    assert ("青禾物业服务有限公司", "统一管家") in _facts(later, "participatesIn")
+    assert _facts(later, "organizedBy") & {("统一管家", "青禾物业服务有限公司")} == set()

@@ -744,6 +744,46 @@ def _at_meetings(ctx: Context, ordered: list[Mention]) -> None:
                 b.fact(x.id, "participatesIn", target.id, b.quote(hit.start(), at + len(name)))
 
 
+def _partners(ctx: Context, ordered: list[Mention]) -> None:
+    """The bodies and companies a subdistrict works with on an initiative (``partner_words``:
+    联合, 会同, 携手...): listed right after the word, they organize it with the subdistrict
+    when the initiative is named in the same clause (联合青枫派出所、常州天润燃气服务有限公司在
+    美食街开展“燃气安全开放日”活动: ``organizedBy`` both), and take part in it when it is named
+    in the next clause of the sentence (联合广州海滘物业管理有限公司，在辖区...试点“统租统管”:
+    ``participatesIn``)."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    words = longest_first(read_words("initiatives.yaml")["partner_words"])
+    partners = sorted(ctx.organizations + ctx.enterprises, key=lambda m: m.start)
+    pattern = re.compile("|".join(map(re.escape, words)))
+    for hit in pattern.finditer(t):
+        listed, pos = [], hit.end()
+        for m in partners:
+            if m.start < pos:
+                continue
+            if m.start > pos and not (t[pos:m.start] in ("、", "和", "及", "以及", "与")):
+                break
+            listed.append(m)
+            pos = m.end
+        if not listed:
+            continue
+        end = doc.sentence_end(pos)
+        clause = min((i for i in (t.find(c, pos) for c in CLAUSE_STOP) if 0 <= i < end),
+                     default=end)  # fmt: skip
+        after = next((m for m in ordered if pos <= m.start and m.end <= end), None)
+        if after is None:
+            continue
+        predicate = "organizedBy" if after.start < clause else "participatesIn"
+        target = b.of(after)
+        for m in listed:
+            partner = b.of(m)
+            if target is None or partner is None:
+                continue
+            if predicate == "organizedBy":
+                b.fact(target.id, predicate, partner.id, b.quote(hit.start(), after.end))
+            else:
+                b.fact(partner.id, predicate, target.id, b.quote(hit.start(), after.end))
+
+
 def _named_with_kind(ctx: Context, ordered: list[Mention]) -> None:
     """A quoted name followed by the kind of thing it names (“三问”工作法, “绿色积分”制度,
     “望澄帮办”服务品牌: ``kinds_after_quote``) is also written as one name with it: an
@@ -960,6 +1000,7 @@ def links(ctx: Context) -> None:
             if target is not None:
                 b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
     _at_meetings(ctx, ordered)
+    _partners(ctx, ordered)
     _helped(ctx, ordered)
     _headed_by(ctx, ordered)
     verbs = "|".join(map(re.escape, lex.lead_verbs))
