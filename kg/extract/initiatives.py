@@ -760,7 +760,7 @@ def _partners(ctx: Context, ordered: list[Mention]) -> None:
         for m in partners:
             if m.start < pos:
                 continue
-            if m.start > pos and not (t[pos:m.start] in ("、", "和", "及", "以及", "与")):
+            if m.start > pos and t[pos : m.start] not in ("、", "和", "及", "以及", "与"):
                 break
             listed.append(m)
             pos = m.end
