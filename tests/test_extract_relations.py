@@ -169,7 +169,7 @@ def test_a_body_formed_of_its_members_and_its_leaders(tmp_path: Path) -> None:
 
 
 def test_partners_organize_or_take_part(tmp_path: Path) -> None:
-    """联合X、Y开展Z (one clause): X and Y organize Z; 联合X，...Z (the next clause): X takes part."""
+    """联合X、Y开展Z (one clause): X and Y organize Z; 联合X，...Z (next clause): X takes part."""
     same = _draft(tmp_path, "东湖街道联合东湖派出所、青禾燃气有限公司开展“燃气安全宣传周”活动。")
     assert {("燃气安全宣传周", "东湖派出所"), ("燃气安全宣传周", "青禾燃气有限公司")} <= _facts(
         same, "organizedBy"
