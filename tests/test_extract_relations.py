@@ -178,3 +178,19 @@ def test_partners_organize_or_take_part(tmp_path: Path) -> None:
                              "“统一管家”服务。")  # fmt: skip
     assert ("青禾物业服务有限公司", "统一管家") in _facts(later, "participatesIn")
     assert _facts(later, "organizedBy") & {("统一管家", "青禾物业服务有限公司")} == set()
+
+
+def test_what_an_item_of_a_numbered_list_sets_up_is_its_part(tmp_path: Path) -> None:
+    body = ("东湖街道推出“三个一”举措。一是畅通一批政策渠道。街道组建政策宣讲团，上门宣讲。"
+            "二是解决一批用工难题。街道举办“春风行动”招聘会。三是推出一批便利服务。")  # fmt: skip
+    parts = _facts(_draft(tmp_path, body), "partOfInitiative")
+    assert ("政策宣讲团", "畅通一批政策渠道") in parts
+    assert ("畅通一批政策渠道", "三个一") in parts
+    assert ("政策宣讲团", "解决一批用工难题") not in parts
+
+
+def test_a_body_set_up_for_a_programme_of_its_sentence_is_its_part(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, "东湖街道深入开展“三服务”活动，组建12支助企服务小分队。")
+    assert ("助企服务小分队", "三服务") in _facts(draft, "partOfInitiative")
+    meeting = _draft(tmp_path, "东湖街道召开复工推进会，组建复工服务队，走访企业300家。")
+    assert _facts(meeting, "partOfInitiative") == set()

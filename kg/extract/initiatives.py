@@ -276,7 +276,7 @@ def _triggered(ctx: Context) -> None:
     fillers = "|".join(map(re.escape, lex.fillers))
     heads = "|".join(map(re.escape, lex.heads))
     body = r"[^\s，,。；;！!？?：:、“”「」《》()（）的]{0,16}?"
-    counted = rf"{_COUNT}(?:{'|'.join(map(re.escape, lex.count_fillers))})|{_AMOUNT}的"
+    counted = rf"{_COUNT}(?:{'|'.join(map(re.escape, lex.count_fillers))})|{_AMOUNT}的?"
     titles = "|".join(map(re.escape, longest_first(read_words("initiatives.yaml")["head_titles"])))
     chair = rf"[^，,。；;！!？?：:“”\n]{{2,30}}?任(?:{titles})"
     headed = rf"(由{chair}(?:[，,、]{chair})*的)?"
@@ -470,7 +470,9 @@ _ORDINAL_ITEM = re.compile(
 def _enumerated(ctx: Context) -> None:
     """Measures listed as 一是X。二是Y。三是Z。 (each opening a sentence, numbered from one
     on, at least three): each X is an initiative, a part of the numbered one before them
-    that counts as many (出台《助企稳产达产六项措施》... 一是强化政策直达。二是...)."""
+    that counts as many (出台《助企稳产达产六项措施》... 一是强化政策直达。二是...; “五个一”);
+    the initiatives named in the text of an item, up to the next one, are parts of that item
+    (一是强化政策直达。街道组建政策宣讲团...: the team carries the measure out)."""
     t = ctx.doc.text
     items = [(m.span(2), parse_chinese_number(m.group(1))) for m in _ORDINAL_ITEM.finditer(t)]
     runs: list[list[tuple[int, int]]] = []
@@ -482,7 +484,9 @@ def _enumerated(ctx: Context) -> None:
     for run in runs:
         if len(run) < 3:
             continue
-        counted = re.compile(rf"([一二三四五六七八九十两]+|[0-9]+)[项条个大](?:{_KIND_WORDS})")
+        counted = re.compile(
+            rf"([一二三四五六七八九十两]+|[0-9]+)(?:[项条个大](?:{_KIND_WORDS})|个一$)"
+        )  # 六项措施, 五个一
         whole = None
         for m in sorted(ctx.initiatives, key=lambda m: m.start):
             hit = counted.search(m.label)
@@ -491,9 +495,18 @@ def _enumerated(ctx: Context) -> None:
                 value = int(number) if number.isdigit() else parse_chinese_number(number)
                 if value == len(run):
                     whole = m.label
-        for a, b in run:
-            if _take(ctx, a, b) and whole is not None:
+        inside = sorted(ctx.initiatives, key=lambda m: m.start)
+        for i, (a, b) in enumerate(run):
+            taken = _take(ctx, a, b)
+            if taken and whole is not None:
                 ctx.initiatives[-1].whole = whole
+            if not taken:
+                continue
+            item = ctx.initiatives[-1]
+            stop = run[i + 1][0] if i + 1 < len(run) else t.find("\n", b)
+            for m in inside:  # 一是组建一批驻企服务组。街道成立复工复产工作专班...: its part
+                if b <= m.start and m.end <= (stop if stop >= 0 else len(t)) and not m.whole:
+                    m.whole = item.label
 
 
 _PERSON_FLAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -742,6 +755,42 @@ def _at_meetings(ctx: Context, ordered: list[Mention]) -> None:
             elif opens and t.find(name, hit.end(), end) >= 0:
                 at = t.find(name, hit.end(), end)
                 b.fact(x.id, "participatesIn", target.id, b.quote(hit.start(), at + len(name)))
+
+
+def _bodies_of_programmes(ctx: Context, ordered: list[Mention]) -> None:
+    """``partOfInitiative``: a body set up to carry out a programme begun in the same sentence
+    (开展“三服务”活动，组建12支助企服务小分队; 实行“一把手招商”，成立...招商引资工作领导小组):
+    the programme follows a verb of carrying out (``programme_verbs``), the body a verb of
+    setting up (``form_verbs``) in a later clause, and ends with a team's or body's head."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    words = read_words("initiatives.yaml")
+    starters = tuple(words["programme_verbs"])
+    setups = tuple(words["form_verbs"])
+    lex = lexicon()
+    bodies = (*lex.team_heads, *lex.agent_heads)
+    for i, m in enumerate(ordered):
+        e = b.of(m)
+        if e is None or "partOfInitiative" in e.props or not m.label.endswith(bodies):
+            continue
+        lead = t[max(0, m.start - 24) : m.start]
+        if not any(v in lead[-24:] for v in setups):
+            continue
+        sentence = doc.sentence_start(m.start)
+        for p in reversed(ordered[:i]):
+            if p.start < sentence:
+                break
+            opener = t[max(sentence, p.start - 4) : p.start].rstrip("“「")
+            if (
+                p.label.endswith(bodies)
+                or p.label.endswith(lex.meeting_heads)
+                or not opener.endswith(starters)
+                or not any(c in CLAUSE_STOP for c in t[p.end : m.start])
+            ):
+                continue
+            whole = b.of(p)
+            if whole is not None and whole.id != e.id:
+                b.fact(e.id, "partOfInitiative", whole.id, b.quote(p.start, m.end))
+            break
 
 
 def _partners(ctx: Context, ordered: list[Mention]) -> None:
@@ -1000,6 +1049,7 @@ def links(ctx: Context) -> None:
             if target is not None:
                 b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
     _at_meetings(ctx, ordered)
+    _bodies_of_programmes(ctx, ordered)
     _partners(ctx, ordered)
     _helped(ctx, ordered)
     _headed_by(ctx, ordered)
