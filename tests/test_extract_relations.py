@@ -194,3 +194,24 @@ def test_a_body_set_up_for_a_programme_of_its_sentence_is_its_part(tmp_path: Pat
     assert ("助企服务小分队", "三服务") in _facts(draft, "partOfInitiative")
     meeting = _draft(tmp_path, "东湖街道召开复工推进会，组建复工服务队，走访企业300家。")
     assert _facts(meeting, "partOfInitiative") == set()
+
+
+# ---------------------------------------------------------------- the campaign an article reports
+
+_CAMPAIGN = ("东湖街道开展燃气安全专项排查行动，对辖区餐饮场所逐一排查。\n"
+             "截至6月20日，街道共排查餐饮场所312家，发现隐患问题47处。\n")  # fmt: skip
+
+
+def test_a_number_of_a_later_paragraph_is_the_campaign_s_result(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, _CAMPAIGN + "青禾燃气有限公司是辖区燃气企业，共有用户4.2万户。")
+    assert _result_of(draft, "312") == {"燃气安全专项排查行动"}
+    assert _result_of(draft, "47") == {"燃气安全专项排查行动"}  # the sentence says 共
+    assert _result_of(draft, "4.2") == set()  # a company's own figure; 共有 is no result word
+
+
+def test_people_taking_part_in_a_later_paragraph_join_the_campaign(tmp_path: Path) -> None:
+    draft = _draft(tmp_path, _CAMPAIGN + "活动期间，志愿者张宏伟、苏日娜等参与了入户宣传。")
+    part = _facts(draft, "participatesIn")
+    assert {("张宏伟", "燃气安全专项排查行动"), ("苏日娜", "燃气安全专项排查行动")} <= part
+    none = _draft(tmp_path, "东湖街道召开安全生产推进会。\n志愿者张宏伟参与了入户宣传。")
+    assert _facts(none, "participatesIn") == set()  # a meeting is no campaign

@@ -15,7 +15,7 @@ from kg.extract.lexicon import lexicon, longest_first, read_words
 from kg.extract.places import admin_types
 from kg.numbers import parse_chinese_number
 
-__all__ = ["find", "links", "organizers"]
+__all__ = ["campaign", "find", "links", "organizers"]
 
 # A quoted formula (“1+N”, “网格化+大数据”, “预约+上门”): parts joined by +.
 _FORMULA = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]{1,8}(?:[+＋][0-9A-Za-z\u4e00-\u9fff]{1,8})+")
@@ -615,10 +615,39 @@ def organizers(ctx: Context) -> None:
 _PARAGRAPH_REACH = 150  # how far a paragraph's area reaches to the initiatives after it
 
 
+def campaign(ctx: Context) -> Mention | None:
+    """The campaign an article reports, when it reports one: the one initiative its first
+    paragraph begins (开展城镇燃气安全专项排查整治行动, 启动“清雪保畅”专项行动, 开展“情暖万家”
+    走访慰问活动), named after a verb of carrying out (``programme_verbs``) and ending with
+    a campaign's head (``campaign_heads``), or followed by one. None otherwise."""
+    if "campaign" in ctx.memo:
+        return ctx.memo["campaign"]  # type: ignore[return-value]
+    t = ctx.doc.text
+    words = read_words("initiatives.yaml")
+    verbs, heads = tuple(words["programme_verbs"]), tuple(words["campaign_heads"])
+    first = next((m.start() for m in re.finditer(r"(?m)^.*。", t)), 0)
+    end = t.find("\n", first)
+    end = len(t) if end < 0 else end
+    found = []
+    for m in sorted(ctx.initiatives, key=lambda m: m.start):
+        if not first <= m.start < end:
+            continue
+        lead = t[max(0, m.start - 3) : m.start].rstrip("“「")
+        after = t[m.end : m.end + 12].lstrip("”」")
+        if lead.endswith(verbs) and (
+            m.label.endswith(heads) or any(after.startswith(h) or h in after[:8] for h in heads)
+        ):
+            found.append(m)
+    chosen = found[0] if len({m.label for m in found}) == 1 else None
+    ctx.memo["campaign"] = chosen
+    return chosen
+
+
 def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention],
                 people: list[DraftEntity]) -> None:  # fmt: skip
     """``leads`` or ``participatesIn`` the initiative named last before a person in their
-    paragraph, shortly before, when a word after the person's name says so (...开展“新春
+    paragraph, shortly before (else, in a paragraph that names none before, the campaign the
+    article reports: :func:`campaign`), when a word after the person's name says so (...开展“新春
     送温暖”活动。书记乌云其其格带队, 街道领导高建平、宝音参加); after 分别 the co-subjects
     named before do too (乌云其其格，...主任赵立新分别带队)."""
     doc, b = ctx.doc, ctx.builder
@@ -638,15 +667,19 @@ def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention],
             continue
         para = t.rfind("\n", 0, hit.start()) + 1
         at = bisect.bisect_left(starts, hit.start()) - 1
-        if at < 0 or ordered[at].start < para or hit.start() - ordered[at].start > _PARAGRAPH_REACH:
-            continue
-        target = b.of(ordered[at])
+        named = ordered[at] if at >= 0 else None
+        if named is None or named.start < para or hit.start() - named.start > _PARAGRAPH_REACH:
+            named = campaign(ctx) if named is None or named.start < para else None
+            if named is None or named.end > hit.start():
+                continue  # 活动期间，...志愿者张宏伟、苏日娜等参与了物资分装: the campaign's
+        target = b.of(named)
         if target is not None:
             predicate = "leads" if lead is not None else "participatesIn"
-            b.fact(person.id, predicate, target.id, b.quote(ordered[at].start, hit.end()))
+            span = (named.start, hit.end()) if named.start >= para else (hit.start(), hit.end())
+            b.fact(person.id, predicate, target.id, b.quote(*span))
             if words.startswith("分别"):
                 for other in _co_subjects(ctx, people, hit.start()):
-                    b.fact(other.id, predicate, target.id, b.quote(ordered[at].start, hit.end()))
+                    b.fact(other.id, predicate, target.id, b.quote(*span))
 
 
 def _co_subjects(ctx: Context, people: list[DraftEntity], at: int) -> list[DraftEntity]:

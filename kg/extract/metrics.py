@@ -18,6 +18,7 @@ from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CLAUSE_STOP, Doc
 from kg.extract.draft import DraftEntity
+from kg.extract.initiatives import campaign
 from kg.extract.lexicon import lexicon, read_words
 from kg.extract.topics import AREA_TYPES, Topics
 from kg.facts import number_in_text
@@ -251,6 +252,8 @@ def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> No
                     chosen = programme[-1]  # 开展“三服务”活动，组建...小分队
                 elif area_head:
                     return  # ...组成“红色先锋”突击队。洪家洲社区已转移群众98户: the area's
+        if chosen is None and near == [] and _of_campaign(ctx, anchor):
+            chosen = campaign(ctx)
         if chosen is None:
             return
         if chosen.label.endswith(lex.meeting_heads) and chosen.start < ctx.doc.sentence_start(
@@ -261,6 +264,25 @@ def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> No
     if initiative is not None:
         quote = b.quote(min(chosen.start, anchor), max(anchor + 1, metric_end(ctx, start)))
         b.fact(metric.id, "resultOf", initiative.id, quote)
+
+
+# Words that say a number is what was done (截至6月20日，街道共排查餐饮场所312家); 共有 (has)
+# does not.
+_RESULT_WORDS = re.compile("共(?!有)|累计|已|完成|此次|活动期间")
+
+
+def _of_campaign(ctx: Context, anchor: int) -> bool:
+    """Whether a number no initiative of its paragraph claims counts the article's campaign:
+    named after it, in a sentence that says what was done (``_RESULT_WORDS``), about the
+    subdistrict, town or community (not a company's own figures: 共有用户4.2万户)."""
+    found = campaign(ctx)
+    if found is None or found.end > anchor:
+        return False
+    sentence = ctx.doc.sentence_start(anchor)
+    if _RESULT_WORDS.search(ctx.doc.text, sentence, anchor) is None:
+        return False
+    topic = _topics(ctx).at(anchor)
+    return topic is None or topic.type in ("Subdistrict", "Town", "Community")
 
 
 def _clause_around(t: str, pos: int) -> tuple[int, int]:
