@@ -156,6 +156,8 @@ def test_a_quoted_list_before_the_word_of_a_mechanism_is_one_name(tmp_path: Path
     assert "小区吹哨、部门报到" in _initiatives(one)
     two = _draft(tmp_path, "东湖街道坚持“一企一策、一事一议”，帮助企业复工。")
     assert {"一企一策", "一事一议"} <= _initiatives(two)
+    described = _draft(tmp_path, "东湖街道按照“政府主导、企业参与”的模式建成食堂。")
+    assert not any("、" in label for label in _initiatives(described))  # ...的模式: a description
 
 
 def test_a_body_formed_of_its_members_and_its_leaders(tmp_path: Path) -> None:

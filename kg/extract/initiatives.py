@@ -143,7 +143,7 @@ _QUOTED_RUN = re.compile(
 
 
 # A quoted 、-list right before the word of a mechanism names that one mechanism.
-_MECHANISM_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:机制|模式|工作法|制度|体系)")
+_MECHANISM_AFTER = re.compile(r"[^\W的]{0,3}?(?:机制|模式|工作法|制度|体系)")  # not “...”的模式
 
 
 def _counted_quotes(ctx: Context) -> None:
