@@ -217,3 +217,10 @@ def test_people_taking_part_in_a_later_paragraph_join_the_campaign(tmp_path: Pat
     assert {("张宏伟", "燃气安全专项排查行动"), ("苏日娜", "燃气安全专项排查行动")} <= part
     none = _draft(tmp_path, "东湖街道召开安全生产推进会。\n志愿者张宏伟参与了入户宣传。")
     assert _facts(none, "participatesIn") == set()  # a meeting is no campaign
+
+
+def test_a_place_described_after_zai_is_where_an_initiative_runs(tmp_path: Path) -> None:
+    body = "东湖街道组织抢险。在街道北部的美竹村，村党支部书记王立明组织党员突击队30人加固堤坝。"
+    assert ("党员突击队", "美竹村") in _facts(_draft(tmp_path, body), "takesPlaceIn")
+    far = "东湖街道组织抢险。在街道北部地势最低洼的一片区域的美竹村，党员突击队加固堤坝。"
+    assert ("党员突击队", "美竹村") not in _facts(_draft(tmp_path, far), "takesPlaceIn")

@@ -739,9 +739,13 @@ def _leads_by_verb(ctx: Context, person: DraftEntity, people: list[DraftEntity],
             b.fact(leader.id, "leads", target.id, b.quote(min(start, hit.start()), led.end))
 
 
+_ZAI_OF = re.compile(r"在[\u4e00-\u9fff]{1,8}的$")  # 在街道北部的: a 在 phrase's description
+
+
 def _after_zai(t: str, places: list[Mention]) -> dict[int, int]:
     """The places (by ``id``) a 在 phrase names, each with where its phrase starts: the place
-    right after 在 or 在辖区, the items of a 、-list after it (在辖区大塘涌村、龙溪里村), and of
+    right after 在, 在辖区 or 在 and a short description ending in 的 (在街道北部的美当村),
+    the items of a 、-list after it (在辖区大塘涌村、龙溪里村), and of
     places written one inside the next only the last (在长安区槐安里街道惠民社区: the
     community, not the district)."""
     where: dict[int, int] = {}
@@ -751,6 +755,8 @@ def _after_zai(t: str, places: list[Mention]) -> dict[int, int]:
             where[id(p)] = p.start - 1
         elif t.endswith("在辖区", 0, p.start):
             where[id(p)] = p.start - 3
+        elif (at := _ZAI_OF.search(t, max(0, p.start - 12), p.start)) is not None:
+            where[id(p)] = at.start()  # 在街道北部的美当村: a place described before it
         elif prev is not None and id(prev) in where and t[prev.end : p.start] in ("", "、"):
             where[id(p)] = where[id(prev)]
             if prev.end == p.start:
