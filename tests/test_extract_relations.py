@@ -224,3 +224,13 @@ def test_a_place_described_after_zai_is_where_an_initiative_runs(tmp_path: Path)
     assert ("党员突击队", "美竹村") in _facts(_draft(tmp_path, body), "takesPlaceIn")
     far = "东湖街道组织抢险。在街道北部地势最低洼的一片区域的美竹村，党员突击队加固堤坝。"
     assert ("党员突击队", "美竹村") not in _facts(_draft(tmp_path, far), "takesPlaceIn")
+
+
+def test_companies_that_received_what_an_initiative_gives(tmp_path: Path) -> None:
+    body = ("东湖街道设立300万元助企发展专项资金。\n目前，青禾食品有限公司、东湖精密机械有限公司等"
+            "首批12家企业已享受到奖励资金。")  # fmt: skip
+    served = _facts(_draft(tmp_path, body), "serves")
+    fund = "助企发展专项资金"
+    assert served == {(fund, "青禾食品有限公司"), (fund, "东湖精密机械有限公司")}
+    other = body.replace("享受到奖励资金", "享受到租金减免")  # nothing drafted gives that
+    assert _facts(_draft(tmp_path, other), "serves") == set()

@@ -982,6 +982,45 @@ def _helped(ctx: Context, ordered: list[Mention]) -> None:
         b.fact(initiative.id, "serves", target.id, b.quote(min(at, s), max(at + 1, e)))
 
 
+_RECEIVED = re.compile(
+    r"等[^，,。；;]{0,8}?企业[^，,。；;]{0,4}?(?:享受到了|享受到|享受|获得|领到|申请)"
+    r"([\u4e00-\u9fff]{2,8})"
+)
+
+
+def _beneficiaries(ctx: Context, ordered: list[Mention]) -> None:
+    """``serves``: companies listed before 等…企业 and a verb of receiving name what they got
+    (A、B、C等首批28家企业已享受到奖励资金; …等37家企业申请贷款贴息); the initiative that
+    gives it is the one whose name ends as that thing does (奖励资金: 助企发展专项资金), else
+    the one whose sentence names it (设立…专项资金，…给予贷款贴息), when only one does."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    companies = sorted(ctx.enterprises, key=lambda m: m.start)
+    for hit in _RECEIVED.finditer(t):
+        listed, pos = [], hit.start()
+        for m in reversed([m for m in companies if m.end <= pos]):
+            if m.end != pos:
+                break
+            listed.append(m)
+            pos = m.start - 1
+            if pos < 0 or t[pos] != "、":
+                break
+        thing = hit.group(1)
+        if not listed:
+            continue
+        before = [m for m in ordered if m.end <= hit.start()]
+        options = {m.label for m in before if m.label.endswith(thing[-2:])}
+        if not options:
+            options = {m.label for m in before if thing in
+                       t[doc.sentence_start(m.start) : doc.sentence_end(m.end)]}  # fmt: skip
+        giver = b.by_key.get(("Initiative", options.pop())) if len(options) == 1 else None
+        if giver is None:
+            continue
+        for m in listed:
+            target = b.of(m) or b.by_key.get(("Enterprise", m.label))
+            if target is not None:
+                b.fact(giver.id, "serves", target.id, b.quote(m.start, hit.end()))
+
+
 _HELP_REACH = 24  # characters after an initiative's name in which a verb of help says so
 
 
@@ -1091,6 +1130,7 @@ def links(ctx: Context) -> None:
     _bodies_of_programmes(ctx, ordered)
     _partners(ctx, ordered)
     _helped(ctx, ordered)
+    _beneficiaries(ctx, ordered)
     _headed_by(ctx, ordered)
     verbs = "|".join(map(re.escape, lex.lead_verbs))
     people = [(x, x.label) for x in b.entities if x.type in ("Official", "Person") and x.label]
