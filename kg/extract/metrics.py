@@ -218,8 +218,12 @@ def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> No
       the last one named before it in its paragraph, shortly before (推行“三个一”预警机制，
       ...已发布预警信息2300余条), passing over a team that carries out a programme named
       before it in its sentence (开展“三服务”活动，组建12支助企服务小分队，走访辖区企业620
-      余家: 三服务); none when that one is a meeting (a meeting reports numbers; it does
-      not make them).
+      余家: 三服务), but not a team named in an earlier sentence when an area heads the
+      number's clause (...组成“红色先锋”突击队。洪家洲社区已转移群众98户: the community's);
+      none when that one is a meeting named in an earlier sentence (a meeting reports
+      numbers; it does not make them);
+    - with no initiative in its paragraph before it, the campaign the article reports
+      (:func:`kg.extract.initiatives.campaign`) when the sentence says what was done.
 
     None for a number that sizes the initiative itself (组建党员防汛突击队14支) and for a
     target or forecast (not a result yet)."""
@@ -240,6 +244,7 @@ def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> No
         subject = _topics(ctx).subject(anchor)
         chosen = subject if subject is not None and subject.type == "Initiative" else None
         area_head = subject is not None and subject.type in AREA_TYPES
+        near: list[Mention] = []
         if chosen is None:
             initiatives = _ordered(ctx, "Initiative", ctx.initiatives)[1]
             before = [m for m in initiatives if m.end <= anchor]
