@@ -1077,7 +1077,7 @@ def links(ctx: Context) -> None:
     党组织), follows 在 or is followed by 有 earlier in the sentence (古灶村有一支党员先锋队);
     ``leads`` for 由 + a person + 牵头 in the sentence, or a post in the initiative (“阳光议事亭”
     亭长程建); ``serves`` for 服务 + enterprises after it in the sentence (服务山湖大厦等企业).
-    The rules of the fourth round each have their function: :func:`_named_with_kind`,
+    The other rules it runs are functions of their own: :func:`_named_with_kind`,
     :func:`_at_meetings`, :func:`_bodies_of_programmes`, :func:`_partners`, :func:`_helped`,
     :func:`_beneficiaries`, :func:`_headed_by`, and per person :func:`_takes_part` and
     :func:`_leads_by_verb`."""
