@@ -11,11 +11,11 @@ from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
 from kg.extract.draft import QUOTE_MARKS, DraftEntity
-from kg.extract.lexicon import lexicon, longest_first
+from kg.extract.lexicon import lexicon, longest_first, read_words
 from kg.extract.places import admin_types
 from kg.numbers import parse_chinese_number
 
-__all__ = ["find", "links", "organizers"]
+__all__ = ["campaign", "find", "links", "organizers"]
 
 # A quoted formula (“1+N”, “网格化+大数据”, “预约+上门”): parts joined by +.
 _FORMULA = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]{1,8}(?:[+＋][0-9A-Za-z\u4e00-\u9fff]{1,8})+")
@@ -56,6 +56,7 @@ def find(ctx: Context) -> None:
     """Initiatives, rule by rule: quoted names, named bodies after a trigger verb, lists of
     measures, teams, the parts of a numbered one, headings."""
     _quoted(ctx)
+    _counted_quotes(ctx)
     _triggered(ctx)
     _measure_lists(ctx)
     _teams(ctx)
@@ -72,6 +73,7 @@ def _quoted(ctx: Context) -> None:
     lex = lexicon()
     t = doc.text
     lead_in = lex.triggers + tuple(tr + f for tr in lex.triggers for f in (*lex.fillers, "的"))
+    handles = tuple(read_words("initiatives.yaml")["handle_words"])
     for opening, closing in lex.quote_marks:
         pattern = re.escape(opening) + r"([^" + re.escape(opening + closing) + r"\n]{2,20})"
         for m in re.finditer(pattern + re.escape(closing), t):
@@ -92,10 +94,15 @@ def _quoted(ctx: Context) -> None:
                 and (
                     before.endswith(lead_in)
                     or (_NUMBERED.match(name) is not None and before.endswith(lex.means))
+                    or (before.endswith("以") and after.startswith(handles))
                 )
-            )
+            )  # 以“绿色积分”为抓手: what the work is carried out by
             if "、" in name and t.startswith("的" + opening, m.end()):
                 continue  # “A、B、C”的“三个一”: the list explains the name after it
+            if "、" in name and not book and _MECHANISM_AFTER.match(t, m.end()):
+                if not any(c in CLAUSE_STOP for c in name) and len(name) <= 16:
+                    _take(ctx, s, e)  # “街巷吹哨、部门报到”工作机制: one mechanism, two steps
+                continue
             if "、" in name and led and not any(c in CLAUSE_STOP for c in name):
                 pieces, at = [], s  # 坚持“一企一策、一事一议”: each one is a name
                 for piece in name.split("、"):
@@ -128,6 +135,39 @@ def _quoted(ctx: Context) -> None:
                 or (not book and before.endswith("等") and any(w in clause for w in lex.triggers))
             ):  # ...等“五张推进表”: the last item of what a trigger verb made
                 _take(ctx, s, e, place_first=True)
+
+
+_QUOTED_RUN = re.compile(
+    r"((?:“[^“”\n，,。；;、]{2,10}”[、，,]?){2,10})([一二三四五六七八九十两]+|[0-9]+)[个大项种条张]"
+)
+
+
+# A quoted 、-list right before the word of a mechanism names that one mechanism.
+_MECHANISM_AFTER = re.compile(r"[^\W的]{0,3}?(?:机制|模式|工作法|制度|体系)")  # not “...”的模式
+
+
+def _counted_quotes(ctx: Context) -> None:
+    """Quoted names written one after another and then counted (下设“政策直达”“诉求直办”
+    “要素直供”三个服务模块): each is an initiative, a part of the initiative named last before
+    them in their sentence (搭建“塔湾企航”平台，下设...). The count must be theirs."""
+    t = ctx.doc.text
+    for m in _QUOTED_RUN.finditer(t):
+        items = [x.span(1) for x in re.finditer(r"“([^”]+)”", m.group(1))]
+        number = m.group(2)
+        count = int(number) if number.isdigit() else parse_chinese_number(number)
+        if count != len(items):
+            continue
+        offset = m.start(1)
+        spans = [(offset + a, offset + b) for a, b in items]
+        sentence = ctx.doc.sentence_start(m.start())
+        before = [x for x in ctx.initiatives if sentence <= x.start and x.end <= m.start()]
+        whole = max(before, key=lambda x: x.start) if before else None
+        for a, b in spans:
+            found = next((x for x in ctx.initiatives if (x.start, x.end) == (a, b)), None)
+            if found is None and _take(ctx, a, b):
+                found = ctx.initiatives[-1]
+            if found is not None and whole is not None:
+                found.whole = whole.label
 
 
 def _team_after(ctx: Context, s: int, end: int, name: str) -> bool:
@@ -224,7 +264,11 @@ def _heading(ctx: Context, start: int, end: int) -> bool:
 
 def _triggered(ctx: Context) -> None:
     """Named bodies set up by a trigger verb (成立...工作专班, 建立...机制), with the other
-    items of their 、-lists."""
+    items of their 、-lists; a body set up with its head named first (成立由街道办事处主任何
+    嘉欣任组长的改造工作专班, ...任组长，...任副组长的助企工作组: ``head_titles``) is named
+    after the 的, and the people of that phrase lead it (see :func:`_headed_by`); so is a body
+    said to be formed of its members, after a trigger or a verb of leading (成立由机关干部组成的
+    巡查组, 分别带领由安监、城管...人员组成的4个督查组)."""
     doc = ctx.doc
     lex = lexicon()
     t = doc.text
@@ -232,10 +276,18 @@ def _triggered(ctx: Context) -> None:
     fillers = "|".join(map(re.escape, lex.fillers))
     heads = "|".join(map(re.escape, lex.heads))
     body = r"[^\s，,。；;！!？?：:、“”「」《》()（）的]{0,16}?"
-    counted = rf"{_COUNT}(?:{'|'.join(map(re.escape, lex.count_fillers))})|{_AMOUNT}的"
-    pattern = re.compile(rf"(?:{triggers})(?:{fillers}|{counted})?({body}(?:{heads}))")
+    counted = rf"{_COUNT}(?:{'|'.join(map(re.escape, lex.count_fillers))})|{_AMOUNT}的?"
+    titles = "|".join(map(re.escape, longest_first(read_words("initiatives.yaml")["head_titles"])))
+    chair = rf"[^，,。；;！!？?：:“”\n]{{2,30}}?任(?:{titles})"
+    headed = rf"(由{chair}(?:[，,、]{chair})*的)?"
+    formed = rf"由[^，,。；;！!？?：:“”\n]{{2,40}}?组成的(?:{counted})?"  # 由...组成的4个督查组
+    leaders = "|".join(map(re.escape, lex.head_verbs))
+    pattern = re.compile(
+        rf"(?:(?:{triggers})(?:{fillers}|{counted})?{headed}(?:{formed})?|(?:{leaders}){formed})"
+        rf"({body}(?:{heads}))"
+    )
     for m in pattern.finditer(t):
-        s, e = m.span(1)
+        s, e = m.span(2)
         if e < len(t) and e not in doc.bounds and CJK.match(t[e]):
             continue  # 巡查组织: the head goes on into another word
         k = doc.token_at(m.start())
@@ -254,6 +306,8 @@ def _triggered(ctx: Context) -> None:
             continue  # 建立机制: a head of two characters alone names nothing (楼长制 does)
         if not _take(ctx, s, e, place_first=True):
             continue
+        if m.group(1):  # 成立由街道办事处主任何嘉欣任组长的改造工作专班: who heads it
+            _headed(ctx)[s] = m.span(1)
         pos = e
         while pos < len(t) and t[pos] == "、":
             nxt = re.compile(rf"{body}{re.escape(head)}").match(t, pos + 1)
@@ -416,7 +470,9 @@ _ORDINAL_ITEM = re.compile(
 def _enumerated(ctx: Context) -> None:
     """Measures listed as 一是X。二是Y。三是Z。 (each opening a sentence, numbered from one
     on, at least three): each X is an initiative, a part of the numbered one before them
-    that counts as many (出台《助企稳产达产六项措施》... 一是强化政策直达。二是...)."""
+    that counts as many (出台《助企稳产达产六项措施》... 一是强化政策直达。二是...; “五个一”);
+    the initiatives named in the text of an item, up to the next one, are parts of that item
+    (一是强化政策直达。街道组建政策宣讲团...: the team carries the measure out)."""
     t = ctx.doc.text
     items = [(m.span(2), parse_chinese_number(m.group(1))) for m in _ORDINAL_ITEM.finditer(t)]
     runs: list[list[tuple[int, int]]] = []
@@ -428,7 +484,9 @@ def _enumerated(ctx: Context) -> None:
     for run in runs:
         if len(run) < 3:
             continue
-        counted = re.compile(rf"([一二三四五六七八九十两]+|[0-9]+)[项条个大](?:{_KIND_WORDS})")
+        counted = re.compile(
+            rf"([一二三四五六七八九十两]+|[0-9]+)(?:[项条个大](?:{_KIND_WORDS})|个一$)"
+        )  # 六项措施, 五个一
         whole = None
         for m in sorted(ctx.initiatives, key=lambda m: m.start):
             hit = counted.search(m.label)
@@ -437,9 +495,18 @@ def _enumerated(ctx: Context) -> None:
                 value = int(number) if number.isdigit() else parse_chinese_number(number)
                 if value == len(run):
                     whole = m.label
-        for a, b in run:
-            if _take(ctx, a, b) and whole is not None:
+        inside = sorted(ctx.initiatives, key=lambda m: m.start)
+        for i, (a, b) in enumerate(run):
+            taken = _take(ctx, a, b)
+            if taken and whole is not None:
                 ctx.initiatives[-1].whole = whole
+            if not taken:
+                continue
+            item = ctx.initiatives[-1]
+            stop = run[i + 1][0] if i + 1 < len(run) else t.find("\n", b)
+            for m in inside:  # 一是组建一批驻企服务组。街道成立复工复产工作专班...: its part
+                if b <= m.start and m.end <= (stop if stop >= 0 else len(t)) and not m.whole:
+                    m.whole = item.label
 
 
 _PERSON_FLAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -465,6 +532,8 @@ def _projects(ctx: Context) -> None:
         s = doc.walk_back(s1, max_len=14, claims=claims)
         if s1 - s < 2 or s0 - s < 4 or claims.taken(s, s0) or _NUMBERED.match(t, s):
             continue  # 三项民生实事项目: a count of projects
+        if t.startswith(tuple(read_words("initiatives.yaml")["not_project_after"]), e):
+            continue  # 城市更新有限公司项目经理: a title, not a project
         words = doc.tokens[doc.token_at(s) : k + 1]
         if any(tok.flag in _PERSON_FLAGS and len(tok.word) >= 2 for tok in words):
             continue  # 张振国宣布项目开工: a person, not a name
@@ -546,17 +615,49 @@ def organizers(ctx: Context) -> None:
 _PARAGRAPH_REACH = 150  # how far a paragraph's area reaches to the initiatives after it
 
 
+def campaign(ctx: Context) -> Mention | None:
+    """The campaign an article reports, when it reports one: the one initiative its first
+    paragraph begins (开展城镇燃气安全专项排查整治行动, 启动“清雪保畅”专项行动, 开展“情暖万家”
+    走访慰问活动), named after a verb of carrying out (``programme_verbs``) and ending with
+    a campaign's head (``campaign_heads``), or followed by one. None otherwise."""
+    if "campaign" in ctx.memo:
+        return ctx.memo["campaign"]  # type: ignore[return-value]
+    t = ctx.doc.text
+    words = read_words("initiatives.yaml")
+    verbs, heads = tuple(words["programme_verbs"]), tuple(words["campaign_heads"])
+    first = next((m.start() for m in re.finditer(r"(?m)^.*。", t)), 0)
+    end = t.find("\n", first)
+    end = len(t) if end < 0 else end
+    found = []
+    for m in sorted(ctx.initiatives, key=lambda m: m.start):
+        if not first <= m.start < end:
+            continue
+        lead = t[max(0, m.start - 3) : m.start].rstrip("“「")
+        after = t[m.end : m.end + 12].lstrip("”」")
+        if lead.endswith(verbs) and (
+            m.label.endswith(heads) or any(after.startswith(h) or h in after[:8] for h in heads)
+        ):
+            found.append(m)
+    chosen = found[0] if len({m.label for m in found}) == 1 else None
+    ctx.memo["campaign"] = chosen
+    return chosen
+
+
 def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention],
                 people: list[DraftEntity]) -> None:  # fmt: skip
     """``leads`` or ``participatesIn`` the initiative named last before a person in their
-    paragraph, shortly before, when a word after the person's name says so (...开展“新春
+    paragraph, shortly before (else, in a paragraph that names none before, the campaign the
+    article reports: :func:`campaign`), when a word after the person's name says so (...开展“新春
     送温暖”活动。书记乌云其其格带队, 街道领导高建平、宝音参加); after 分别 the co-subjects
     named before do too (乌云其其格，...主任赵立新分别带队)."""
     doc, b = ctx.doc, ctx.builder
     lex = lexicon()
     t = doc.text
     starts = [m.start for m in ordered]
+    headed = _headed(ctx).values()
     for hit in re.finditer(re.escape(person.label or "\0"), t):
+        if any(a <= hit.start() < z for a, z in headed):
+            continue  # 成立由周立新任组长的助企工作组: the body named after, see _headed_by
         tail = t[hit.end() : hit.end() + 20]
         cut = re.match(r"(?:[、，,]?[\u4e00-\u9fff]{2,4}?)*?(?=[，,。；;])", tail)
         words = tail[: cut.end()] if cut else tail
@@ -566,21 +667,26 @@ def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention],
             continue
         para = t.rfind("\n", 0, hit.start()) + 1
         at = bisect.bisect_left(starts, hit.start()) - 1
-        if at < 0 or ordered[at].start < para or hit.start() - ordered[at].start > _PARAGRAPH_REACH:
-            continue
-        target = b.of(ordered[at])
+        named = ordered[at] if at >= 0 else None
+        if named is None or named.start < para or hit.start() - named.start > _PARAGRAPH_REACH:
+            named = campaign(ctx) if named is None or named.start < para else None
+            if named is None or named.end > hit.start():
+                continue  # 活动期间，...志愿者张宏伟、苏日娜等参与了物资分装: the campaign's
+        target = b.of(named)
         if target is not None:
             predicate = "leads" if lead is not None else "participatesIn"
-            b.fact(person.id, predicate, target.id, b.quote(ordered[at].start, hit.end()))
+            span = (named.start, hit.end()) if named.start >= para else (hit.start(), hit.end())
+            b.fact(person.id, predicate, target.id, b.quote(*span))
             if words.startswith("分别"):
                 for other in _co_subjects(ctx, people, hit.start()):
-                    b.fact(other.id, predicate, target.id, b.quote(ordered[at].start, hit.end()))
+                    b.fact(other.id, predicate, target.id, b.quote(*span))
 
 
 def _co_subjects(ctx: Context, people: list[DraftEntity], at: int) -> list[DraftEntity]:
     """The people named before the name at ``at`` as subjects of the same verb: written
     before it in its sentence, each followed by a comma and the next one's titles only
-    (刘志坚，街道党工委委员、武装部长谭国胜分别带领: 刘志坚 with 谭国胜)."""
+    (刘志坚，街道党工委委员、武装部长谭国胜分别带领: 刘志坚 with 谭国胜), or by 、 alone (陆卫国、
+    钱晓峰、邵明分别带领)."""
     t = ctx.doc.text
     found: list[DraftEntity] = []
     start = ctx.doc.sentence_start(at)
@@ -592,7 +698,7 @@ def _co_subjects(ctx: Context, people: list[DraftEntity], at: int) -> list[Draft
             if end < 0 or person in found:
                 continue
             between = t[end + len(name) : at]
-            if re.fullmatch(r"[，,][\u4e00-\u9fff、“”]{0,24}", between):
+            if between == "、" or re.fullmatch(r"[，,][\u4e00-\u9fff、“”]{0,24}", between):
                 prev = person, end
         if prev is None:
             return found
@@ -633,9 +739,13 @@ def _leads_by_verb(ctx: Context, person: DraftEntity, people: list[DraftEntity],
             b.fact(leader.id, "leads", target.id, b.quote(min(start, hit.start()), led.end))
 
 
+_ZAI_OF = re.compile(r"在[\u4e00-\u9fff]{1,8}的$")  # 在街道北部的: a 在 phrase's description
+
+
 def _after_zai(t: str, places: list[Mention]) -> dict[int, int]:
     """The places (by ``id``) a 在 phrase names, each with where its phrase starts: the place
-    right after 在 or 在辖区, the items of a 、-list after it (在辖区大塘涌村、龙溪里村), and of
+    right after 在, 在辖区 or 在 and a short description ending in 的 (在街道北部的美当村),
+    the items of a 、-list after it (在辖区大塘涌村、龙溪里村), and of
     places written one inside the next only the last (在长安区槐安里街道惠民社区: the
     community, not the district)."""
     where: dict[int, int] = {}
@@ -645,6 +755,8 @@ def _after_zai(t: str, places: list[Mention]) -> dict[int, int]:
             where[id(p)] = p.start - 1
         elif t.endswith("在辖区", 0, p.start):
             where[id(p)] = p.start - 3
+        elif (at := _ZAI_OF.search(t, max(0, p.start - 12), p.start)) is not None:
+            where[id(p)] = at.start()  # 在街道北部的美当村: a place described before it
         elif prev is not None and id(prev) in where and t[prev.end : p.start] in ("", "、"):
             where[id(p)] = where[id(prev)]
             if prev.end == p.start:
@@ -684,12 +796,291 @@ def _at_meetings(ctx: Context, ordered: list[Mention]) -> None:
                 b.fact(x.id, "participatesIn", target.id, b.quote(hit.start(), at + len(name)))
 
 
+def _bodies_of_programmes(ctx: Context, ordered: list[Mention]) -> None:
+    """``partOfInitiative``: a body set up to carry out a programme begun in the same sentence
+    (开展“三服务”活动，组建12支助企服务小分队; 实行“一把手招商”，成立...招商引资工作领导小组):
+    the programme follows a verb of carrying out (``programme_verbs``), the body a verb of
+    setting up (``form_verbs``) in a later clause, and ends with a team's or body's head."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    words = read_words("initiatives.yaml")
+    starters = tuple(words["programme_verbs"])
+    setups = tuple(words["form_verbs"])
+    lex = lexicon()
+    bodies = (*lex.team_heads, *lex.agent_heads)
+    for i, m in enumerate(ordered):
+        e = b.of(m)
+        if e is None or "partOfInitiative" in e.props or not m.label.endswith(bodies):
+            continue
+        lead = t[max(0, m.start - 24) : m.start]
+        if not any(v in lead[-24:] for v in setups):
+            continue
+        sentence = doc.sentence_start(m.start)
+        for p in reversed(ordered[:i]):
+            if p.start < sentence:
+                break
+            opener = t[max(sentence, p.start - 4) : p.start].rstrip("“「")
+            if (
+                p.label.endswith(bodies)
+                or p.label.endswith(lex.meeting_heads)
+                or not opener.endswith(starters)
+                or not any(c in CLAUSE_STOP for c in t[p.end : m.start])
+            ):
+                continue
+            whole = b.of(p)
+            if whole is not None and whole.id != e.id:
+                b.fact(e.id, "partOfInitiative", whole.id, b.quote(p.start, m.end))
+            break
+
+
+def _partners(ctx: Context, ordered: list[Mention]) -> None:
+    """The bodies and companies a subdistrict works with on an initiative (``partner_words``:
+    联合, 会同, 携手...): listed right after the word, they organize it with the subdistrict
+    when the initiative is named in the same clause (联合青枫派出所、常州天润燃气服务有限公司在
+    美食街开展“燃气安全开放日”活动: ``organizedBy`` both), and take part in it when it is named
+    in the next clause of the sentence (联合广州海滘物业管理有限公司，在辖区...试点“统租统管”:
+    ``participatesIn``)."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    words = longest_first(read_words("initiatives.yaml")["partner_words"])
+    partners = sorted(ctx.organizations + ctx.enterprises, key=lambda m: m.start)
+    pattern = re.compile("|".join(map(re.escape, words)))
+    for hit in pattern.finditer(t):
+        listed, pos = [], hit.end()
+        for m in partners:
+            if m.start < pos:
+                continue
+            if m.start > pos and t[pos : m.start] not in ("、", "和", "及", "以及", "与"):
+                break
+            listed.append(m)
+            pos = m.end
+        if not listed:
+            continue
+        end = doc.sentence_end(pos)
+        clause = min((i for i in (t.find(c, pos) for c in CLAUSE_STOP) if 0 <= i < end),
+                     default=end)  # fmt: skip
+        after = next((m for m in ordered if pos <= m.start and m.end <= end), None)
+        if after is None:
+            continue
+        predicate = "organizedBy" if after.start < clause else "participatesIn"
+        target = b.of(after)
+        for m in listed:
+            partner = b.of(m)
+            if target is None or partner is None:
+                continue
+            if predicate == "organizedBy":
+                b.fact(target.id, predicate, partner.id, b.quote(hit.start(), after.end))
+            else:
+                b.fact(partner.id, predicate, target.id, b.quote(hit.start(), after.end))
+
+
+def _named_with_kind(ctx: Context, ordered: list[Mention]) -> None:
+    """A quoted name followed by the kind of thing it names (“三问”工作法, “绿色积分”制度,
+    “望澄帮办”服务品牌: ``kinds_after_quote``) is also written as one name with it: an
+    altLabel, so the initiative is found under either."""
+    b, t = ctx.builder, ctx.doc.text
+    kinds = longest_first(read_words("initiatives.yaml")["kinds_after_quote"])
+    closing = {c for _, c in lexicon().quote_marks if c != "》"}
+    for m in ordered:
+        e = b.of(m)
+        if e is None or not e.label or m.end >= len(t) or t[m.end] not in closing:
+            continue
+        kind = next((k for k in kinds if t.startswith(k, m.end + 1)), None)
+        if kind is None or (m.end + 1 + len(kind) < len(t) and t[m.end + 1 + len(kind)] in "队站"):
+            continue
+        name = e.label + kind
+        if name not in e.alt_labels and ("Initiative", name) not in b.by_key:
+            e.alt_labels.append(name)
+
+
+def _headed(ctx: Context) -> dict[int, tuple[int, int]]:
+    """Where each body set up with its head named first starts → that phrase's span."""
+    return ctx.memo.setdefault("headed", {})  # type: ignore[return-value]
+
+
+def _headed_by(ctx: Context, ordered: list[Mention]) -> None:
+    """``leads`` for each person named in the phrase that says who heads a body as it is set
+    up (成立由街道党工委书记周立新任组长，...韩雪梅任副组长的助企工作组: both)."""
+    b, t = ctx.builder, ctx.doc.text
+    people = [x for x in b.entities if x.type in ("Official", "Person") and x.label]
+    for m in ordered:
+        span = _headed(ctx).get(m.start)
+        target = b.of(m)
+        if span is None or target is None:
+            continue
+        for person in people:
+            at = t.find(person.label or "\0", span[0], span[1])
+            if at >= 0:
+                b.fact(person.id, "leads", target.id, b.quote(span[0], m.end))
+
+
+def _references(ctx: Context, ordered: list[Mention]) -> list[tuple[int, int, DraftEntity]]:
+    """Where the text names each initiative again, in text order: its label and altLabels,
+    and its short forms when no other initiative of the article has them — the label
+    without a collective tail (帮办员 of 帮办员队伍, 驻企服务员 of 驻企服务员制度) and its team
+    kind alone (服务组 of 包联服务组, 驿站 of 就业驿站, 突击队 of 党员突击队): see
+    ``short_tails`` and ``short_heads`` in ``initiatives.yaml``."""
+    b, t = ctx.builder, ctx.doc.text
+    words = read_words("initiatives.yaml")
+    forms: dict[str, set[str]] = {}
+    for m in ordered:
+        e = b.of(m)
+        if e is None or not e.label:
+            continue
+        names = {e.label, *e.alt_labels, m.label, t[m.start : m.end]}
+        names |= {e.label[: -len(w)] for w in words["short_tails"] if e.label.endswith(w)}
+        names |= {w for w in words["short_heads"] if e.label.endswith(w)}
+        for name in names:
+            if len(name) >= 2:
+                forms.setdefault(name, set()).add(e.id)
+    by_id = {e.id: e for e in b.entities}
+    found: list[tuple[int, int, DraftEntity]] = []
+    for name, owners in sorted(forms.items(), key=lambda kv: -len(kv[0])):
+        if len(owners) != 1:
+            continue
+        e = by_id[next(iter(owners))]
+        for hit in re.finditer(re.escape(name), t):
+            s, end = hit.span()
+            if any(a < end and s < z for a, z, _ in found):
+                continue  # inside a longer name found first
+            found.append((s, end, e))
+    return sorted(found, key=lambda r: r[0])
+
+
+def _helped(ctx: Context, ordered: list[Mention]) -> None:
+    """``serves`` the one an anecdote is about: a reporter names a company (辖区企业X是一家
+    ...企业; 这家企业), then tells what an initiative did for it, naming the initiative or its
+    short form right before a verb of help (服务组协调办理车辆通行证16张, 复工服务队了解到
+    企业用工缺口后，协助企业..., 帮办员全程代办; ``help_verbs``). The one helped is the last
+    company named before in the paragraph, else the company heading the paragraph before
+    when the sentence says 企业 or 公司 and the verb follows the name at once (得知企业的难处
+    后，...带领街道复工复产专班上门对接); inside a quotation, the speaker's company or the
+    speaker (“驻企服务组帮我们协调了...”X公司总经理邱建华说; “多亏突击队帮忙...”种养大户
+    林家兴说). The company is named at most ``_PARAGRAPH_REACH`` characters before."""
+    doc, b = ctx.doc, ctx.builder
+    t = doc.text
+    verbs = tuple(read_words("initiatives.yaml")["help_verbs"])
+    companies = sorted(ctx.enterprises, key=lambda m: m.start)
+    persons = [x for x in b.entities if x.type == "Person" and x.label]
+    for s, e, initiative in _references(ctx, ordered):
+        end = doc.sentence_end(e)
+        window = t[e : min(end, e + _HELP_REACH)]
+        at_verb = min((i for i in range(len(window)) if window.startswith(verbs, i)), default=-1)
+        if at_verb < 0:
+            continue
+        para = t.rfind("\n", 0, s) + 1
+        helped = _speaker(ctx, s, companies, persons)
+        if helped is None or helped[1] is None:
+            lo = max(para, s - _PARAGRAPH_REACH)
+            named = [m for m in companies if lo <= m.start and m.end <= s]
+            if named:
+                helped = named[-1].start, b.of(named[-1])
+            elif at_verb <= 2 and any(w in t[doc.sentence_start(s) : end] for w in _COMPANY_WORDS):
+                head = _topic_company(ctx, para, companies)
+                helped = (s, b.of(head)) if head is not None else None
+        at, target = helped if helped is not None else (s, None)
+        if target is None or target.id == initiative.id:
+            continue
+        b.fact(initiative.id, "serves", target.id, b.quote(min(at, s), max(at + 1, e)))
+
+
+_RECEIVED = re.compile(
+    r"等[^，,。；;]{0,8}?企业[^，,。；;]{0,4}?(?:享受到了|享受到|享受|获得|领到|申请)"
+    r"([\u4e00-\u9fff]{2,8})"
+)
+
+
+def _beneficiaries(ctx: Context, ordered: list[Mention]) -> None:
+    """``serves``: companies listed before 等…企业 and a verb of receiving name what they got
+    (A、B、C等首批28家企业已享受到奖励资金; …等37家企业申请贷款贴息); the initiative that
+    gives it is the one whose name ends as that thing does (奖励资金: 助企发展专项资金), else
+    the one whose sentence names it (设立…专项资金，…给予贷款贴息), when only one does."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    companies = sorted(ctx.enterprises, key=lambda m: m.start)
+    for hit in _RECEIVED.finditer(t):
+        listed, pos = [], hit.start()
+        for m in reversed([m for m in companies if m.end <= pos]):
+            if m.end != pos:
+                break
+            listed.append(m)
+            pos = m.start - 1
+            if pos < 0 or t[pos] != "、":
+                break
+        thing = hit.group(1)
+        if not listed:
+            continue
+        before = [m for m in ordered if m.end <= hit.start()]
+        options = {m.label for m in before if m.label.endswith(thing[-2:])}
+        if not options:
+            options = {m.label for m in before if thing in
+                       t[doc.sentence_start(m.start) : doc.sentence_end(m.end)]}  # fmt: skip
+        giver = b.by_key.get(("Initiative", options.pop())) if len(options) == 1 else None
+        if giver is None:
+            continue
+        for m in listed:
+            target = b.of(m) or b.by_key.get(("Enterprise", m.label))
+            if target is not None:
+                b.fact(giver.id, "serves", target.id, b.quote(m.start, hit.end()))
+
+
+_HELP_REACH = 24  # characters after an initiative's name in which a verb of help says so
+
+
+def _speaker(ctx: Context, pos: int, companies: list[Mention],
+             persons: list[DraftEntity]) -> tuple[int, DraftEntity | None] | None:  # fmt: skip
+    """Who says the quotation holding ``pos`` (“...”X公司总经理Y说): the company named in
+    the words after it up to 说, else a person of the story named there; None outside a
+    quotation or when neither is named."""
+    t = ctx.doc.text
+    opening, closing = t.rfind("“", 0, pos), t.rfind("”", 0, pos)
+    after = t.find("”", pos)
+    if opening < 0 or closing > opening or after < 0 or "\n" in t[opening:after]:
+        return None
+    said = _SAID_AFTER.match(t, after + 1)
+    if said is None:  # 种养大户林家兴说：“多亏突击队帮忙...”
+        lead = t.rfind("\n", 0, opening) + 1
+        said = _SAID_BEFORE.search(t, max(lead, opening - 40), opening)
+    if said is None:
+        return None
+    lo, hi = said.span()
+    for m in companies:
+        if lo <= m.start and m.end <= hi:
+            return m.start, ctx.builder.of(m)
+    if any(w in t[lo:hi] for w in _COMPANY_WORDS):
+        return lo, None  # 公司总经理蔡文辉说: the company speaks, named before
+    for person in persons:
+        at = t.find(person.label or "\0", lo, hi)
+        if at >= 0:
+            return at, person
+    return None
+
+
+_COMPANY_WORDS = ("企业", "公司")  # a bare word for the company an anecdote is about
+_SAID = "(?:说|表示|介绍|告诉记者|感慨)"
+_SAID_AFTER = re.compile(rf"[^。！!？?\n“”]{{0,40}}?{_SAID}")
+_SAID_BEFORE = re.compile(rf"[^。！!？?\n“”，,]{{1,40}}{_SAID}[：:]?$")
+
+
+def _topic_company(ctx: Context, para: int, companies: list[Mention]) -> Mention | None:
+    """The company that opens the paragraph before the one starting at ``para`` (湘潭华锐电机
+    有限公司是辖区一家...企业), written in its first clause."""
+    t = ctx.doc.text
+    end = para - 1
+    while end > 0 and t[end - 1].isspace():
+        end -= 1
+    para = t.rfind("\n", 0, end) + 1
+    first = min((i for i in (t.find(c, para) for c in CLAUSE_STOP) if i >= 0), default=len(t))
+    return next((m for m in companies if para <= m.start < first), None)
+
+
 def links(ctx: Context) -> None:
     """Relations of initiatives that the text states next to them: ``partOfInitiative`` for
     the parts of a numbered one; ``takesPlaceIn`` a place that begins the name (莲大片区临时
     党组织), follows 在 or is followed by 有 earlier in the sentence (古灶村有一支党员先锋队);
     ``leads`` for 由 + a person + 牵头 in the sentence, or a post in the initiative (“阳光议事亭”
-    亭长程建); ``serves`` for 服务 + enterprises after it in the sentence (服务山湖大厦等企业)."""
+    亭长程建); ``serves`` for 服务 + enterprises after it in the sentence (服务山湖大厦等企业).
+    The other rules it runs are functions of their own: :func:`_named_with_kind`,
+    :func:`_at_meetings`, :func:`_bodies_of_programmes`, :func:`_partners`, :func:`_helped`,
+    :func:`_beneficiaries`, :func:`_headed_by`, and per person :func:`_takes_part` and
+    :func:`_leads_by_verb`."""
     doc, b = ctx.doc, ctx.builder
     lex = lexicon()
     t = doc.text
@@ -698,6 +1089,7 @@ def links(ctx: Context) -> None:
     ordered = sorted(ctx.initiatives, key=lambda m: m.start)
     served_at = sorted(ctx.enterprises, key=lambda m: m.start)
     served_starts = [m.start for m in served_at]
+    _named_with_kind(ctx, ordered)
     for m in ordered:
         e = b.of(m)
         if e is None:
@@ -739,6 +1131,11 @@ def links(ctx: Context) -> None:
             if target is not None:
                 b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
     _at_meetings(ctx, ordered)
+    _bodies_of_programmes(ctx, ordered)
+    _partners(ctx, ordered)
+    _helped(ctx, ordered)
+    _beneficiaries(ctx, ordered)
+    _headed_by(ctx, ordered)
     verbs = "|".join(map(re.escape, lex.lead_verbs))
     people = [(x, x.label) for x in b.entities if x.type in ("Official", "Person") and x.label]
     for person, name in people:

@@ -18,8 +18,9 @@ from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CLAUSE_STOP, Doc
 from kg.extract.draft import DraftEntity
+from kg.extract.initiatives import campaign
 from kg.extract.lexicon import lexicon, read_words
-from kg.extract.topics import Topics
+from kg.extract.topics import AREA_TYPES, Topics
 from kg.facts import number_in_text
 from kg.numbers import MetricMention, find_metrics, find_missing_values
 
@@ -136,16 +137,22 @@ _COUNTED_BEFORE = 4  # 组建党员防汛突击队14支: the name, then at most 
 
 def _counted(ctx: Context, anchor: int, end: int | None) -> Mention | None:
     """The initiative a number counts or sizes: named right after it in its clause
-    (组建4个产业招商小分队, 总投资18亿元的...项目) or right before it (组建党员防汛突击队14支,
-    已组建包联服务组95个)."""
+    (组建4个产业招商小分队, 总投资18亿元的...项目), formed after it in its clause of what it
+    counts (抽调机关干部63名组成11个驻企服务组: the team's staff), or named right before it
+    (组建党员防汛突击队14支, 已组建包联服务组95个) unless a verb of holding comes before the
+    name (召开议事会46场: the meetings held are the body's work, not its size)."""
     t = ctx.doc.text
     ordered = _ordered(ctx, "Initiative", ctx.initiatives)
     if end is not None:  # end: the end of the number's clause
         named = _first(ordered, anchor, end)
         if named is not None and named.start - anchor <= _COUNTED_REACH:
             return named
+        if named is not None and _forms_body(ctx, anchor, named.start):
+            return named
     before = _last(ordered, max(0, anchor - 40), anchor)
     if before is None or not 0 <= anchor - before.end <= _COUNTED_BEFORE:
+        return None
+    if t.endswith(tuple(read_words("initiatives.yaml")["hold_verbs"]), 0, before.start):
         return None
     return None if any(c in CLAUSE_STOP for c in t[before.end : anchor]) else before
 
@@ -199,14 +206,27 @@ def _add(
 
 
 def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> None:
-    """``resultOf`` the initiative whose work the number counts, stated by the words between:
-    the initiative at the head of the number's clause (服务组协调办理车辆通行证16张), else the
-    last one named before it in its paragraph, shortly before (推行“三个一”预警机制，...已发布
-    预警信息2300余条), passing over a team that carries out a programme named before it in
-    its sentence (开展“三服务”活动，组建12支助企服务小分队，走访辖区企业620余家: 三服务).
-    None for a number that sizes the initiative itself (组建党员防汛突击队14支), for a target
-    or forecast (not a result yet), or when the initiative is a meeting (a meeting reports
-    numbers; it does not make them)."""
+    """``resultOf`` the initiative whose work the number counts, stated by the words between,
+    the first that applies:
+
+    - an initiative named in the number's own clause before it counts what it made or did
+      (召开“坝坝会”17次, 建成“就业驿站”的社区6个, 从驿站招聘家政服务员37名), a meeting too
+      (召开议事会46场: the meetings held);
+    - none when the clause goes on to form a body of what it counts (抽调机关干部63名组成11个
+      驻企服务组: people and teams put in, not a result);
+    - the initiative at the head of the number's clause (服务组协调办理车辆通行证16张), else
+      the last one named before it in its paragraph, shortly before (推行“三个一”预警机制，
+      ...已发布预警信息2300余条), passing over a team that carries out a programme named
+      before it in its sentence (开展“三服务”活动，组建12支助企服务小分队，走访辖区企业620
+      余家: 三服务), but not a team named in an earlier sentence when an area heads the
+      number's clause (...组成“红色先锋”突击队。洪家洲社区已转移群众98户: the community's);
+      none when that one is a meeting named in an earlier sentence (a meeting reports
+      numbers; it does not make them);
+    - with no initiative in its paragraph before it, the campaign the article reports
+      (:func:`kg.extract.initiatives.campaign`) when the sentence says what was done.
+
+    None for a number that sizes the initiative itself (组建党员防汛突击队14支) and for a
+    target or forecast (not a result yet)."""
     b = ctx.builder
     if metric.props.get("refArea") in {e.id for e in map(b.of, ctx.initiatives) if e is not None}:
         return
@@ -216,22 +236,80 @@ def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> No
     lex = lexicon()
     t = ctx.doc.text
     para = t.rfind("\n", 0, start) + 1
-    subject = _topics(ctx).subject(anchor)
-    chosen = subject if subject is not None and subject.type == "Initiative" else None
+    left, right = _clause_around(t, anchor)
+    chosen = _named_in(ctx, left, anchor)
     if chosen is None:
-        before = [m for m in _ordered(ctx, "Initiative", ctx.initiatives)[1] if m.end <= anchor]
-        near = [m for m in before if m.start >= para and anchor - m.start <= _RESULT_REACH]
-        chosen = near[-1] if near else None
-        if chosen is not None and chosen.label.endswith(lex.agent_heads):
-            sentence = ctx.doc.sentence_start(chosen.start)
-            programme = [m for m in near[:-1] if m.start >= sentence]
-            chosen = programme[-1] if programme else chosen  # 开展“三服务”活动，组建...小分队
-    if chosen is None or chosen.label.endswith(lex.meeting_heads):
-        return
+        if _forms_body(ctx, anchor, right):
+            return
+        subject = _topics(ctx).subject(anchor)
+        chosen = subject if subject is not None and subject.type == "Initiative" else None
+        area_head = subject is not None and subject.type in AREA_TYPES
+        near: list[Mention] = []
+        if chosen is None:
+            initiatives = _ordered(ctx, "Initiative", ctx.initiatives)[1]
+            before = [m for m in initiatives if m.end <= anchor]
+            near = [m for m in before if m.start >= para and anchor - m.start <= _RESULT_REACH]
+            chosen = near[-1] if near else None
+            if chosen is not None and chosen.label.endswith(lex.agent_heads):
+                sentence = ctx.doc.sentence_start(chosen.start)
+                programme = [m for m in near[:-1] if m.start >= sentence]
+                if programme:
+                    chosen = programme[-1]  # 开展“三服务”活动，组建...小分队
+                elif area_head:
+                    return  # ...组成“红色先锋”突击队。洪家洲社区已转移群众98户: the area's
+        if chosen is None and near == [] and _of_campaign(ctx, anchor):
+            chosen = campaign(ctx)
+        if chosen is None:
+            return
+        if chosen.label.endswith(lex.meeting_heads) and chosen.start < ctx.doc.sentence_start(
+            anchor
+        ):
+            return  # 召开...分析会。会议通报，...: reported at a meeting, not made by it
     initiative = b.of(chosen)
     if initiative is not None:
         quote = b.quote(min(chosen.start, anchor), max(anchor + 1, metric_end(ctx, start)))
         b.fact(metric.id, "resultOf", initiative.id, quote)
+
+
+# Words that say a number is what was done (截至6月20日，街道共排查餐饮场所312家); 共有 (has)
+# does not.
+_RESULT_WORDS = re.compile("共(?!有)|累计|已|完成|此次|活动期间")
+
+
+def _of_campaign(ctx: Context, anchor: int) -> bool:
+    """Whether a number no initiative of its paragraph claims counts the article's campaign:
+    named after it, in a sentence that says what was done (``_RESULT_WORDS``), about the
+    subdistrict, town or community (not a company's own figures: 共有用户4.2万户)."""
+    found = campaign(ctx)
+    if found is None or found.end > anchor:
+        return False
+    sentence = ctx.doc.sentence_start(anchor)
+    if _RESULT_WORDS.search(ctx.doc.text, sentence, anchor) is None:
+        return False
+    topic = _topics(ctx).at(anchor)
+    return topic is None or topic.type in ("Subdistrict", "Town", "Community")
+
+
+def _clause_around(t: str, pos: int) -> tuple[int, int]:
+    """The clause holding ``pos``: from after the stop before it to the stop after it."""
+    left = max(t.rfind(c, 0, pos) for c in CLAUSE_STOP) + 1
+    right = min((i for i in (t.find(c, pos) for c in CLAUSE_STOP) if i >= 0), default=len(t))
+    return left, right
+
+
+def _named_in(ctx: Context, left: int, anchor: int) -> Mention | None:
+    """The initiative named last in ``left:anchor`` (the number's clause before it)."""
+    initiatives = _ordered(ctx, "Initiative", ctx.initiatives)
+    inside = _last(initiatives, left, anchor)
+    return inside if inside is not None and inside.end <= anchor else None
+
+
+def _forms_body(ctx: Context, anchor: int, right: int) -> bool:
+    """Whether the clause of a number, after it, forms an initiative of what it counts
+    (抽调机关干部63名组成11个驻企服务组, 选派56名干部组建服务队)."""
+    t = ctx.doc.text
+    verbs = read_words("initiatives.yaml")["form_verbs"]
+    return any(t.find(v, anchor, right) >= 0 for v in verbs)
 
 
 def metric_end(ctx: Context, start: int) -> int:
