@@ -360,6 +360,10 @@ _VILLAGE_FOLLOWERS = ("村委", "村民", "村两委", "村党", "村干部", "�
 # 村 followed by one of these is a word of its own (美丽村社, 村居, 村镇, 村庄, 村落).
 _VILLAGE_WORD_TAILS = frozenset("社居镇庄落寨")
 _COMMUNITY_WORDS = re.compile("新村社区|新村小区|社区|小区|新村|片区|村")
+# A stem that counts (2个, 十个, 三, 两个) rather than names: numerals with at most 个 or 多 after.
+_COUNT = re.compile(
+    "^[0-9一二两三四五六七八九十百千几多]+(?:个|多个)?$|[0-9一二两三四五六七八九十百]+个"
+)
 
 
 def communities(ctx: Context) -> None:
@@ -376,6 +380,7 @@ def communities(ctx: Context) -> None:
     lex = lexicon()
     t = doc.text
     found: list[Mention] = []
+    area_ends = {m.end for m in ctx.places if m.type in admin_types()}
 
     def kind_word(stem: str) -> bool:
         return stem in lex.not_names or any(stem.endswith(k) for k in lex.community_kinds)
@@ -418,10 +423,11 @@ def communities(ctx: Context) -> None:
         stem = t[s:s0]
         if len(stem) < 2 or kind_word(stem) or not doc.clean(s, e):
             continue
-        if any(c in "0123456789一二两三四五六七八九十百个" for c in stem):
-            continue  # 2个精品小区, 十个村: a count, not a name
+        if _COUNT.search(stem):
+            continue  # 2个精品小区, 十个村, 三村: a count, not a name (七彩社区 is a name)
         names = doc.tokens[doc.token_at(s)].flag in ("ns", "nr", "nz")
-        if village and tokens.frequency(stem) >= 100 and not names:
+        after_area = s in area_ends  # 金竹镇石板村: a name written after its town's
+        if village and tokens.frequency(stem) >= 100 and not (names or after_area):
             continue  # 兄弟村, 喇叭村: a common word before 村 is not a village name
         kind = "Community" if village or word.endswith("社区") else "Place"
         if kind == "Place" and word != "片区" and not doc.proper(s, s0):
@@ -483,17 +489,27 @@ def entities(ctx: Context) -> None:
             e.props["divisionCode"] = code
         if m.alt and m.alt not in e.alt_labels:
             e.alt_labels.append(m.alt)
+    placed: dict[int, tuple[Mention, Mention]] = {}  # a child's end -> (parent, first child)
     for parent, child in itertools.pairwise(ordered):
-        if child.start != parent.end or _rank(parent.type) >= _rank(child.type):
+        joined = _LIST_JOINS.fullmatch(ctx.doc.text, parent.end, child.start)
+        if joined and parent.end in placed and parent.type == child.type:
+            parent, first = placed[parent.end]  # 鄞州区钱湖东、樟溪桥街道: both the district's
+        elif child.start != parent.end or _rank(parent.type) >= _rank(child.type):
             continue
+        else:
+            first = child
         pc, cc = codes.get(parent.label), codes.get(child.label)
         if pc and cc and pc not in {d.code for d in gazetteer.chain(cc)[1:]}:
             continue  # the table says otherwise; when it cannot tell, the text says it
         entity, parent_entity = b.of(child), b.of(parent)
         if entity is None or parent_entity is None or "partOf" in entity.props:
             continue
-        entity.quote, entity.occurrence = b.quote(parent.start, child.end)
-        entity.props = {"partOf": parent_entity.id, **entity.props}
+        placed[child.end] = (parent, first)
+        if first is child:
+            entity.quote, entity.occurrence = b.quote(parent.start, child.end)
+            entity.props = {"partOf": parent_entity.id, **entity.props}
+        else:  # the quote of the entity is its first mention's: the list is a fact's own
+            b.fact(entity.id, "partOf", parent_entity.id, b.quote(parent.start, child.end))
     _roundup(ctx)
 
 
@@ -507,7 +523,8 @@ def _roundup(ctx: Context) -> None:
     b, t = ctx.builder, ctx.doc.text
     districts = [m for m in ctx.places if m.type in ("District", "City")]
     for m in districts:
-        if not _ROUNDUP.match(t, m.end) or len({d.label for d in districts}) != 1:
+        same = {d.label for d in districts if d.type == m.type}  # 兰州市七里河区各街道: the 区
+        if not _ROUNDUP.match(t, m.end) or len(same) != 1:
             continue
         parent = b.of(m)
         quote = b.quote(m.start, _ROUNDUP.match(t, m.end).end())  # type: ignore[union-attr]
@@ -519,7 +536,6 @@ def _roundup(ctx: Context) -> None:
         return
 
 
-_OWN_AREA = ("辖区",)
 _SETTLED = re.compile(r"(?:位于|坐落于|地处)$")
 _MOVED_IN = re.compile(r"[^，,。；;]{0,12}?(?:落户|入驻|落地)(?:在|于|到)?")
 
@@ -572,13 +588,24 @@ def locate(ctx: Context) -> None:
     t = ctx.doc.text
     subs = ctx.subdistricts()
     _settled(ctx, by_end)
+    listed: dict[int, tuple[Mention, int]] = {}  # a community's end -> its area, quote start
     for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
         place = by_end.get(m.start) or (by_start.get(m.start) if m.type == "Organization" else None)
-        if place is None and m.type == "Community" and t.startswith(_OWN_AREA, m.start - 2):
-            before = [s for s in subs if s.end <= m.start]  # 在辖区春晖社区: the 街道's
-            place = (
-                before[-1] if before else (subs[0] if len({s.label for s in subs}) == 1 else None)
-            )
+        quote_start = min(place.start, m.start) if place is not None else m.start
+        if place is None and m.type == "Community":
+            bare = _bare_area_before(ctx, m.start)
+            if bare is not None:
+                quote_start = bare  # 在辖区春晖社区, 在街道北部的美当村: the 街道's
+                before = [s for s in subs if s.end <= m.start]
+                only = subs[0] if len({s.label for s in subs}) == 1 else None
+                place = before[-1] if before else only
+            else:
+                joined = _LIST_JOINS.search(t, 0, m.start)
+                prev = listed.get(joined.start()) if joined else None
+                if prev is not None:
+                    place, quote_start = prev  # 椰风社区和美当村, 辖区大塘涌村、龙溪里村: both
+        if place is not None and m.type == "Community":
+            listed[m.end] = (place, quote_start)
         entity = b.of(m)
         if place is None or entity is None or (place.start, place.end) == (m.start, m.end):
             continue
@@ -586,5 +613,22 @@ def locate(ctx: Context) -> None:
         key = "partOf" if m.type == "Community" else "locatedIn"
         if area is None or key in entity.props:
             continue
-        entity.quote, entity.occurrence = b.quote(min(place.start, m.start), max(place.end, m.end))
+        entity.quote, entity.occurrence = b.quote(quote_start, max(place.end, m.end))
         entity.props[key] = area.id
+
+
+# What joins the items of a list of names (椰风社区和美当村, 大塘涌村、龙溪里村), right before
+# the later item.
+_LIST_JOINS = re.compile("(?:、|和|及|以及|与)$")
+# A bare word for the article's subdistrict before a community, in the same phrase: right
+# before it (辖区春晖社区) or with a description and 的 between (街道北部的美当村, 街道沿江的).
+_BARE_AREA = re.compile("(?:辖区|街道)(?:[^，,。；;：:、“”（）()的]{1,6}的)?$")
+
+
+def _bare_area_before(ctx: Context, start: int) -> int | None:
+    """Where a bare 辖区 or 街道 naming the article's subdistrict begins before the community
+    at ``start`` (not a 街道 that ends a name), or None."""
+    found = _BARE_AREA.search(ctx.doc.text, max(0, start - 12), start)
+    if found is None or ctx.claims.taken(found.start(), found.start() + 2):
+        return None
+    return found.start()

@@ -1,0 +1,97 @@
+"""kg.extract, fourth round: people, posts, places and organizations.
+
+Every case is a sentence invented for the rule it tests (names, places and numbers made up),
+so that the rules are seen to say what the language does, not what one article says.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg import extract as ex
+
+
+def _draft(body: str) -> ex.Draft:
+    return ex.extract_text("测试标题：街道工作简讯\n" + body + "\n", "900_test.txt", "900")
+
+
+def _by_label(draft: ex.Draft, label: str) -> ex.DraftEntity:
+    return next(e for e in draft.entities if e.label == label)
+
+
+def _labels(draft: ex.Draft, type_: str) -> set[str]:
+    return {e.label for e in draft.entities if e.type == type_ and e.label}
+
+
+def _part_of(draft: ex.Draft, label: str) -> set[str]:
+    """The ids a place is part of, as a property or as a fact of its own."""
+    e = _by_label(draft, label)
+    found = {e.props["partOf"]} if "partOf" in e.props else set()
+    facts = draft.facts
+    found |= {f["object"] for f in facts if f["subject"] == e.id and f["predicate"] == "partOf"}
+    return {str(x) for x in found}
+
+
+# ---------------------------------------------------------------- communities and places
+
+
+@pytest.mark.parametrize(
+    ("body", "label", "parent"),
+    [
+        # a numeral that begins a name is no count (七彩, 三元), one with 个 is
+        ("在白鹭街道七彩社区，居民积极参与。", "七彩社区", "白鹭街道"),
+        # a common word before 村 names the village when its town is written right before
+        ("在青岗镇石板村，队员疏通涵洞。", "石板村", "青岗镇"),
+    ],
+)
+def test_a_community_written_after_its_area(body: str, label: str, parent: str) -> None:
+    draft = _draft(body)
+    assert _part_of(draft, label) == {_by_label(draft, parent).id}
+
+
+def test_a_count_before_a_community_word_is_no_name() -> None:
+    draft = _draft("白鹭街道已改造2个小区、十个村，三无小区全部清零。")
+    assert not _labels(draft, "Community") and not _labels(draft, "Place")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "白鹭街道地处城东。在辖区东坪村、西坪村试点。",  # 辖区 is the article's 街道, for the list
+        "白鹭街道地处城东。在街道北部的东坪村和西坪村，村民很多。",  # 街道…的 too
+        "近日，白鹭街道东坪村和西坪村的干部连续奋战。",  # the second item shares the first's
+    ],
+)
+def test_every_item_of_a_list_of_villages_is_in_the_area(body: str) -> None:
+    draft = _draft(body)
+    sub = _by_label(draft, "白鹭街道").id
+    assert _part_of(draft, "东坪村") == {sub}
+    assert _part_of(draft, "西坪村") == {sub}
+
+
+def test_a_street_that_ends_a_name_is_not_the_bare_subdistrict() -> None:
+    """A community after a name ending in 街道 is placed by that name, not by the bare word."""
+    draft = _draft("青禾区白鹭街道与红枫街道交界。红枫街道东坪村召开会议。")
+    assert _part_of(draft, "东坪村") == {_by_label(draft, "红枫街道").id}
+
+
+def test_a_list_of_areas_after_their_district() -> None:
+    draft = _draft("近日，柯城区白鹭街道、红枫街道、云杉街道开展巡查。")
+    district = _by_label(draft, "柯城区").id
+    for name in ("白鹭街道", "红枫街道", "云杉街道"):
+        assert _part_of(draft, name) == {district}
+
+
+def test_a_list_of_towns_after_their_county() -> None:
+    draft = _draft("面对旱情，开化县石门镇、松林镇等乡镇多措并举。")
+    county = _by_label(draft, "开化县").id
+    for name in ("石门镇", "松林镇"):
+        assert _part_of(draft, name) == {county}
+
+
+def test_a_roundup_of_a_district_inside_a_named_city() -> None:
+    """七里河区各街道 with its city written before: the district's subdistricts all the same."""
+    draft = _draft("今年以来，衢州市柯城区各街道结合实际。白鹭街道推行积分制。红枫街道推行督导制。")
+    district = _by_label(draft, "柯城区").id
+    assert _part_of(draft, "白鹭街道") == {district}
+    assert _part_of(draft, "红枫街道") == {district}
