@@ -95,3 +95,83 @@ def test_a_roundup_of_a_district_inside_a_named_city() -> None:
     district = _by_label(draft, "柯城区").id
     assert _part_of(draft, "白鹭街道") == {district}
     assert _part_of(draft, "红枫街道") == {district}
+
+
+# ---------------------------------------------------------------- people and posts
+
+
+def _posts(draft: ex.Draft, person: str) -> set[tuple[str, str]]:
+    """(place or body, role) of each post the person holds."""
+    by_id = {e.id: e for e in draft.entities}
+    held = _by_label(draft, person).props.get("holds", [])
+    out = set()
+    for pid in held if isinstance(held, list) else [held]:
+        post = by_id[str(pid)]
+        out.add((by_id[str(post.props["postIn"])].label, by_id[str(post.props["role"])].label))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("body", "person", "posts"),
+    [
+        # a title after the name, in brackets; a function word before the name is not in it
+        ("会议由王一（白鹭街道党工委书记）主持。", "王一", {("白鹭街道", "党工委书记")}),
+        # a verb of appointment between the name and the title
+        (
+            "白鹭街道召开大会，宣布周建国同志任街道党工委书记。",
+            "周建国",
+            {("白鹭街道", "党工委书记")},
+        ),
+        # 武装部长 is one title (not 武装部 + 部长), chained after another
+        (
+            "白鹭街道党工委委员、武装部长何建军带队。",
+            "何建军",
+            {("白鹭街道", "党工委委员"), ("白鹭街道", "武装部长")},
+        ),
+        # a bare 社区 before a title held by no official says whose post it is
+        (
+            "白鹭街道花园社区和东坪村开展巡查。社区网格员罗小梅负责3号网格。",
+            "罗小梅",
+            {("花园社区", "网格员")},
+        ),
+        ("白鹭街道东坪村召开会议。村网格员马小川建起微信群。", "马小川", {("东坪村", "网格员")}),
+        # a body named by its place and its kind alone
+        ("白鹭街道派出所所长郑立伟介绍情况。", "郑立伟", {("白鹭街道派出所", "所长")}),
+    ],
+)
+def test_posts_in_the_forms_pages_write_them(
+    body: str, person: str, posts: set[tuple[str, str]]
+) -> None:
+    assert _posts(_draft(body), person) == posts
+
+
+def test_a_bare_community_before_a_police_title_is_no_place() -> None:
+    """社区民警 is the police's title: the community before it is not where the post is."""
+    draft = _draft("白鹭街道花园社区召开会议。社区民警郑小伟介绍情况。")
+    assert _posts(draft, "郑小伟") == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "person"),
+    [
+        ("“方便多了。”82岁的刘振声老人说。", "刘振声"),  # an age before the name
+        ("“都是孩子分。”家长钱小新笑着说。", "钱小新"),
+        ("在东坪村，种粮大户贺明德承包的水稻田灌上了水。", "贺明德"),
+    ],
+)
+def test_a_person_of_the_story_after_an_age_or_a_description(body: str, person: str) -> None:
+    draft = _draft(body)
+    assert _by_label(draft, person).type == "Person"
+
+
+def test_an_age_between_a_title_and_a_description_keeps_the_title() -> None:
+    draft = _draft("白鹭街道银龄志愿队队长、67岁的退休职工杜秀英带队巡查。")
+    assert "杜秀英" in _labels(draft, "Person") | _labels(draft, "Official")
+    assert _by_label(draft, "杜秀英").props.get("holds")
+
+
+def test_the_two_committees_members_are_members_of_the_community() -> None:
+    draft = _draft("在辖区安顺社区，社区“两委”成员刘佳、王志刚、赵晓红清理积雪。")
+    community = _by_label(draft, "安顺社区").id
+    for name in ("刘佳", "王志刚", "赵晓红"):
+        assert _by_label(draft, name).props["memberOf"] == [community]

@@ -54,6 +54,8 @@ def find(ctx: Context) -> None:
                         break
                 stem = t[s:s0]
                 place = place_at.get(s)  # a body named after its place: 七里河区城市管理局
+                if not weak and s == s0 and place is not None and len(suffix) >= 3:
+                    stem = place.label  # 白鹭街道派出所, 青禾镇卫生院: the body of that place
                 if len(stem) < 2 or any(stem.startswith(w) for w in lex.not_names):
                     continue
                 if stem in lex.generic_org_stems:
