@@ -175,3 +175,56 @@ def test_the_two_committees_members_are_members_of_the_community() -> None:
     community = _by_label(draft, "安顺社区").id
     for name in ("刘佳", "王志刚", "赵晓红"):
         assert _by_label(draft, name).props["memberOf"] == [community]
+
+
+# ---------------------------------------------------------------- zones and where companies are
+
+
+@pytest.mark.parametrize(
+    ("body", "label"),
+    [
+        ("在青禾智造产业园，一家新工厂已进入调试阶段。", "青禾智造产业园"),
+        ("凤栖湾商圈的商户也被纳入了积分体系。", "凤栖湾商圈"),
+    ],
+)
+def test_a_zone_is_a_place(body: str, label: str) -> None:
+    draft = _draft(body)
+    assert _by_label(draft, label).type == "Place"
+
+
+def test_a_zone_named_by_its_area_and_one_in_the_area() -> None:
+    draft = _draft("白鹭街道地处城东。街道将在辖区青禾工业园推行“企业服务日”制度。")
+    assert _by_label(draft, "青禾工业园").props["locatedIn"] == _by_label(draft, "白鹭街道").id
+
+
+def test_a_zone_followed_by_project_is_no_place() -> None:
+    draft = _draft("白鹭街道引进青禾半导体材料产业园项目，总投资18亿元。")
+    assert not _labels(draft, "Place")
+
+
+def _located(draft: ex.Draft, label: str) -> set[str]:
+    e = _by_label(draft, label)
+    found = {str(e.props["locatedIn"])} if "locatedIn" in e.props else set()
+    facts = draft.facts
+    return found | {
+        str(f["object"]) for f in facts if f["subject"] == e.id and f["predicate"] == "locatedIn"
+    }
+
+
+def test_every_company_of_a_list_after_the_area_word_is_in_the_area() -> None:
+    draft = _draft(
+        "白鹭街道地处城东。目前，辖区青禾精密模具有限公司、白鹭汽车零部件有限公司、"
+        "青禾润生物科技有限公司等一批重点企业已满负荷生产。"
+    )
+    sub = _by_label(draft, "白鹭街道").id
+    for name in ("青禾精密模具有限公司", "白鹭汽车零部件有限公司", "青禾润生物科技有限公司"):
+        assert _located(draft, name) == {sub}
+
+
+def test_a_company_that_is_one_of_the_areas() -> None:
+    draft = _draft("白鹭街道地处城东。洛阳青禾轴承制造有限公司是辖区一家老牌企业。")
+    assert _located(draft, "洛阳青禾轴承制造有限公司") == {_by_label(draft, "白鹭街道").id}
+
+
+def test_an_online_shop_is_no_enterprise() -> None:
+    assert not _labels(_draft("积分可在社区兑换点和线上商城使用。"), "Enterprise")

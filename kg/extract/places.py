@@ -359,7 +359,14 @@ def claim(ctx: Context) -> None:
 _VILLAGE_FOLLOWERS = ("村委", "村民", "村两委", "村党", "村干部", "村集体", "村级")
 # 村 followed by one of these is a word of its own (美丽村社, 村居, 村镇, 村庄, 村落).
 _VILLAGE_WORD_TAILS = frozenset("社居镇庄落寨")
-_COMMUNITY_WORDS = re.compile("新村社区|新村小区|社区|小区|新村|片区|村")
+_COMMUNITY_WORDS = "新村社区|新村小区|社区|小区|新村|片区|村"
+
+
+@functools.cache
+def _community_words() -> re.Pattern[str]:
+    """The words that end a community's, an estate's or a zone's name, longest first."""
+    zones = read_words("places.yaml")["zone_words"]
+    return re.compile("|".join([*map(re.escape, zones), _COMMUNITY_WORDS]))
 # A stem that counts (2个, 十个, 三, 两个) rather than names: numerals with at most 个 or 多 after.
 _COUNT = re.compile(
     "^[0-9一二两三四五六七八九十百千几多]+(?:个|多个)?$|[0-9一二两三四五六七八九十百]+个"
@@ -380,12 +387,14 @@ def communities(ctx: Context) -> None:
     lex = lexicon()
     t = doc.text
     found: list[Mention] = []
-    area_ends = {m.end for m in ctx.places if m.type in admin_types()}
+    area_at = {m.end: m for m in ctx.places if m.type in admin_types()}
+    area_ends = set(area_at)
 
     def kind_word(stem: str) -> bool:
         return stem in lex.not_names or any(stem.endswith(k) for k in lex.community_kinds)
 
-    for m in _COMMUNITY_WORDS.finditer(t):
+    zones = frozenset(read_words("places.yaml")["zone_words"])
+    for m in _community_words().finditer(t):
         word = m.group()
         s0, e = m.span()
         if claims.taken(s0, e) or not doc.clean(s0, e):
@@ -416,7 +425,7 @@ def communities(ctx: Context) -> None:
                 and not (e + 2 < len(t) and t[e + 2] == "村")
             ):
                 continue  # 大喇叭村村响: 村村 is "every village"
-        reach = 3 - (s0 - start) if word == "片区" or village else 6
+        reach = 3 - (s0 - start) if word == "片区" or village else 8 if word in zones else 6
         s = doc.walk_back(
             start, max_len=reach, claims=claims, flags=NAME_FLAGS | {"a"}, glue_chars=True
         )  # 幸福社区, 大富村: an adjective may name a community
@@ -430,6 +439,13 @@ def communities(ctx: Context) -> None:
         if village and tokens.frequency(stem) >= 100 and not (names or after_area):
             continue  # 兄弟村, 喇叭村: a common word before 村 is not a village name
         kind = "Community" if village or word.endswith("社区") else "Place"
+        if word in zones and t.startswith(lex.not_enterprise_before, e):
+            continue  # 恒芯半导体材料产业园项目: the name of a project (an initiative)
+        inner = area_at.get(s) if word in zones else None
+        if inner is not None and not doc.proper(s, s0):  # 塔山湾数字经济产业园: named by its area
+            ctx.places.remove(inner)
+            found.append(claims.absorb(inner, Mention(inner.start, e, kind, t[inner.start : e])))
+            continue
         if kind == "Place" and word != "片区" and not doc.proper(s, s0):
             continue
         end = e - 2 if word == "新村小区" else e
@@ -537,6 +553,8 @@ def _roundup(ctx: Context) -> None:
 
 
 _SETTLED = re.compile(r"(?:位于|坐落于|地处)$")
+# Right after an enterprise's name, it says the enterprise is one of the area's (是辖区一家…).
+_IS_OWN = ("是辖区",)
 _MOVED_IN = re.compile(r"[^，,。；;]{0,12}?(?:落户|入驻|落地)(?:在|于|到)?")
 
 
@@ -547,11 +565,17 @@ def _settled(ctx: Context, by_end: dict[int, Mention]) -> None:
     b, t = ctx.builder, ctx.doc.text
     areas = [m for m in ctx.places if m.type in ("Subdistrict", "Town")]
     only = areas[0] if len({m.label for m in areas}) == 1 else None
-    for m in ctx.enterprises:
+    own_listed: dict[int, tuple[Mention, int]] = {}  # after 辖区: an item's end -> area, start
+    for m in sorted(ctx.enterprises, key=lambda m: m.start):
         entity = b.of(m)
         if entity is None or "locatedIn" in entity.props or m.alt is not None:
             continue
         place, span = by_end.get(m.start), (m.start, m.end)
+        joined = _LIST_JOINS.search(t, max(0, m.start - 2), m.start)
+        prev = own_listed.get(joined.start()) if joined and place is None else None
+        if prev is not None:  # 辖区A公司、B公司、C公司: every item is in the area
+            place, span = prev[0], (prev[1], m.end)
+            own_listed[m.end] = prev
         if place is not None:
             span = (place.start, m.end)
         elif t.endswith("的", 0, m.start) and m.start - 1 in by_end:
@@ -563,6 +587,11 @@ def _settled(ctx: Context, by_end: dict[int, Mention]) -> None:
             if own >= 0 and not any(c in "，,。；;" for c in t[own : m.start]):
                 earlier = [a for a in areas if a.end <= own]
                 place, span = (earlier[-1] if earlier else only), (own, m.end)
+                if place is not None:
+                    own_listed[m.end] = (place, own)
+        if place is None and t.startswith(_IS_OWN, m.end):  # X公司是辖区一家老牌企业
+            earlier = [a for a in areas if a.end <= m.start]
+            place, span = (earlier[-1] if earlier else only), (m.start, m.end + 3)
         if place is None:
             moved = _MOVED_IN.match(t, m.end)
             if moved is not None:
@@ -592,7 +621,7 @@ def locate(ctx: Context) -> None:
     for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
         place = by_end.get(m.start) or (by_start.get(m.start) if m.type == "Organization" else None)
         quote_start = min(place.start, m.start) if place is not None else m.start
-        if place is None and m.type == "Community":
+        if place is None and m.type in ("Community", "Place"):
             bare = _bare_area_before(ctx, m.start)
             if bare is not None:
                 quote_start = bare  # 在辖区春晖社区, 在街道北部的美当村: the 街道's
