@@ -228,3 +228,36 @@ def test_a_company_that_is_one_of_the_areas() -> None:
 
 def test_an_online_shop_is_no_enterprise() -> None:
     assert not _labels(_draft("积分可在社区兑换点和线上商城使用。"), "Enterprise")
+
+
+# ---------------------------------------------------------------- organizations
+
+
+@pytest.mark.parametrize(
+    ("body", "label", "head", "located"),
+    [
+        # jieba reads 协会会长 as one word: the body's name ends before its head's title
+        ("白鹭街道个体劳动者协会会长王大明介绍。", "白鹭街道个体劳动者协会", "王大明", "白鹭街道"),
+        # a verb naming the body's field is inside its name (组织, 回收)
+        ("白鹭街道社会组织联合会会长钱志刚说。", "白鹭街道社会组织联合会", "钱志刚", "白鹭街道"),
+        # places written one inside the next begin the name; the body is in the innermost
+        (
+            "锦溪街道地处城西。南海区锦溪街道长者服务中心主任李小红介绍。",
+            "南海区锦溪街道长者服务中心",
+            "李小红",
+            "锦溪街道",
+        ),
+    ],
+)
+def test_a_body_named_after_its_place(body: str, label: str, head: str, located: str) -> None:
+    draft = _draft(body)
+    org = _by_label(draft, label)
+    assert org.type == "Organization"
+    assert org.props["locatedIn"] == _by_label(draft, located).id
+    assert {p for p, _ in _posts(draft, head)} == {label}
+
+
+def test_a_districts_own_body_is_not_placed_in_the_district() -> None:
+    draft = _draft("白鹭街道联合台江区再生资源回收协会，设置智能回收柜38台。")
+    org = _by_label(draft, "台江区再生资源回收协会")
+    assert org.type == "Organization" and "locatedIn" not in org.props

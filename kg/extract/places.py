@@ -621,6 +621,8 @@ def locate(ctx: Context) -> None:
     for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
         place = by_end.get(m.start) or (by_start.get(m.start) if m.type == "Organization" else None)
         quote_start = min(place.start, m.start) if place is not None else m.start
+        while place is not None and place.start >= m.start and place.end in by_start:
+            place = by_start[place.end]  # 南海区锦涌街道长者服务中心: in the innermost, 锦涌街道
         if place is None and m.type in ("Community", "Place"):
             bare = _bare_area_before(ctx, m.start)
             if bare is not None:
@@ -642,6 +644,8 @@ def locate(ctx: Context) -> None:
         key = "partOf" if m.type == "Community" else "locatedIn"
         if area is None or key in entity.props:
             continue
+        if m.type == "Organization" and place.type not in ("Subdistrict", "Town"):
+            continue  # 七里河区城市管理局: the district's own bureau, not a body placed in it
         entity.quote, entity.occurrence = b.quote(quote_start, max(place.end, m.end))
         entity.props[key] = area.id
 
