@@ -228,9 +228,13 @@ def _glued_head(doc: Doc, i: int) -> bool:
     c = t[i - 1]
     if c in FUNCTION or c in _LEVEL_CHARS or c in lexicon().not_names or c == "原":
         return False
-    if i >= 2 and t[i - 2].isalnum() and t[i - 2] not in _BOUNDARY_LEVELS:
-        return False  # 2023年|凤鸣街道: a word or a number before it
+    before = doc.tokens[doc.token_at(i - 2)] if i >= 2 else None
+    after_place_word = before is not None and before.flag == "p" and len(before.word) == 1
+    if i >= 2 and t[i - 2].isalnum() and t[i - 2] not in _BOUNDARY_LEVELS and not after_place_word:
+        return False  # 2023年|凤鸣街道: a word or a number before it (在|银坑口镇 is a name)
     tok = doc.tokens[doc.token_at(i - 1)]
+    if t[i - 2 : i - 1] in _BOUNDARY_LEVELS and tok.start == i - 1 and tok.end == i:
+        return True  # 城阳区望|海岭街道: right after a district, a character begins the name
     if tok.end > i:
         return True  # 九龙|洲: jieba joins it to the name
     return tok.start == i - 1 and tok.flag in _GLUED_FLAGS
@@ -244,8 +248,12 @@ def _area_start(doc: Doc, s0: int, local: Claims) -> int:
     k = doc.token_at(s - 1) if s > 0 else -1
     while k >= 0:
         tok = doc.tokens[k]
+        after_area = local.at(tok.start - 1) and doc.text[tok.start - 1] in _BOUNDARY_LEVELS
         one = len(tok.word) == 1 and (
-            tok.flag in _AREA_NAME_FLAGS or tok.word in "东西南北" or tok.word in STREET
+            tok.flag in _AREA_NAME_FLAGS
+            or tok.word in "东西南北"
+            or tok.word in STREET
+            or after_area  # 城阳区望|海岭街道: right after a district, the name begins
         )
         if s0 - tok.start > 6 or local.taken(tok.start, s) or not doc.clean(tok.start, s):
             break
@@ -274,6 +282,20 @@ def _after_verbs_and_dates(doc: Doc, s: int, s0: int) -> int:
 _NUMBER_UNITS = frozenset("年月日号时个家名")
 
 
+def _whole_names(t: str, local: Claims, found: list[Mention]) -> None:
+    """An area's name read whole once (城阳区望海岭街道) is that name wherever it is written
+    (。望海岭街道党工委: not 海岭街道 where no district comes before it)."""
+    areas = {m.label for m in found if m.type in ("Subdistrict", "Town")}
+    for m in found:
+        for name in areas:
+            head = len(name) - len(m.label)
+            if head > 0 and name.endswith(m.label) and t.startswith(name, m.start - head):
+                if local.free(m.start - head, m.start):
+                    local.block(m.start - head, m.start)
+                    m.start, m.label, m.codes = m.start - head, name, ()
+                break
+
+
 def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
     """X街道, X镇 and X乡 names the table does not know (the word a word of its own), with
     the district written right before them (渝北区 of 渝北区桂溪湾街道); X街 names with a
@@ -293,6 +315,7 @@ def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
                 continue
             known = next((k for k in range(s, s0 - 1) if t[k:e] in by_name), None)
             if known is not None and _glued_head(doc, known):
+                s = min(s, known - 1)  # 城阳区望|海岭街道: the character begins the name
                 known = None  # 红谷滩区九龙|洲街道: not the table's 龙洲街道
             if known is not None:  # 过程|中仓|前|街道: the table knows 仓前街道
                 codes = by_name[t[known:e]]
@@ -315,6 +338,7 @@ def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
             if not doc.proper(s, s0) and (word != "街道" or tokens.frequency(stem) >= 1000):
                 continue  # 城市街道, 老乡: words, not names
             found.append(local.claim(Mention(s, e, kind, t[s:e])))
+    _whole_names(t, local, found)
     followers = tuple(words["street_subdistrict_followers"])
     named = set()
     for m in re.finditer("街", t):
@@ -429,6 +453,8 @@ def communities(ctx: Context) -> None:
         s = doc.walk_back(
             start, max_len=reach, claims=claims, flags=NAME_FLAGS | {"a"}, glue_chars=True
         )  # 幸福社区, 大富村: an adjective may name a community
+        while s < s0 and t[s] in FUNCTION and word in zones:
+            s += 1  # 农贸市场和青枫里美食街: the list's 和 begins no name
         stem = t[s:s0]
         if len(stem) < 2 or kind_word(stem) or not doc.clean(s, e):
             continue
@@ -635,7 +661,7 @@ def locate(ctx: Context) -> None:
                 prev = listed.get(joined.start()) if joined else None
                 if prev is not None:
                     place, quote_start = prev  # 椰风社区和美当村, 辖区大塘涌村、龙溪里村: both
-        if place is not None and m.type == "Community":
+        if place is not None and m.type in ("Community", "Place"):
             listed[m.end] = (place, quote_start)
         entity = b.of(m)
         if place is None or entity is None or (place.start, place.end) == (m.start, m.end):
