@@ -313,3 +313,20 @@ def test_a_cooperative_and_its_head() -> None:
 def test_a_federation_of_trade_unions_is_an_organization() -> None:
     draft = _draft("白鹭街道联合江宁区总工会建成驿站。")
     assert _by_label(draft, "江宁区总工会").type == "Organization"
+
+
+def test_an_origin_is_no_place_of_the_story() -> None:
+    draft = _draft("“冬天也不怕冻手了。”来自安徽阜阳的骑手王小虎说。")
+    assert not _labels(draft, "Province") and not _labels(draft, "City")
+    assert _by_label(draft, "王小虎").type == "Person"
+
+
+def test_a_village_of_this_town() -> None:
+    draft = _draft("黄麟坳乡地处山区。乡里还在该乡石垄村举办培训班5期。")
+    assert _part_of(draft, "石垄村") == {_by_label(draft, "黄麟坳乡").id}
+
+
+def test_an_industry_word_before_a_zone_is_no_company() -> None:
+    draft = _draft("走进青禾市松岭街道松岭智能装备产业园，车间里很忙。")
+    assert not _labels(draft, "Enterprise")
+    assert _by_label(draft, "松岭智能装备产业园").type == "Place"

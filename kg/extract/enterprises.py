@@ -11,7 +11,7 @@ from kg.extract import tokens
 from kg.extract.claims import Claims, Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, DEICTIC, FUNCTION, FUNCTION_FLAGS, NAME_FLAGS, NOT_GIVEN, Doc
-from kg.extract.lexicon import lexicon
+from kg.extract.lexicon import lexicon, read_words
 from kg.extract.places import short_form_heads
 
 __all__ = ["aliases", "find", "list_items", "short_forms"]
@@ -102,11 +102,15 @@ def find(ctx: Context) -> None:
                 if not strong and not doc.proper(s, s0):
                     continue
                 found.append(ctx.take(s, e, "Enterprise"))
+    zones = "|".join(map(re.escape, read_words("places.yaml")["zone_words"]))
+    zone_after = re.compile(rf"[\u4e00-\u9fff]{{0,4}}(?:{zones})")
     for word in lex.industry_words:
         for m in re.finditer(re.escape(word), t):
             s0, e = m.span()
             if claims.taken(s0, e) or (e < len(t) and CJK.match(t[e]) and e not in doc.bounds):
                 continue
+            if zone_after.match(t, e):
+                continue  # 松岭智能装备产业园: a zone's name, not a company's short form
             for s in (s0 - 3, s0 - 2):
                 brand = t[s:s0] if s >= 0 else ""
                 if (

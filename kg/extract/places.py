@@ -183,7 +183,13 @@ def find(ctx: Context) -> None:
                 continue  # the word goes on
             found.append(local.claim(Mention(s, e, "Subdistrict", full, stem, codes)))
     after = tuple(read_words("article.yaml")["not_places_before"])
-    kept = [m for m in found if not t.startswith(after, m.end)]
+    origins = tuple(read_words("places.yaml")["origin_words"])
+    kept = [
+        m
+        for m in found
+        if not t.startswith(after, m.end)
+        and not (m.type in ("Province", "City") and t.endswith(origins, 0, m.start))
+    ]
     starts = {m.start for m in kept}
     # a province or city by its short form alone (要送到上海, 贵州遵义讯) is a place the story
     # passes through; written before another place (浙江杭州) it is part of an address
@@ -455,6 +461,8 @@ def communities(ctx: Context) -> None:
         )  # 幸福社区, 大富村: an adjective may name a community
         while s < s0 and t[s] in FUNCTION and word in zones:
             s += 1  # 农贸市场和青枫里美食街: the list's 和 begins no name
+        if s0 - s > 2 and t[s] in _LEVEL_CHARS and s > 0 and t[s - 1] in "该本全各":
+            s += 1  # 在该乡石垄村: 该乡 is the town, the village is 石垄村
         stem = t[s:s0]
         if len(stem) < 2 or kind_word(stem) or not doc.clean(s, e):
             continue
@@ -641,7 +649,6 @@ def locate(ctx: Context) -> None:
     by_end = {m.end: m for m in ctx.places if m.type in admin_types()}
     by_start = {m.start: m for m in ctx.places if m.type in admin_types()}
     t = ctx.doc.text
-    subs = ctx.subdistricts()
     _settled(ctx, by_end)
     listed: dict[int, tuple[Mention, int]] = {}  # a community's end -> its area, quote start
     for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
@@ -653,8 +660,11 @@ def locate(ctx: Context) -> None:
             bare = _bare_area_before(ctx, m.start)
             if bare is not None:
                 quote_start = bare  # 在辖区春晖社区, 在街道北部的美当村: the 街道's
-                before = [s for s in subs if s.end <= m.start]
-                only = subs[0] if len({s.label for s in subs}) == 1 else None
+                kind = "Town" if t[bare + 1] in "镇乡" else "Subdistrict"  # 在该乡石垄村
+                areas = [a for a in ctx.places if a.type == kind]
+                areas.sort(key=lambda a: a.start)
+                before = [s for s in areas if s.end <= m.start]
+                only = areas[0] if len({s.label for s in areas}) == 1 else None
                 place = before[-1] if before else only
             else:
                 joined = _LIST_JOINS.search(t, 0, m.start)
@@ -681,7 +691,7 @@ def locate(ctx: Context) -> None:
 _LIST_JOINS = re.compile("(?:、|和|及|以及|与)$")
 # A bare word for the article's subdistrict before a community, in the same phrase: right
 # before it (辖区春晖社区) or with a description and 的 between (街道北部的美当村, 街道沿江的).
-_BARE_AREA = re.compile("(?:辖区|街道)(?:[^，,。；;：:、“”（）()的]{1,6}的)?$")
+_BARE_AREA = re.compile("(?:辖区|街道|该镇|该乡|本镇|本乡)(?:[^，,。；;：:、“”（）()的]{1,6}的)?$")
 
 
 def _bare_area_before(ctx: Context, start: int) -> int | None:
