@@ -330,3 +330,24 @@ def test_an_industry_word_before_a_zone_is_no_company() -> None:
     draft = _draft("走进青禾市松岭街道松岭智能装备产业园，车间里很忙。")
     assert not _labels(draft, "Enterprise")
     assert _by_label(draft, "松岭智能装备产业园").type == "Place"
+
+
+@pytest.mark.parametrize(
+    ("body", "person", "posts"),
+    [
+        ("白鹭街道东坪村村支书马福生带头。", "马福生", {("东坪村", "村支书")}),
+        # 村村 is "every village" only when no title follows (村主任 is one)
+        ("白鹭街道东坪村村主任马福海说。", "马福海", {("东坪村", "村主任")}),
+        # an office of the subdistrict before a title
+        ("白鹭街道党政办主任陈小东说。", "陈小东", {("白鹭街道", "党政办主任")}),
+        (
+            "白鹭街道党工委书记、一级调研员林海涛表示。",
+            "林海涛",
+            {("白鹭街道", "党工委书记"), ("白鹭街道", "一级调研员")},
+        ),
+    ],
+)
+def test_more_titles_of_villages_and_offices(
+    body: str, person: str, posts: set[tuple[str, str]]
+) -> None:
+    assert _posts(_draft(body), person) == posts

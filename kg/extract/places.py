@@ -386,7 +386,9 @@ def claim(ctx: Context) -> None:
 # What may follow the 村 of a village name: its organs and people (莲塘村村委会, X村村民).
 # Any other 村 right after it makes 村村, "every village" (大喇叭村村响), unless a second
 # village follows (大富村村头村).
-_VILLAGE_FOLLOWERS = ("村委", "村民", "村两委", "村党", "村干部", "村集体", "村级")
+_VILLAGE_FOLLOWERS = (
+    "村委", "村民", "村两委", "村党", "村干部", "村集体", "村级", "村主任", "村支书", "村书记"
+)  # fmt: skip
 # 村 followed by one of these is a word of its own (美丽村社, 村居, 村镇, 村庄, 村落).
 _VILLAGE_WORD_TAILS = frozenset("社居镇庄落寨")
 _COMMUNITY_WORDS = "新村社区|新村小区|社区|小区|新村|片区|村"
