@@ -351,3 +351,20 @@ def test_more_titles_of_villages_and_offices(
     body: str, person: str, posts: set[tuple[str, str]]
 ) -> None:
     assert _posts(_draft(body), person) == posts
+
+
+def test_a_brand_with_a_common_word_in_it_is_no_company() -> None:
+    """多家头部新能源车企: 头部 is a word, so 头部新 + 能源 is no brand; 公司总经理 after it is the
+    post of the company named before."""
+    draft = _draft(
+        "白鹭街道地处城东。无锡青芯微电子有限公司的产品进入多家头部新能源车企的供应链。"
+        "公司总经理冯立群介绍，企业现有员工520名。"
+    )
+    assert _labels(draft, "Enterprise") == {"无锡青芯微电子有限公司"}
+    assert _posts(draft, "冯立群") == {("无锡青芯微电子有限公司", "总经理")}
+
+
+def test_a_short_form_written_out_is_the_company() -> None:
+    draft = _draft("浙江禾青智能装备有限公司落户街道。禾青智能装备总经理邵雨婷说，专利新增5项。")
+    assert _labels(draft, "Enterprise") == {"浙江禾青智能装备有限公司"}
+    assert _posts(draft, "邵雨婷") == {("浙江禾青智能装备有限公司", "总经理")}

@@ -122,6 +122,7 @@ def find(ctx: Context) -> None:
                     or doc.tokens[doc.token_at(s)].flag not in NAME_FLAGS
                     or brand in lex.not_names
                     or any(c in NOT_GIVEN for c in brand)
+                    or _holds_common_word(doc, s, s0)
                 ):
                     continue
                 found.append(ctx.take(s, e, "Enterprise"))
@@ -177,6 +178,7 @@ def find(ctx: Context) -> None:
     # a short form written before the full name (纤纳光电 ... 杭州纤纳光电科技有限公司) is that
     # enterprise, not another one
     full_of: dict[str, str] = {}  # short form -> the first full name it is a short form of
+    suffixes = lex.strong_suffixes + lex.weak_suffixes
     for full in found:
         if full.alt is None:
             for short in short_forms(full.label):
@@ -184,7 +186,37 @@ def find(ctx: Context) -> None:
     for mention in found:
         if mention.alt is None and full_of.get(mention.label, mention.label) != mention.label:
             mention.alt, mention.label = mention.label, full_of[mention.label]
+        elif mention.alt is None and not mention.label.endswith(suffixes):
+            _extend_to_short_form(ctx, mention, full_of)
     ctx.enterprises = found
+
+
+def _extend_to_short_form(ctx: Context, mention: Mention, full_of: dict[str, str]) -> None:
+    """A brand and industry word that begins a short form written out in full is that short
+    form (禾丰智能|装备总经理: 禾丰智能装备, of 浙江禾丰智能装备有限公司)."""
+    t = ctx.doc.text
+    for short, full in full_of.items():
+        end = mention.start + len(short)
+        if (
+            len(short) > len(mention.label)
+            and short.startswith(mention.label)
+            and t.startswith(short, mention.start)
+            and ctx.claims.free(mention.end, end)
+        ):
+            ctx.claims.block(mention.end, end)
+            mention.end, mention.alt, mention.label = end, short, full
+            return
+
+
+def _holds_common_word(doc: Doc, start: int, end: int) -> bool:
+    """Whether a common word of two characters or more lies inside ``start:end`` (头部|新能源:
+    头部 is a word, so 头部新 is no brand)."""
+    common = lexicon().common_word_frequency
+    return any(
+        len(tok.word) >= 2 and tok.start >= start and tok.end <= end
+        and tokens.frequency(tok.word) >= common
+        for tok in doc.tokens[doc.token_at(start) : doc.token_at(end - 1) + 1]
+    )  # fmt: skip
 
 
 _LIST_STOP = frozenset("、，,。；;：:“”「」()（）\n")
