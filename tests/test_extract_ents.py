@@ -368,3 +368,12 @@ def test_a_short_form_written_out_is_the_company() -> None:
     draft = _draft("浙江禾青智能装备有限公司落户街道。禾青智能装备总经理邵雨婷说，专利新增5项。")
     assert _labels(draft, "Enterprise") == {"浙江禾青智能装备有限公司"}
     assert _posts(draft, "邵雨婷") == {("浙江禾青智能装备有限公司", "总经理")}
+
+
+def test_a_company_before_its_project_manager_is_no_project() -> None:
+    """公司项目经理: 项目 begins the title of the company's manager, not a project's name."""
+    draft = _draft("承建科创园二期的宁夏青盛建设工程有限公司项目经理马文礼介绍，进度过半。")
+    company = "宁夏青盛建设工程有限公司"
+    assert _by_label(draft, company).type == "Enterprise"
+    assert _posts(draft, "马文礼") == {(company, "项目经理")}
+    assert not _labels(draft, "Initiative")

@@ -11,7 +11,7 @@ from kg.extract import tokens
 from kg.extract.claims import Claims, Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, DEICTIC, FUNCTION, FUNCTION_FLAGS, NAME_FLAGS, NOT_GIVEN, Doc
-from kg.extract.lexicon import lexicon, read_words
+from kg.extract.lexicon import lexicon, longest_first, read_words
 from kg.extract.places import short_form_heads
 
 __all__ = ["aliases", "find", "list_items", "short_forms"]
@@ -85,11 +85,12 @@ def find(ctx: Context) -> None:
     t = doc.text
     found: list[Mention] = []
 
+    titles = longest_first(p for p in lex.positions if len(p) >= 3)
     for strong, suffixes in ((True, lex.strong_suffixes), (False, lex.weak_suffixes)):
         for suffix in suffixes:
             for s0, e in doc.word_ends(suffix, claims):
-                if t.startswith(lex.not_enterprise_before, e):
-                    continue  # ...产业园项目: a project
+                if t.startswith(lex.not_enterprise_before, e) and not t.startswith(titles, e):
+                    continue  # ...产业园项目: a project (but 公司项目经理: the company's title)
                 if strong:
                     s = _start(doc, s0, claims)
                 else:
