@@ -377,3 +377,13 @@ def test_a_company_before_its_project_manager_is_no_project() -> None:
     assert _by_label(draft, company).type == "Enterprise"
     assert _posts(draft, "马文礼") == {(company, "项目经理")}
     assert not _labels(draft, "Initiative")
+
+
+def test_numbered_grids_and_stairwells_are_places_of_their_community() -> None:
+    draft = _draft(
+        "白鹭街道云岭社区8栋2单元的单元长杨秀芬是一名退休教师。网格员何晓梅负责的3号网格有住户420户。"
+    )
+    unit = _by_label(draft, "8栋2单元")
+    assert unit.type == "Place" and unit.props["locatedIn"] == _by_label(draft, "云岭社区").id
+    assert _by_label(draft, "3号网格").type == "Place"
+    assert _posts(draft, "杨秀芬") == {("云岭社区", "单元长")}  # the community's post

@@ -25,7 +25,7 @@ from kg.extract.doc import CJK, FUNCTION, NOT_GIVEN, Doc
 from kg.extract.draft import DraftEntity
 from kg.extract.lexicon import lexicon, longest_first
 from kg.extract.organizations import public
-from kg.extract.places import admin_types
+from kg.extract.places import admin_types, community_of_unit
 
 __all__ = ["find"]
 
@@ -127,6 +127,7 @@ def _place(ctx: Context, cue: _Cue, ends: dict[int, Mention]) -> None:
     elif s > 0 and t[s - 1] in "的”" and s - 1 in ends:
         cue.where = ends[s - 1]  # 小区的业委会主任, “阳光议事亭”亭长
     if cue.where is not None:
+        cue.where = community_of_unit(ctx, cue.where) or cue.where  # 8栋2单元的单元长
         return
     for word in longest_first(lex.bare_words):
         at = s - len(word)

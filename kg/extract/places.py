@@ -22,7 +22,9 @@ from kg.extract.context import Context
 from kg.extract.doc import CJK, FUNCTION, NAME_FLAGS, STREET, Doc
 from kg.extract.lexicon import classes, lexicon, read_words
 
-__all__ = ["admin_types", "claim", "communities", "entities", "find", "locate"]
+__all__ = [
+    "admin_types", "claim", "communities", "community_of_unit", "entities", "find", "locate"
+]
 
 _LEVELS = ("province", "city", "district", "township")
 _SUBDISTRICT_ENDS = ("街道", "办事处")
@@ -501,7 +503,22 @@ def communities(ctx: Context) -> None:
                 break
             found.append(ctx.take(end, end + 3, "Community"))
             end += 3
+    for m in _NUMBERED_UNIT.finditer(t):  # 3号网格, 8栋2单元: a numbered part of a community
+        if claims.free(*m.span()) and doc.clean(*m.span()):
+            found.append(ctx.take(m.start(), m.end(), "Place"))
     ctx.communities = found
+
+
+# A numbered grid or stairwell of a community, a place of the story (负责的3号网格有居民楼6栋).
+_NUMBERED_UNIT = re.compile(r"(?<![0-9０-９号栋])[0-9０-９]{1,3}(?:号网格|栋[0-9０-９]{1,2}单元)")
+
+
+def community_of_unit(ctx: Context, unit: Mention) -> Mention | None:
+    """The community a numbered grid or stairwell is written right after (云岭社区8栋2单元),
+    whose post a title of the unit is (8栋2单元的单元长: a post of 云岭社区)."""
+    if unit.type != "Place" or not _NUMBERED_UNIT.fullmatch(unit.label):
+        return None
+    return next((c for c in ctx.communities if c.end == unit.start and c.type == "Community"), None)
 
 
 def _resolve(places: list[Mention]) -> dict[str, str]:
@@ -653,6 +670,7 @@ def locate(ctx: Context) -> None:
     t = ctx.doc.text
     _settled(ctx, by_end)
     listed: dict[int, tuple[Mention, int]] = {}  # a community's end -> its area, quote start
+    community_at = {c.end: c for c in ctx.communities if c.type == "Community"}
     for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
         place = by_end.get(m.start) or (by_start.get(m.start) if m.type == "Organization" else None)
         quote_start = min(place.start, m.start) if place is not None else m.start
@@ -673,6 +691,9 @@ def locate(ctx: Context) -> None:
                 prev = listed.get(joined.start()) if joined else None
                 if prev is not None:
                     place, quote_start = prev  # 椰风社区和美当村, 辖区大塘涌村、龙溪里村: both
+        if place is None and m.type == "Place" and _NUMBERED_UNIT.fullmatch(m.label):
+            place = community_at.get(m.start)  # 云岭社区8栋2单元: in that community
+            quote_start = place.start if place is not None else m.start
         if place is not None and m.type in ("Community", "Place"):
             listed[m.end] = (place, quote_start)
         entity = b.of(m)
