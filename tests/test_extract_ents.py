@@ -387,3 +387,34 @@ def test_numbered_grids_and_stairwells_are_places_of_their_community() -> None:
     assert unit.type == "Place" and unit.props["locatedIn"] == _by_label(draft, "云岭社区").id
     assert _by_label(draft, "3号网格").type == "Place"
     assert _posts(draft, "杨秀芬") == {("云岭社区", "单元长")}  # the community's post
+
+
+def test_a_kind_of_community_is_no_name_and_the_bare_word_finds_the_named_one() -> None:
+    draft = _draft(
+        "溪岸社区是白鹭街道的老城社区，常住居民4200余户。社区党委书记、居委会主任罗晓梅介绍。"
+    )
+    assert _labels(draft, "Community") == {"溪岸社区"}
+    assert _posts(draft, "罗晓梅") == {("溪岸社区", "社区党委书记"), ("溪岸社区", "居委会主任")}
+
+
+def test_a_village_that_lies_in_the_area() -> None:
+    draft = _draft("青杠村地处白鹭街道北部，全村410户。")
+    assert _labels(draft, "Subdistrict") == {"白鹭街道"}  # 地处 is no part of the name
+    assert _part_of(draft, "青杠村") == {_by_label(draft, "白鹭街道").id}
+
+
+def test_a_character_at_the_edge_before_a_rare_word_begins_a_company() -> None:
+    draft = _draft("村里成立了青杠村绿源农产品专业合作社，统一收购。")
+    assert _labels(draft, "Enterprise") == {"青杠村绿源农产品专业合作社"}
+
+
+def test_a_bare_team_word_before_a_title_is_the_team_named_before() -> None:
+    draft = _draft(
+        "溪岸社区的“银发先锋”志愿服务队常到村里帮忙。服务队队长、退休教师周光荣说，队员很多。"
+    )
+    assert _posts(draft, "周光荣") == {("银发先锋志愿服务队", "队长")}
+
+
+def test_a_company_finance_director() -> None:
+    draft = _draft("长春华青汽车零部件有限公司是重点企业。公司财务总监韩冰介绍，产值增长。")
+    assert _posts(draft, "韩冰") == {("长春华青汽车零部件有限公司", "财务总监")}

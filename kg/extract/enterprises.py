@@ -67,6 +67,17 @@ def _start(doc: Doc, s0: int, claims: Claims) -> int:
         loose = (tok.flag not in name_flags and not timeword) or tok.word in lex.not_names
         if loose and tokens.frequency(tok.word) >= lex.common_word_frequency:
             prev = doc.tokens[k - 1] if k > 0 else None
+            nxt = doc.tokens[k + 1] if k + 1 < len(doc.tokens) else None
+            glued = (
+                len(tok.word) == 1
+                and tok.flag == "a"
+                and doc.edge(k - 1, claims)
+                and nxt is not None
+                and tokens.frequency(nxt.word) < lex.common_word_frequency
+            )
+            if glued:  # 成立了|青|杠村…合作社: one character before a rare word begins the name
+                start = tok.start
+                break
             if prev is None or prev.flag not in name_flags or doc.edge(k - 1, claims):
                 break  # a verb or a kind word before the name, not inside it
         start, k = tok.start, k - 1

@@ -58,8 +58,9 @@ def _nearest(ctx: Context, type_: str, before: int, suffix: str = "") -> Mention
 
 def _kind_suffix(word: str) -> str:
     """What the name of the place a bare word stands for ends in: 社区 a community's (not a
-    village's, also a Community), 村 a village's; others any name of their class."""
-    return word if word in ("社区", "村") else ""
+    village's, also a Community), 村 a village's, 服务队 a team's (服务队队长: the 志愿服务队
+    named before); others any name of their class."""
+    return word if word in ("社区", "村") or lexicon().bare_words[word] == "Initiative" else ""
 
 
 def _by_type(ctx: Context, type_: str, suffix: str) -> list[Mention]:

@@ -691,6 +691,9 @@ def locate(ctx: Context) -> None:
                 prev = listed.get(joined.start()) if joined else None
                 if prev is not None:
                     place, quote_start = prev  # 椰风社区和美当村, 辖区大塘涌村、龙溪里村: both
+        lies = _LIES_IN.match(t, m.end) if place is None and m.type != "Organization" else None
+        if lies is not None and lies.end() in by_start:  # 青杠村地处芙蓉溪街道北部
+            place, quote_start = by_start[lies.end()], m.start
         if place is None and m.type == "Place" and _NUMBERED_UNIT.fullmatch(m.label):
             place = community_at.get(m.start)  # 云岭社区8栋2单元: in that community
             quote_start = place.start if place is not None else m.start
@@ -709,6 +712,8 @@ def locate(ctx: Context) -> None:
         entity.props[key] = area.id
 
 
+# Verbs right after a community or estate that place it in the area named next.
+_LIES_IN = re.compile("(?:地处|位于|坐落于|隶属于?)")
 # What joins the items of a list of names (椰风社区和美当村, 大塘涌村、龙溪里村), right before
 # the later item.
 _LIST_JOINS = re.compile("(?:、|和|及|以及|与)$")
