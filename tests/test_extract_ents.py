@@ -418,3 +418,10 @@ def test_a_bare_team_word_before_a_title_is_the_team_named_before() -> None:
 def test_a_company_finance_director() -> None:
     draft = _draft("长春华青汽车零部件有限公司是重点企业。公司财务总监韩冰介绍，产值增长。")
     assert _posts(draft, "韩冰") == {("长春华青汽车零部件有限公司", "财务总监")}
+
+
+def test_a_company_department_before_a_title() -> None:
+    draft = _draft("常州青润燃气服务有限公司是供应企业。公司安全运行部经理许光明介绍，用户很多。")
+    assert _posts(draft, "许光明") == {("常州青润燃气服务有限公司", "安全运行部经理")}
+    # a party department is no company's
+    assert not _by_label(_draft("区委宣传部部长王大海出席。"), "王大海").props.get("holds")

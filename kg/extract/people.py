@@ -110,6 +110,9 @@ def _cues(ctx: Context) -> list[_Cue]:
             cue = _Cue(m.start(), m.end(), "post", "", word)
         else:
             cue = _Cue(m.start(), m.end(), "post", m.group("organ") or "", m.group("position"))
+            dept = None if cue.organ else _DEPARTMENT.search(text, max(0, cue.start - 9), cue.start)
+            if dept is not None and lex.positions[cue.position] is False:
+                cue.organ, cue.start = dept.group(1), dept.start(1)  # 公司安全运行部经理
         _place(ctx, cue, ends)
         found.append(cue)
     return found
@@ -338,6 +341,9 @@ _AGE_BETWEEN = re.compile(r"、(?:[0-9０-９]{1,3}岁的?)?")
 # An age written before a person, with 的 (82岁的刘振声, 92岁的老党员那日苏): what follows is a
 # person of the story, and a description right after it may name one with no common surname.
 _AGE = r"[0-9０-９]{1,3}岁的|[一二三四五六七八九十]{1,3}岁的"
+# A company's department written between the company (its name, masked, or a bare 公司) and
+# a title no official holds (公司安全运行部经理许光明: the title 安全运行部经理).
+_DEPARTMENT = re.compile("(?:公司|企业|\x00)([\u4e00-\u9fff]{2,5}部)$")
 # Verbs that give a post to the person named right before them (周建国同志任街道党工委书记,
 # 由王一担任队长): the title after them is that person's.
 _APPOINTED = re.compile(r"(?:同志)?(?:担任|出任|兼任|任)$")
