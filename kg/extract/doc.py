@@ -119,16 +119,20 @@ class Doc:
         """Index of the token covering character ``index``."""
         return bisect.bisect_right(self.starts, index) - 1
 
-    def word_ends(self, suffix: str, claims: Claims) -> Iterator[tuple[int, int]]:
+    def word_ends(
+        self, suffix: str, claims: Claims, then: tuple[str, ...] = ()
+    ) -> Iterator[tuple[int, int]]:
         """Each span of ``suffix`` that no earlier rule claimed, is not garbled and ends a
-        word (科技园 of 科技园区, 中心 of 中心工作: the word goes on): where the names
-        built on a suffix (有限公司, 中心) may end."""
+        word (科技园 of 科技园区, 中心 of 中心工作: the word goes on), or is followed by one of
+        ``then`` inside the word (协会|会长, jieba's 协会会长): where the names built on a
+        suffix (有限公司, 中心) may end."""
         text = self.text
         for m in re.finditer(re.escape(suffix), text):
             start, end = m.span()
             if claims.taken(start, end) or not self.clean(start, end):
                 continue
-            if end not in self.bounds and end < len(text) and CJK.match(text[end]):
+            glued = end not in self.bounds and end < len(text) and CJK.match(text[end])
+            if glued and not (then and text.startswith(then, end)):
                 continue
             yield start, end
 

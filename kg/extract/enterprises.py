@@ -11,7 +11,7 @@ from kg.extract import tokens
 from kg.extract.claims import Claims, Mention
 from kg.extract.context import Context
 from kg.extract.doc import CJK, DEICTIC, FUNCTION, FUNCTION_FLAGS, NAME_FLAGS, NOT_GIVEN, Doc
-from kg.extract.lexicon import lexicon
+from kg.extract.lexicon import lexicon, longest_first, read_words
 from kg.extract.places import short_form_heads
 
 __all__ = ["aliases", "find", "list_items", "short_forms"]
@@ -67,6 +67,17 @@ def _start(doc: Doc, s0: int, claims: Claims) -> int:
         loose = (tok.flag not in name_flags and not timeword) or tok.word in lex.not_names
         if loose and tokens.frequency(tok.word) >= lex.common_word_frequency:
             prev = doc.tokens[k - 1] if k > 0 else None
+            nxt = doc.tokens[k + 1] if k + 1 < len(doc.tokens) else None
+            glued = (
+                len(tok.word) == 1
+                and tok.flag == "a"
+                and doc.edge(k - 1, claims)
+                and nxt is not None
+                and tokens.frequency(nxt.word) < lex.common_word_frequency
+            )
+            if glued:  # 成立了|青|杠村…合作社: one character before a rare word begins the name
+                start = tok.start
+                break
             if prev is None or prev.flag not in name_flags or doc.edge(k - 1, claims):
                 break  # a verb or a kind word before the name, not inside it
         start, k = tok.start, k - 1
@@ -85,11 +96,12 @@ def find(ctx: Context) -> None:
     t = doc.text
     found: list[Mention] = []
 
+    titles = longest_first(p for p in lex.positions if len(p) >= 3)
     for strong, suffixes in ((True, lex.strong_suffixes), (False, lex.weak_suffixes)):
         for suffix in suffixes:
             for s0, e in doc.word_ends(suffix, claims):
-                if t.startswith(lex.not_enterprise_before, e):
-                    continue  # ...产业园项目: a project
+                if t.startswith(lex.not_enterprise_before, e) and not t.startswith(titles, e):
+                    continue  # ...产业园项目: a project (but 公司项目经理: the company's title)
                 if strong:
                     s = _start(doc, s0, claims)
                 else:
@@ -102,11 +114,15 @@ def find(ctx: Context) -> None:
                 if not strong and not doc.proper(s, s0):
                     continue
                 found.append(ctx.take(s, e, "Enterprise"))
+    zones = "|".join(map(re.escape, read_words("places.yaml")["zone_words"]))
+    zone_after = re.compile(rf"[\u4e00-\u9fff]{{0,4}}(?:{zones})")
     for word in lex.industry_words:
         for m in re.finditer(re.escape(word), t):
             s0, e = m.span()
             if claims.taken(s0, e) or (e < len(t) and CJK.match(t[e]) and e not in doc.bounds):
                 continue
+            if zone_after.match(t, e):
+                continue  # 松岭智能装备产业园: a zone's name, not a company's short form
             for s in (s0 - 3, s0 - 2):
                 brand = t[s:s0] if s >= 0 else ""
                 if (
@@ -118,6 +134,7 @@ def find(ctx: Context) -> None:
                     or doc.tokens[doc.token_at(s)].flag not in NAME_FLAGS
                     or brand in lex.not_names
                     or any(c in NOT_GIVEN for c in brand)
+                    or _holds_common_word(doc, s, s0)
                 ):
                     continue
                 found.append(ctx.take(s, e, "Enterprise"))
@@ -173,6 +190,7 @@ def find(ctx: Context) -> None:
     # a short form written before the full name (纤纳光电 ... 杭州纤纳光电科技有限公司) is that
     # enterprise, not another one
     full_of: dict[str, str] = {}  # short form -> the first full name it is a short form of
+    suffixes = lex.strong_suffixes + lex.weak_suffixes
     for full in found:
         if full.alt is None:
             for short in short_forms(full.label):
@@ -180,7 +198,37 @@ def find(ctx: Context) -> None:
     for mention in found:
         if mention.alt is None and full_of.get(mention.label, mention.label) != mention.label:
             mention.alt, mention.label = mention.label, full_of[mention.label]
+        elif mention.alt is None and not mention.label.endswith(suffixes):
+            _extend_to_short_form(ctx, mention, full_of)
     ctx.enterprises = found
+
+
+def _extend_to_short_form(ctx: Context, mention: Mention, full_of: dict[str, str]) -> None:
+    """A brand and industry word that begins a short form written out in full is that short
+    form (禾丰智能|装备总经理: 禾丰智能装备, of 浙江禾丰智能装备有限公司)."""
+    t = ctx.doc.text
+    for short, full in full_of.items():
+        end = mention.start + len(short)
+        if (
+            len(short) > len(mention.label)
+            and short.startswith(mention.label)
+            and t.startswith(short, mention.start)
+            and ctx.claims.free(mention.end, end)
+        ):
+            ctx.claims.block(mention.end, end)
+            mention.end, mention.alt, mention.label = end, short, full
+            return
+
+
+def _holds_common_word(doc: Doc, start: int, end: int) -> bool:
+    """Whether a common word of two characters or more lies inside ``start:end`` (头部|新能源:
+    头部 is a word, so 头部新 is no brand)."""
+    common = lexicon().common_word_frequency
+    return any(
+        len(tok.word) >= 2 and tok.start >= start and tok.end <= end
+        and tokens.frequency(tok.word) >= common
+        for tok in doc.tokens[doc.token_at(start) : doc.token_at(end - 1) + 1]
+    )  # fmt: skip
 
 
 _LIST_STOP = frozenset("、，,。；;：:“”「」()（）\n")

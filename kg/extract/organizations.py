@@ -29,9 +29,10 @@ def find(ctx: Context) -> None:
 
     branch = re.compile(rf"[\u4e00-\u9fff]{{2,3}}?(?:{'|'.join(lex.branch_suffixes)})")
     strong = longest_first(lex.org_suffixes)
+    heads = longest_first(p for p in lex.positions if len(p) >= 2)  # 协会|会长: one token
     for weak, suffixes in ((False, strong), (True, lex.weak_org_suffixes)):
         for suffix in suffixes:
-            for s0, e in doc.word_ends(suffix, claims):
+            for s0, e in doc.word_ends(suffix, claims, then=heads):
                 suffix_tok = doc.tokens[doc.token_at(s0)]
                 common = tokens.frequency(suffix_tok.word) >= lex.common_word_frequency
                 if suffix_tok.start < s0 and common and suffix_tok.word not in strong:
@@ -54,12 +55,16 @@ def find(ctx: Context) -> None:
                         break
                 stem = t[s:s0]
                 place = place_at.get(s)  # a body named after its place: 七里河区城市管理局
+                if not weak and s == s0 and place is not None and suffix not in _NOT_BY_PLACE:
+                    stem = place.label  # 白鹭街道派出所, 塔山湾商会: the body of that place
                 if len(stem) < 2 or any(stem.startswith(w) for w in lex.not_names):
                     continue
                 if stem in lex.generic_org_stems:
                     continue  # 业主委员会: every estate has one; no name
                 if weak and place is None and not doc.proper(s, s0):
                     continue  # 城市中心, 企业总部: no name
+                while place is not None and place.start in place_at:
+                    place = place_at[place.start]  # 南海区锦涌街道长者服务中心: from the outermost
                 start = place.start if place is not None else s
                 tail = branch.match(t, e)
                 if tail is not None and claims.free(e, tail.end()) and doc.clean(e, tail.end()):
@@ -82,6 +87,11 @@ def find(ctx: Context) -> None:
                 continue
             found.append(ctx.take(s, e, "Organization", name))
     ctx.organizations = found
+
+
+# Suffixes that do not make a body's name out of a place's name alone: 街道办公室 is an office
+# of the subdistrict, 区局 no name.
+_NOT_BY_PLACE = frozenset({"办公室", "局"})
 
 
 def _subsequence(short: str, name: str) -> bool:

@@ -21,11 +21,11 @@ from typing import cast
 from kg.extract import tokens
 from kg.extract.claims import Mention
 from kg.extract.context import Context
-from kg.extract.doc import CJK, NOT_GIVEN, Doc
+from kg.extract.doc import CJK, FUNCTION, NOT_GIVEN, Doc
 from kg.extract.draft import DraftEntity
 from kg.extract.lexicon import lexicon, longest_first
 from kg.extract.organizations import public
-from kg.extract.places import admin_types
+from kg.extract.places import admin_types, community_of_unit
 
 __all__ = ["find"]
 
@@ -54,6 +54,13 @@ def _nearest(ctx: Context, type_: str, before: int, suffix: str = "") -> Mention
     if at > 0:
         return found[at - 1]
     return found[0] if len({m.label for m in found}) == 1 else None
+
+
+def _kind_suffix(word: str) -> str:
+    """What the name of the place a bare word stands for ends in: 社区 a community's (not a
+    village's, also a Community), 村 a village's, 服务队 a team's (服务队队长: the 志愿服务队
+    named before); others any name of their class."""
+    return word if word in ("社区", "村") or lexicon().bare_words[word] == "Initiative" else ""
 
 
 def _by_type(ctx: Context, type_: str, suffix: str) -> list[Mention]:
@@ -87,10 +94,15 @@ def _cues(ctx: Context) -> list[_Cue]:
     organs = "|".join(map(re.escape, longest_first(lex.organs)))
     positions = "|".join(map(re.escape, longest_first(lex.positions)))
     others = "|".join(map(re.escape, longest_first([*lex.collectives, *lex.descriptions])))
-    pattern = rf"(?P<other>{others})|(?P<organ>{organs})?(?P<position>{positions})"
+    pattern = (
+        rf"(?P<age>{_AGE})|(?P<other>{others})|(?P<organ>{organs})?(?P<position>{positions})"
+    )
     found: list[_Cue] = []
     for m in re.finditer(pattern, text):
         word = m.group("other")
+        if m.group("age"):
+            found.append(_Cue(m.start(), m.end(), "age", "", ""))
+            continue
         if word and not (word in lex.positions and m.start() in ends):
             kind = "member" if word in lex.collectives else "person"
             cue = _Cue(m.start(), m.end(), kind, "", word)
@@ -98,6 +110,9 @@ def _cues(ctx: Context) -> list[_Cue]:
             cue = _Cue(m.start(), m.end(), "post", "", word)
         else:
             cue = _Cue(m.start(), m.end(), "post", m.group("organ") or "", m.group("position"))
+            dept = None if cue.organ else _DEPARTMENT.search(text, max(0, cue.start - 9), cue.start)
+            if dept is not None and lex.positions[cue.position] is False:
+                cue.organ, cue.start = dept.group(1), dept.start(1)  # 公司安全运行部经理
         _place(ctx, cue, ends)
         found.append(cue)
     return found
@@ -116,14 +131,22 @@ def _place(ctx: Context, cue: _Cue, ends: dict[int, Mention]) -> None:
     elif s > 0 and t[s - 1] in "的”" and s - 1 in ends:
         cue.where = ends[s - 1]  # 小区的业委会主任, “阳光议事亭”亭长
     if cue.where is not None:
+        cue.where = community_of_unit(ctx, cue.where) or cue.where  # 8栋2单元的单元长
         return
     for word in longest_first(lex.bare_words):
         at = s - len(word)
         if at >= 0 and t.startswith(word, at) and ctx.claims.free(at, s):
-            cue.where = _nearest(ctx, lex.bare_words[word], at)
+            cue.where = _nearest(ctx, lex.bare_words[word], at, _kind_suffix(word))
             if cue.where is not None:
                 cue.start = at
             return
+    if cue.organ in lex.bare_words:  # 社区网格员王海燕, 村网格员: the community named before
+        cue.where = _nearest(ctx, lex.bare_words[cue.organ], s, _kind_suffix(cue.organ))
+        if cue.where is not None and lex.positions[cue.position] is True:
+            cue.where = None  # 社区民警: a title of its own (the police's), not the community's
+        elif cue.where is not None and lex.positions[cue.position] is False:
+            cue.organ = ""  # only where the post is, not part of the title (role 网格员)
+        return
     level = lex.level_titles.get(cue.organ) or lex.level_titles.get(cue.position)
     if level is not None and not cue.organ.startswith("村"):
         cue.where = _nearest(ctx, level[0], s, level[1])
@@ -315,6 +338,15 @@ def _official(organ: str, position: str, where: Mention | None) -> bool:
 # Between a title and a description of the same person: 、 and perhaps an age
 # (队长、67岁的退休职工).
 _AGE_BETWEEN = re.compile(r"、(?:[0-9０-９]{1,3}岁的?)?")
+# An age written before a person, with 的 (82岁的刘振声, 92岁的老党员那日苏): what follows is a
+# person of the story, and a description right after it may name one with no common surname.
+_AGE = r"[0-9０-９]{1,3}岁的|[一二三四五六七八九十]{1,3}岁的"
+# A company's department written between the company (its name, masked, or a bare 公司) and
+# a title no official holds (公司安全运行部经理许光明: the title 安全运行部经理).
+_DEPARTMENT = re.compile("(?:公司|企业|\x00)([\u4e00-\u9fff]{2,5}部)$")
+# Verbs that give a post to the person named right before them (周建国同志任街道党工委书记,
+# 由王一担任队长): the title after them is that person's.
+_APPOINTED = re.compile(r"(?:同志)?(?:担任|出任|兼任|任)$")
 
 
 def find(ctx: Context) -> None:
@@ -326,7 +358,18 @@ def find(ctx: Context) -> None:
     chain: list[_Cue] = []
     for i, cue in enumerate(cues):
         chain.append(cue)
-        names = _names(doc, cue.end, strict=cue.kind == "person")
+        after_age = i > 0 and cues[i - 1].kind == "age" and cues[i - 1].end == cue.start
+        strict = cue.kind == "age" or (cue.kind == "person" and not after_age)
+        names = _names(doc, cue.end, strict=strict)
+        if not names and cue.kind == "age":
+            chain.pop()  # 队长、67岁的退休职工杜秀芬: the age goes with the description after it
+            continue
+        if not names and cue.kind == "post":
+            before = _name_before(ctx, chain, cue)
+            if before is not None:
+                _person(ctx, chain, before[0], before[1])
+                chain = []
+                continue
         if not names:
             nxt = cues[i + 1] if i + 1 < len(cues) else None
             if nxt is not None and cue.kind == nxt.kind == "post":
@@ -340,7 +383,7 @@ def find(ctx: Context) -> None:
             if (
                 nxt is not None
                 and cue.kind == "post"
-                and nxt.kind == "person"
+                and nxt.kind in ("person", "age")
                 and _AGE_BETWEEN.fullmatch(t[cue.end : nxt.start])
             ):
                 continue  # 银龄志愿队队长、67岁的退休职工杜秀芬: the team's post, then who she is
@@ -351,14 +394,46 @@ def find(ctx: Context) -> None:
         chain = []
 
 
-def _person(ctx: Context, chain: list[_Cue], name: tuple[int, int]) -> None:
-    """One person named after the cues of ``chain``: their entity, posts and memberships."""
+def _name_before(ctx: Context, chain: list[_Cue], cue: _Cue) -> tuple[tuple[int, int], int] | None:
+    """A name written before the titles of ``chain`` that are its person's: in brackets after
+    it (王一（街道党工委书记）) or with a verb of appointment between (周建国同志任街道党工委书记).
+    The name and where the words stating the post end."""
+    t = ctx.doc.text
+    first = chain[0]
+    start = first.start
+    if first.where is not None and 0 <= first.start - first.where.end <= 1:
+        start = first.where.start  # the place written right before the title
+    if t[start - 1 : start] in ("（", "(") and t[cue.end : cue.end + 1] in ("）", ")"):
+        name_end, span_end = start - 1, cue.end + 1
+    else:
+        verb = _APPOINTED.search(t, max(0, start - 4), start)
+        if verb is None:
+            return None
+        name_end, span_end = verb.start(), cue.end
+    lex = lexicon()
+    names = []
+    for n in (3, 2, 4):
+        at = name_end - n
+        found = _name_at(ctx.doc, at) if at >= 0 else None
+        if found != (at, name_end) or ctx.claims.taken(at, name_end) or t[at] in FUNCTION:
+            continue  # 由王一: a function word is not part of the name
+        surname = t[at] in lex.surnames or t[at : at + 2] in lex.compound_surnames
+        names.append((not surname, found))
+    return (min(names)[1], span_end) if names else None
+
+
+def _person(
+    ctx: Context, chain: list[_Cue], name: tuple[int, int], span_end: int | None = None
+) -> None:
+    """One person named after the cues of ``chain`` (or before them, the words stating the
+    post ending at ``span_end``): their entity, posts and memberships."""
     b, t = ctx.builder, ctx.doc.text
     lex = lexicon()
     label = t[name[0] : name[1]]
+    end = max(name[1], span_end or 0)
     posts, official, members = [], False, []
     for cue in chain:
-        if cue.position in lex.bylines or cue.kind == "person":
+        if cue.position in lex.bylines or cue.kind in ("person", "age"):
             continue
         if cue.kind == "member":
             if cue.where is not None:
@@ -379,21 +454,22 @@ def _person(ctx: Context, chain: list[_Cue], name: tuple[int, int]) -> None:
     existing = b.by_key.get(("Person", label))
     if existing is None:
         e = b.entity(person)
-        e.quote, e.occurrence = b.quote(min(start, name[0]), name[1])
+        e.quote, e.occurrence = b.quote(min(start, name[0]), end)
     else:
         e = existing
         if official and e.type == "Person":
             e.type = "Official"
     for cue in posts:
-        _post(ctx, e, cue, name[1])
+        _post(ctx, e, cue, end, name[0])
     for cue in members:
         body = b.of(cue.where)
         if body is not None and body.id not in e.props.get("memberOf", []):
             e.props.setdefault("memberOf", []).append(body.id)
 
 
-def _post(ctx: Context, person: DraftEntity, cue: _Cue, name_end: int) -> None:
-    """The person holds the post of ``cue`` (a Role in a place or organization)."""
+def _post(ctx: Context, person: DraftEntity, cue: _Cue, name_end: int, name_start: int) -> None:
+    """The person holds the post of ``cue`` (a Role in a place or organization); the post is
+    quoted from its place (or the name, when written first) to ``name_end``."""
     b = ctx.builder
     lex = lexicon()
     assert cue.where is not None
@@ -418,7 +494,9 @@ def _post(ctx: Context, person: DraftEntity, cue: _Cue, name_end: int) -> None:
     post_key = ("Post", f"{where.id} {role_label}")
     if post_key not in b.by_key:
         written_before = cue.where.end <= cue.start and cue.start - cue.where.end < 2
-        q, occ = b.quote(cue.where.start if written_before else cue.start, name_end)
+        q, occ = b.quote(
+            min(name_start, cue.where.start if written_before else cue.start), name_end
+        )
         post = DraftEntity(
             id=b.new_id(),
             type="Post",

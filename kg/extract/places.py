@@ -22,7 +22,9 @@ from kg.extract.context import Context
 from kg.extract.doc import CJK, FUNCTION, NAME_FLAGS, STREET, Doc
 from kg.extract.lexicon import classes, lexicon, read_words
 
-__all__ = ["admin_types", "claim", "communities", "entities", "find", "locate"]
+__all__ = [
+    "admin_types", "claim", "communities", "community_of_unit", "entities", "find", "locate"
+]
 
 _LEVELS = ("province", "city", "district", "township")
 _SUBDISTRICT_ENDS = ("街道", "办事处")
@@ -183,7 +185,13 @@ def find(ctx: Context) -> None:
                 continue  # the word goes on
             found.append(local.claim(Mention(s, e, "Subdistrict", full, stem, codes)))
     after = tuple(read_words("article.yaml")["not_places_before"])
-    kept = [m for m in found if not t.startswith(after, m.end)]
+    origins = tuple(read_words("places.yaml")["origin_words"])
+    kept = [
+        m
+        for m in found
+        if not t.startswith(after, m.end)
+        and not (m.type in ("Province", "City") and t.endswith(origins, 0, m.start))
+    ]
     starts = {m.start for m in kept}
     # a province or city by its short form alone (要送到上海, 贵州遵义讯) is a place the story
     # passes through; written before another place (浙江杭州) it is part of an address
@@ -228,9 +236,13 @@ def _glued_head(doc: Doc, i: int) -> bool:
     c = t[i - 1]
     if c in FUNCTION or c in _LEVEL_CHARS or c in lexicon().not_names or c == "原":
         return False
-    if i >= 2 and t[i - 2].isalnum() and t[i - 2] not in _BOUNDARY_LEVELS:
-        return False  # 2023年|凤鸣街道: a word or a number before it
+    before = doc.tokens[doc.token_at(i - 2)] if i >= 2 else None
+    after_place_word = before is not None and before.flag == "p" and len(before.word) == 1
+    if i >= 2 and t[i - 2].isalnum() and t[i - 2] not in _BOUNDARY_LEVELS and not after_place_word:
+        return False  # 2023年|凤鸣街道: a word or a number before it (在|银坑口镇 is a name)
     tok = doc.tokens[doc.token_at(i - 1)]
+    if t[i - 2 : i - 1] in _BOUNDARY_LEVELS and tok.start == i - 1 and tok.end == i:
+        return True  # 城阳区望|海岭街道: right after a district, a character begins the name
     if tok.end > i:
         return True  # 九龙|洲: jieba joins it to the name
     return tok.start == i - 1 and tok.flag in _GLUED_FLAGS
@@ -244,8 +256,12 @@ def _area_start(doc: Doc, s0: int, local: Claims) -> int:
     k = doc.token_at(s - 1) if s > 0 else -1
     while k >= 0:
         tok = doc.tokens[k]
+        after_area = local.at(tok.start - 1) and doc.text[tok.start - 1] in _BOUNDARY_LEVELS
         one = len(tok.word) == 1 and (
-            tok.flag in _AREA_NAME_FLAGS or tok.word in "东西南北" or tok.word in STREET
+            tok.flag in _AREA_NAME_FLAGS
+            or tok.word in "东西南北"
+            or tok.word in STREET
+            or after_area  # 城阳区望|海岭街道: right after a district, the name begins
         )
         if s0 - tok.start > 6 or local.taken(tok.start, s) or not doc.clean(tok.start, s):
             break
@@ -274,6 +290,20 @@ def _after_verbs_and_dates(doc: Doc, s: int, s0: int) -> int:
 _NUMBER_UNITS = frozenset("年月日号时个家名")
 
 
+def _whole_names(t: str, local: Claims, found: list[Mention]) -> None:
+    """An area's name read whole once (城阳区望海岭街道) is that name wherever it is written
+    (。望海岭街道党工委: not 海岭街道 where no district comes before it)."""
+    areas = {m.label for m in found if m.type in ("Subdistrict", "Town")}
+    for m in found:
+        for name in areas:
+            head = len(name) - len(m.label)
+            if head > 0 and name.endswith(m.label) and t.startswith(name, m.start - head):
+                if local.free(m.start - head, m.start):
+                    local.block(m.start - head, m.start)
+                    m.start, m.label, m.codes = m.start - head, name, ()
+                break
+
+
 def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
     """X街道, X镇 and X乡 names the table does not know (the word a word of its own), with
     the district written right before them (渝北区 of 渝北区桂溪湾街道); X街 names with a
@@ -293,6 +323,7 @@ def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
                 continue
             known = next((k for k in range(s, s0 - 1) if t[k:e] in by_name), None)
             if known is not None and _glued_head(doc, known):
+                s = min(s, known - 1)  # 城阳区望|海岭街道: the character begins the name
                 known = None  # 红谷滩区九龙|洲街道: not the table's 龙洲街道
             if known is not None:  # 过程|中仓|前|街道: the table knows 仓前街道
                 codes = by_name[t[known:e]]
@@ -315,6 +346,7 @@ def _areas(ctx: Context, local: Claims, found: list[Mention]) -> None:
             if not doc.proper(s, s0) and (word != "街道" or tokens.frequency(stem) >= 1000):
                 continue  # 城市街道, 老乡: words, not names
             found.append(local.claim(Mention(s, e, kind, t[s:e])))
+    _whole_names(t, local, found)
     followers = tuple(words["street_subdistrict_followers"])
     named = set()
     for m in re.finditer("街", t):
@@ -356,10 +388,23 @@ def claim(ctx: Context) -> None:
 # What may follow the 村 of a village name: its organs and people (莲塘村村委会, X村村民).
 # Any other 村 right after it makes 村村, "every village" (大喇叭村村响), unless a second
 # village follows (大富村村头村).
-_VILLAGE_FOLLOWERS = ("村委", "村民", "村两委", "村党", "村干部", "村集体", "村级")
+_VILLAGE_FOLLOWERS = (
+    "村委", "村民", "村两委", "村党", "村干部", "村集体", "村级", "村主任", "村支书", "村书记"
+)  # fmt: skip
 # 村 followed by one of these is a word of its own (美丽村社, 村居, 村镇, 村庄, 村落).
 _VILLAGE_WORD_TAILS = frozenset("社居镇庄落寨")
-_COMMUNITY_WORDS = re.compile("新村社区|新村小区|社区|小区|新村|片区|村")
+_COMMUNITY_WORDS = "新村社区|新村小区|社区|小区|新村|片区|村"
+
+
+@functools.cache
+def _community_words() -> re.Pattern[str]:
+    """The words that end a community's, an estate's or a zone's name, longest first."""
+    zones = read_words("places.yaml")["zone_words"]
+    return re.compile("|".join([*map(re.escape, zones), _COMMUNITY_WORDS]))
+# A stem that counts (2个, 十个, 三, 两个) rather than names: numerals with at most 个 or 多 after.
+_COUNT = re.compile(
+    "^[0-9一二两三四五六七八九十百千几多]+(?:个|多个)?$|[0-9一二两三四五六七八九十百]+个"
+)
 
 
 def communities(ctx: Context) -> None:
@@ -376,11 +421,14 @@ def communities(ctx: Context) -> None:
     lex = lexicon()
     t = doc.text
     found: list[Mention] = []
+    area_at = {m.end: m for m in ctx.places if m.type in admin_types()}
+    area_ends = set(area_at)
 
     def kind_word(stem: str) -> bool:
         return stem in lex.not_names or any(stem.endswith(k) for k in lex.community_kinds)
 
-    for m in _COMMUNITY_WORDS.finditer(t):
+    zones = frozenset(read_words("places.yaml")["zone_words"])
+    for m in _community_words().finditer(t):
         word = m.group()
         s0, e = m.span()
         if claims.taken(s0, e) or not doc.clean(s0, e):
@@ -411,19 +459,31 @@ def communities(ctx: Context) -> None:
                 and not (e + 2 < len(t) and t[e + 2] == "村")
             ):
                 continue  # 大喇叭村村响: 村村 is "every village"
-        reach = 3 - (s0 - start) if word == "片区" or village else 6
+        reach = 3 - (s0 - start) if word == "片区" or village else 8 if word in zones else 6
         s = doc.walk_back(
             start, max_len=reach, claims=claims, flags=NAME_FLAGS | {"a"}, glue_chars=True
         )  # 幸福社区, 大富村: an adjective may name a community
+        while s < s0 and t[s] in FUNCTION and word in zones:
+            s += 1  # 农贸市场和青枫里美食街: the list's 和 begins no name
+        if s0 - s > 2 and t[s] in _LEVEL_CHARS and s > 0 and t[s - 1] in "该本全各":
+            s += 1  # 在该乡石垄村: 该乡 is the town, the village is 石垄村
         stem = t[s:s0]
         if len(stem) < 2 or kind_word(stem) or not doc.clean(s, e):
             continue
-        if any(c in "0123456789一二两三四五六七八九十百个" for c in stem):
-            continue  # 2个精品小区, 十个村: a count, not a name
+        if _COUNT.search(stem):
+            continue  # 2个精品小区, 十个村, 三村: a count, not a name (七彩社区 is a name)
         names = doc.tokens[doc.token_at(s)].flag in ("ns", "nr", "nz")
-        if village and tokens.frequency(stem) >= 100 and not names:
+        after_area = s in area_ends  # 金竹镇石板村: a name written after its town's
+        if village and tokens.frequency(stem) >= 100 and not (names or after_area):
             continue  # 兄弟村, 喇叭村: a common word before 村 is not a village name
         kind = "Community" if village or word.endswith("社区") else "Place"
+        if word in zones and t.startswith(lex.not_enterprise_before, e):
+            continue  # 恒芯半导体材料产业园项目: the name of a project (an initiative)
+        inner = area_at.get(s) if word in zones else None
+        if inner is not None and not doc.proper(s, s0):  # 塔山湾数字经济产业园: named by its area
+            ctx.places.remove(inner)
+            found.append(claims.absorb(inner, Mention(inner.start, e, kind, t[inner.start : e])))
+            continue
         if kind == "Place" and word != "片区" and not doc.proper(s, s0):
             continue
         end = e - 2 if word == "新村小区" else e
@@ -443,7 +503,22 @@ def communities(ctx: Context) -> None:
                 break
             found.append(ctx.take(end, end + 3, "Community"))
             end += 3
+    for m in _NUMBERED_UNIT.finditer(t):  # 3号网格, 8栋2单元: a numbered part of a community
+        if claims.free(*m.span()) and doc.clean(*m.span()):
+            found.append(ctx.take(m.start(), m.end(), "Place"))
     ctx.communities = found
+
+
+# A numbered grid or stairwell of a community, a place of the story (负责的3号网格有居民楼6栋).
+_NUMBERED_UNIT = re.compile(r"(?<![0-9０-９号栋])[0-9０-９]{1,3}(?:号网格|栋[0-9０-９]{1,2}单元)")
+
+
+def community_of_unit(ctx: Context, unit: Mention) -> Mention | None:
+    """The community a numbered grid or stairwell is written right after (云岭社区8栋2单元),
+    whose post a title of the unit is (8栋2单元的单元长: a post of 云岭社区)."""
+    if unit.type != "Place" or not _NUMBERED_UNIT.fullmatch(unit.label):
+        return None
+    return next((c for c in ctx.communities if c.end == unit.start and c.type == "Community"), None)
 
 
 def _resolve(places: list[Mention]) -> dict[str, str]:
@@ -483,17 +558,27 @@ def entities(ctx: Context) -> None:
             e.props["divisionCode"] = code
         if m.alt and m.alt not in e.alt_labels:
             e.alt_labels.append(m.alt)
+    placed: dict[int, tuple[Mention, Mention]] = {}  # a child's end -> (parent, first child)
     for parent, child in itertools.pairwise(ordered):
-        if child.start != parent.end or _rank(parent.type) >= _rank(child.type):
+        joined = _LIST_JOINS.fullmatch(ctx.doc.text, parent.end, child.start)
+        if joined and parent.end in placed and parent.type == child.type:
+            parent, first = placed[parent.end]  # 鄞州区钱湖东、樟溪桥街道: both the district's
+        elif child.start != parent.end or _rank(parent.type) >= _rank(child.type):
             continue
+        else:
+            first = child
         pc, cc = codes.get(parent.label), codes.get(child.label)
         if pc and cc and pc not in {d.code for d in gazetteer.chain(cc)[1:]}:
             continue  # the table says otherwise; when it cannot tell, the text says it
         entity, parent_entity = b.of(child), b.of(parent)
         if entity is None or parent_entity is None or "partOf" in entity.props:
             continue
-        entity.quote, entity.occurrence = b.quote(parent.start, child.end)
-        entity.props = {"partOf": parent_entity.id, **entity.props}
+        placed[child.end] = (parent, first)
+        if first is child:
+            entity.quote, entity.occurrence = b.quote(parent.start, child.end)
+            entity.props = {"partOf": parent_entity.id, **entity.props}
+        else:  # the quote of the entity is its first mention's: the list is a fact's own
+            b.fact(entity.id, "partOf", parent_entity.id, b.quote(parent.start, child.end))
     _roundup(ctx)
 
 
@@ -507,7 +592,8 @@ def _roundup(ctx: Context) -> None:
     b, t = ctx.builder, ctx.doc.text
     districts = [m for m in ctx.places if m.type in ("District", "City")]
     for m in districts:
-        if not _ROUNDUP.match(t, m.end) or len({d.label for d in districts}) != 1:
+        same = {d.label for d in districts if d.type == m.type}  # 兰州市七里河区各街道: the 区
+        if not _ROUNDUP.match(t, m.end) or len(same) != 1:
             continue
         parent = b.of(m)
         quote = b.quote(m.start, _ROUNDUP.match(t, m.end).end())  # type: ignore[union-attr]
@@ -519,8 +605,9 @@ def _roundup(ctx: Context) -> None:
         return
 
 
-_OWN_AREA = ("辖区",)
 _SETTLED = re.compile(r"(?:位于|坐落于|地处)$")
+# Right after an enterprise's name, it says the enterprise is one of the area's (是辖区一家…).
+_IS_OWN = ("是辖区",)
 _MOVED_IN = re.compile(r"[^，,。；;]{0,12}?(?:落户|入驻|落地)(?:在|于|到)?")
 
 
@@ -531,11 +618,17 @@ def _settled(ctx: Context, by_end: dict[int, Mention]) -> None:
     b, t = ctx.builder, ctx.doc.text
     areas = [m for m in ctx.places if m.type in ("Subdistrict", "Town")]
     only = areas[0] if len({m.label for m in areas}) == 1 else None
-    for m in ctx.enterprises:
+    own_listed: dict[int, tuple[Mention, int]] = {}  # after 辖区: an item's end -> area, start
+    for m in sorted(ctx.enterprises, key=lambda m: m.start):
         entity = b.of(m)
         if entity is None or "locatedIn" in entity.props or m.alt is not None:
             continue
         place, span = by_end.get(m.start), (m.start, m.end)
+        joined = _LIST_JOINS.search(t, max(0, m.start - 2), m.start)
+        prev = own_listed.get(joined.start()) if joined and place is None else None
+        if prev is not None:  # 辖区A公司、B公司、C公司: every item is in the area
+            place, span = prev[0], (prev[1], m.end)
+            own_listed[m.end] = prev
         if place is not None:
             span = (place.start, m.end)
         elif t.endswith("的", 0, m.start) and m.start - 1 in by_end:
@@ -547,6 +640,11 @@ def _settled(ctx: Context, by_end: dict[int, Mention]) -> None:
             if own >= 0 and not any(c in "，,。；;" for c in t[own : m.start]):
                 earlier = [a for a in areas if a.end <= own]
                 place, span = (earlier[-1] if earlier else only), (own, m.end)
+                if place is not None:
+                    own_listed[m.end] = (place, own)
+        if place is None and t.startswith(_IS_OWN, m.end):  # X公司是辖区一家老牌企业
+            earlier = [a for a in areas if a.end <= m.start]
+            place, span = (earlier[-1] if earlier else only), (m.start, m.end + 3)
         if place is None:
             moved = _MOVED_IN.match(t, m.end)
             if moved is not None:
@@ -570,15 +668,37 @@ def locate(ctx: Context) -> None:
     by_end = {m.end: m for m in ctx.places if m.type in admin_types()}
     by_start = {m.start: m for m in ctx.places if m.type in admin_types()}
     t = ctx.doc.text
-    subs = ctx.subdistricts()
     _settled(ctx, by_end)
+    listed: dict[int, tuple[Mention, int]] = {}  # a community's end -> its area, quote start
+    community_at = {c.end: c for c in ctx.communities if c.type == "Community"}
     for m in sorted(ctx.communities + ctx.organizations, key=lambda m: m.start):
         place = by_end.get(m.start) or (by_start.get(m.start) if m.type == "Organization" else None)
-        if place is None and m.type == "Community" and t.startswith(_OWN_AREA, m.start - 2):
-            before = [s for s in subs if s.end <= m.start]  # 在辖区春晖社区: the 街道's
-            place = (
-                before[-1] if before else (subs[0] if len({s.label for s in subs}) == 1 else None)
-            )
+        quote_start = min(place.start, m.start) if place is not None else m.start
+        while place is not None and place.start >= m.start and place.end in by_start:
+            place = by_start[place.end]  # 南海区锦涌街道长者服务中心: in the innermost, 锦涌街道
+        if place is None and m.type in ("Community", "Place"):
+            bare = _bare_area_before(ctx, m.start)
+            if bare is not None:
+                quote_start = bare  # 在辖区春晖社区, 在街道北部的美当村: the 街道's
+                kind = "Town" if t[bare + 1] in "镇乡" else "Subdistrict"  # 在该乡石垄村
+                areas = [a for a in ctx.places if a.type == kind]
+                areas.sort(key=lambda a: a.start)
+                before = [s for s in areas if s.end <= m.start]
+                only = areas[0] if len({s.label for s in areas}) == 1 else None
+                place = before[-1] if before else only
+            else:
+                joined = _LIST_JOINS.search(t, 0, m.start)
+                prev = listed.get(joined.start()) if joined else None
+                if prev is not None:
+                    place, quote_start = prev  # 椰风社区和美当村, 辖区大塘涌村、龙溪里村: both
+        lies = _LIES_IN.match(t, m.end) if place is None and m.type != "Organization" else None
+        if lies is not None and lies.end() in by_start:  # 青杠村地处芙蓉溪街道北部
+            place, quote_start = by_start[lies.end()], m.start
+        if place is None and m.type == "Place" and _NUMBERED_UNIT.fullmatch(m.label):
+            place = community_at.get(m.start)  # 云岭社区8栋2单元: in that community
+            quote_start = place.start if place is not None else m.start
+        if place is not None and m.type in ("Community", "Place"):
+            listed[m.end] = (place, quote_start)
         entity = b.of(m)
         if place is None or entity is None or (place.start, place.end) == (m.start, m.end):
             continue
@@ -586,5 +706,26 @@ def locate(ctx: Context) -> None:
         key = "partOf" if m.type == "Community" else "locatedIn"
         if area is None or key in entity.props:
             continue
-        entity.quote, entity.occurrence = b.quote(min(place.start, m.start), max(place.end, m.end))
+        if m.type == "Organization" and place.type not in ("Subdistrict", "Town"):
+            continue  # 七里河区城市管理局: the district's own bureau, not a body placed in it
+        entity.quote, entity.occurrence = b.quote(quote_start, max(place.end, m.end))
         entity.props[key] = area.id
+
+
+# Verbs right after a community or estate that place it in the area named next.
+_LIES_IN = re.compile("(?:地处|位于|坐落于|隶属于?)")
+# What joins the items of a list of names (椰风社区和美当村, 大塘涌村、龙溪里村), right before
+# the later item.
+_LIST_JOINS = re.compile("(?:、|和|及|以及|与)$")
+# A bare word for the article's subdistrict before a community, in the same phrase: right
+# before it (辖区春晖社区) or with a description and 的 between (街道北部的美当村, 街道沿江的).
+_BARE_AREA = re.compile("(?:辖区|街道|该镇|该乡|本镇|本乡)(?:[^，,。；;：:、“”（）()的]{1,6}的)?$")
+
+
+def _bare_area_before(ctx: Context, start: int) -> int | None:
+    """Where a bare 辖区 or 街道 naming the article's subdistrict begins before the community
+    at ``start`` (not a 街道 that ends a name), or None."""
+    found = _BARE_AREA.search(ctx.doc.text, max(0, start - 12), start)
+    if found is None or ctx.claims.taken(found.start(), found.start() + 2):
+        return None
+    return found.start()
