@@ -183,8 +183,12 @@ def _answer(
     names = [v.value for v in solutions.variables]
     cells: list[tuple[Any, ...]] = []
     truncated = False
-    rows = (tuple(map(to_cell, s)) for s in solutions)  # in the order of ``variables``
-    for row in itertools.islice(_distinct(rows) if distinct else rows, offset, None):
+    rows: Iterator[tuple[Any, ...]]
+    if distinct:
+        rows = itertools.islice(_distinct(tuple(map(to_cell, s)) for s in solutions), offset, None)
+    else:  # the rows before a page are skipped unread: their terms are never made
+        rows = (tuple(map(to_cell, s)) for s in itertools.islice(solutions, offset, None))
+    for row in rows:  # each row's cells in the order of ``variables``
         if limit is not None and len(cells) >= limit:
             truncated = True
             break
