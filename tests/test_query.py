@@ -238,6 +238,53 @@ def test_posts_and_their_holders_over_time_show_both_dates(tmp_path):
     assert [r[6] for r in june] == ["b"]
 
 
+def test_secretaries_are_the_secretaries_not_their_deputies(tmp_path):
+    """ "Who is the party secretary": a 党工委副书记 holds a post of the subdistrict whose role
+    contains 书记, but is not its secretary (the tuning corpus has such deputies)."""
+    import yaml
+
+    from kg.builder import build
+
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    (data / "facts").mkdir()
+    text = "甲街道党工委书记张三、党工委副书记李四走访企业。"
+    first, second = "甲街道党工委书记张三", "党工委副书记李四"
+    (data / "articles" / "a.txt").write_text(text, encoding="utf-8")
+    entities: list[dict] = [
+        {"id": "jia", "type": "Subdistrict", "label": "甲街道", "quote": first},
+    ]
+    for key, role, name, person, quote in (
+        ("shuji", "党工委书记", "张三", "zhang-san", first),
+        ("fushuji", "党工委副书记", "李四", "li-si", second),
+    ):
+        entities += [
+            {"id": f"role-{key}", "type": "Role", "label": role, "quote": quote},
+            {
+                "id": f"jia-{key}",
+                "type": "Post",
+                "quote": quote,
+                "postIn": "jia",
+                "role": f"role-{key}",
+            },
+            {
+                "id": person,
+                "type": "Official",
+                "label": name,
+                "quote": quote,
+                "holds": f"jia-{key}",
+            },
+        ]
+    facts = {"article": {"id": "a", "file": "a.txt", "title": "甲街道"}, "entities": entities}
+    (data / "facts" / "a.yaml").write_text(yaml.safe_dump(facts, allow_unicode=True))
+    result = build(data)
+    assert {(str(r["person"]), str(r["role"])) for r in query(result, "posts")} >= {
+        ("李四", "党工委副书记")
+    }
+    rows = query(result, "secretaries").values()
+    assert [(r[0], r[2], r[3]) for r in rows] == [("甲街道", "张三", "党工委书记")]
+
+
 def test_period_parameters_on_the_command_line(seed_ttl, capsys):
     import json
 
