@@ -142,7 +142,7 @@ def _sources(g: Graph, build: Any) -> None:
         url = getattr(article, "url", None)
         if url:
             g.add((node, DCAT.landingPage, URIRef(url)))
-    if build.statements.divisions:
+    if build.reference.divisions:
         from kg import gazetteer
 
         g.add((DATASET, DCT.source, DATASET_IRI))
@@ -162,7 +162,9 @@ def _counts(g: Graph, build: Any, classes: Mapping[str, Any]) -> None:
     g.add((DATASET, VOID.distinctSubjects, Literal(len(subjects))))
     g.add((DATASET, VOID.properties, Literal(len(predicates))))
     # distinct entities: the nodes a fact file or the division table names
-    g.add((DATASET, VOID.entities, Literal(len({m.id for m in build.statements.mentions}))))
+    # (those of the files, and the table's divisions no article names: build.reference)
+    named = {e.id for e in build.corpus.entities()} | {m.id for m in build.reference.mentions}
+    g.add((DATASET, VOID.entities, Literal(len(named))))
     for name, info in classes.items():
         count = build.count(info.iri)
         if not count:
