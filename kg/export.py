@@ -99,7 +99,7 @@ class _SortedPrefixes(io.RawIOBase):
 
     def flush_head(self) -> None:
         if self.head is not None:
-            self.handle.write(_sorted_prefix_lines(self.head))
+            self.handle.write(sorted_prefix_lines(self.head))
             self.head = None
 
 
@@ -154,7 +154,7 @@ def _trig(build: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _sorted_prefix_lines(data: bytes) -> bytes:
+def sorted_prefix_lines(data: bytes) -> bytes:
     """Oxigraph writes the prefix lines in hash-map order; sort them so bytes are stable."""
     lines = data.split(b"\n")
     count = 0
@@ -244,7 +244,7 @@ def build_blocks(build: Any, known: dict[str, Blocks] | None = None) -> dict[str
 
 @functools.cache
 def _prefix_lines() -> str:
-    """The prefix lines Oxigraph writes first, sorted (see :func:`_sorted_prefix_lines`)."""
+    """The prefix lines Oxigraph writes first, sorted (see :func:`sorted_prefix_lines`)."""
     import pyoxigraph as ox
 
     buffer = io.BytesIO()
