@@ -219,6 +219,8 @@ class Cache:
         self.checked_shapes = False
         self.entries: dict[Path, dict[str, Any]] = {}
         """Fact file -> its entry (found or new) in this build."""
+        self.reused: set[Path] = set()
+        """Fact files whose article graph's lines came from their entry in this build."""
 
     @staticmethod
     def key(path: Path, articles_dir: Path, data: bytes) -> str:
@@ -382,6 +384,7 @@ class Cache:
                 raise TypeError("lines")
         except (KeyError, TypeError, AttributeError):
             return None
+        self.reused.add(f.path)
         return set(text.split("\n")) if text else set()
 
     def remember_lines(self, f: FactFile, used: dict[str, str | None], lines: set[str]) -> None:
@@ -391,6 +394,54 @@ class Cache:
             return
         entry["lines"] = {"labels": used, "nt": "\n".join(sorted(lines))}
         self.put(key, entry)
+
+    def blocks(self, result: Any) -> dict[str, Any]:
+        """The Turtle and TriG blocks (:class:`kg.export.Blocks`) of the graphs of
+        ``result`` known from before: an article's, kept beside the lines it reused; any
+        other graph's (the division table's, the derived one), by the hash of its lines."""
+        from kg.rdf import graph_name
+
+        found: dict[str, Any] = {}
+        for f in result.corpus.files:
+            entry = self.entries.get(f.path)
+            if f.path in self.reused and entry is not None:
+                blocks = _decode_blocks(entry["lines"].get("blocks"))
+                if blocks is not None:
+                    found[graph_name(f.article.id)] = blocks
+        articles = self._article_graphs(result)
+        for graph, lines in result.graphs.items():
+            if graph not in found and graph not in articles:
+                key = _blocks_key(graph, lines)
+                stored = self.get(key)
+                blocks = _decode_blocks(stored.get("blocks")) if stored else None
+                if stored is not None and blocks is None:
+                    self.stats.rejected.append(self._file(key).name)
+                if blocks is not None:
+                    found[graph] = blocks
+        return found
+
+    def remember_blocks(self, result: Any, blocks: dict[str, Any], known: dict[str, Any]) -> None:
+        """Keep the ``blocks`` not in ``known``: an article's in its file's entry (with its
+        lines), any other graph's under the hash of its lines."""
+        from kg.rdf import graph_name
+
+        for f in result.corpus.files:
+            graph = graph_name(f.article.id)
+            entry, key = self.entries.get(f.path), self.keys.get(f.path)
+            if graph in known or entry is None or key is None or "lines" not in entry:
+                continue
+            entry["lines"]["blocks"] = _encode_blocks(blocks[graph])
+            self.put(key, entry)
+        articles = self._article_graphs(result)
+        for graph, lines in result.graphs.items():
+            if graph not in known and graph not in articles:
+                self.put(_blocks_key(graph, lines), {"blocks": _encode_blocks(blocks[graph])})
+
+    @staticmethod
+    def _article_graphs(result: Any) -> set[str]:
+        from kg.rdf import graph_name
+
+        return {graph_name(f.article.id) for f in result.corpus.files}
 
     def shapes(self, key: str) -> list[Any] | None:
         """The violations of a shape job (:class:`kg.validate.Job`) run before, by its key."""
@@ -410,6 +461,33 @@ class Cache:
         from kg.validate import encode
 
         self.put(f"shapes-{key}", {"violations": encode(found)})
+
+
+def _blocks_key(graph: str, lines: set[str]) -> str:
+    """The entry of a graph's blocks that no fact file owns: the hash of its content."""
+    digest = hashlib.sha256(f"{fingerprint()}\0{graph}\0".encode())
+    for line in sorted(lines):
+        digest.update(line.encode() + b"\n")
+    return f"blocks-{digest.hexdigest()}"
+
+
+def _encode_blocks(blocks: Any) -> dict[str, Any]:
+    return {"trig": blocks.trig, "turtle": [list(pair) for pair in blocks.turtle]}
+
+
+def _decode_blocks(data: Any) -> Any:
+    """The :class:`kg.export.Blocks` stored as ``data``, or ``None`` if it is not whole."""
+    from kg.export import Blocks
+
+    try:
+        trig, turtle = data["trig"], [(s, t) for s, t in data["turtle"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not isinstance(trig, str) or not all(
+        isinstance(s, str) and isinstance(t, str) for s, t in turtle
+    ):
+        return None
+    return Blocks(trig, turtle)
 
 
 class LabelLookups:

@@ -16,7 +16,9 @@ faster than rdflib's writers).
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
@@ -97,7 +99,7 @@ class _SortedPrefixes(io.RawIOBase):
 
     def flush_head(self) -> None:
         if self.head is not None:
-            self.handle.write(_sorted_prefix_lines(self.head))
+            self.handle.write(sorted_prefix_lines(self.head))
             self.head = None
 
 
@@ -152,7 +154,7 @@ def _trig(build: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _sorted_prefix_lines(data: bytes) -> bytes:
+def sorted_prefix_lines(data: bytes) -> bytes:
     """Oxigraph writes the prefix lines in hash-map order; sort them so bytes are stable."""
     lines = data.split(b"\n")
     count = 0
@@ -166,6 +168,137 @@ def _jsonld(build: Any) -> bytes:
     from kg.jsonld import serialize as jsonld
 
     return jsonld(build)
+
+
+# ---------------------------------------------------------------- Turtle and TriG in blocks
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """One named graph as Oxigraph writes it, without the prefix lines: its TriG block
+    (``name {`` … ``}``) and its Turtle subject blocks, each with its subject (N-Triples).
+
+    Oxigraph writes a subject's triples as one block that depends on those triples only,
+    and a graph's TriG block on that graph only; so the files of the whole build can be
+    put together from blocks kept per graph (:func:`write_from_blocks`), and an
+    incremental build writes anew only the blocks of what changed.
+    """
+
+    trig: str
+    turtle: list[tuple[str, str]]
+
+
+_BLOCK = re.compile(r"[^\t\n][^\n]*\n(?:\t[^\n]*\n)*")
+"""A Turtle subject block: a line at the margin, then its indented lines (Oxigraph
+escapes line breaks inside literals, so a block never holds a raw one)."""
+
+
+def _oxigraph_text(data: str, source: str, out: str) -> str:
+    """``data`` (N-Triples or N-Quads) as Oxigraph writes it in format ``out``, without its
+    prefix lines."""
+    import pyoxigraph as ox
+
+    buffer = io.BytesIO()
+    quads = ox.parse(data.encode(), format=getattr(ox.RdfFormat, source))
+    ox.serialize(quads, buffer, format=getattr(ox.RdfFormat, out), prefixes=prefixes())
+    text = buffer.getvalue().decode()
+    at = 0
+    while text.startswith("@prefix ", at):
+        at = text.index("\n", at) + 1
+    return text[at:]
+
+
+def turtle_blocks(lines: Iterable[str]) -> list[tuple[str, str]]:
+    """(subject, Turtle block) of the distinct N-Triples ``lines``, in the order of the
+    sorted lines. Raises ``ValueError`` if the blocks do not match the subjects one for
+    one (an inlined blank node would), so that the caller writes the file whole."""
+    ordered = sorted(set(lines))
+    subjects: list[str] = []
+    for line in ordered:
+        subject = line[: line.index(" ")]
+        if not subjects or subjects[-1] != subject:
+            subjects.append(subject)
+    body = _oxigraph_text("".join(f"{line}\n" for line in ordered), "N_TRIPLES", "TURTLE")
+    found = _BLOCK.findall(body)
+    if len(found) != len(subjects) or sum(map(len, found)) != len(body):
+        raise ValueError("Turtle blocks do not match the subjects")
+    return list(zip(subjects, found, strict=True))
+
+
+def graph_blocks(graph: str, lines: Iterable[str]) -> Blocks:
+    """The :class:`Blocks` of the named graph ``graph`` (its IRI as N-Triples)."""
+    ordered = sorted(set(lines))
+    quads = "".join(f"{line[:-2]} {graph} .\n" for line in ordered)
+    return Blocks(_oxigraph_text(quads, "N_QUADS", "TRIG"), turtle_blocks(ordered))
+
+
+def build_blocks(build: Any, known: dict[str, Blocks] | None = None) -> dict[str, Blocks]:
+    """The :class:`Blocks` of every graph of ``build``: those in ``known`` (a cache's)
+    as they are, the others written now."""
+    known = known or {}
+    return {
+        graph: known[graph] if graph in known else graph_blocks(graph, lines)
+        for graph, lines in build.graphs.items()
+    }
+
+
+@functools.cache
+def _prefix_lines() -> str:
+    """The prefix lines Oxigraph writes first, sorted (see :func:`sorted_prefix_lines`)."""
+    import pyoxigraph as ox
+
+    buffer = io.BytesIO()
+    one = b"<urn:x:s> <urn:x:p> <urn:x:o> .\n"
+    ox.serialize(
+        ox.parse(one, format=ox.RdfFormat.N_TRIPLES),
+        buffer,
+        format=ox.RdfFormat.TURTLE,
+        prefixes=prefixes(),
+    )
+    head = [line for line in buffer.getvalue().decode().split("\n") if line.startswith("@prefix ")]
+    return "".join(f"{line}\n" for line in sorted(head))
+
+
+def write_from_blocks(build: Any, fmt: str, handle: BinaryIO, blocks: dict[str, Blocks]) -> None:
+    """Write ``build`` as Turtle or TriG put together from ``blocks`` (:func:`build_blocks`):
+    the bytes of :func:`write` (tests/test_buildcache.py compares them).
+
+    TriG is the graphs' blocks in IRI order. Turtle is the subjects' blocks in the order of
+    the sorted union; a subject in several graphs (a shared district, an official the
+    derived graph adds to) is written anew from the union of its lines.
+    """
+    if fmt == "trig":
+        parts = [blocks[graph].trig for graph in sorted(build.graphs) if build.graphs[graph]]
+    elif fmt == "turtle":
+        try:
+            parts = _union_blocks(build, blocks)
+        except ValueError:
+            write(build, fmt, handle)
+            return
+    else:
+        raise ValueError(f"no blocks for format {fmt!r}")
+    if not parts:
+        return
+    handle.write(_prefix_lines().encode())
+    for at in range(0, len(parts), 2000):
+        handle.write("".join(parts[at : at + 2000]).encode())
+
+
+def _union_blocks(build: Any, blocks: dict[str, Blocks]) -> list[str]:
+    alone: dict[str, str | None] = {}
+    for found in blocks.values():
+        for subject, text in found.turtle:
+            alone[subject] = text if subject not in alone else None
+    shared = {subject for subject, text in alone.items() if text is None}
+    if shared:
+        lines = [
+            line
+            for graph in build.graphs.values()
+            for line in graph
+            if line[: line.index(" ")] in shared
+        ]
+        alone.update(turtle_blocks(lines))
+    return [cast(str, alone[subject]) for subject in sorted(alone, key=lambda s: s + " ")]
 
 
 # ---------------------------------------------------------------- property graph

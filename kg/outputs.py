@@ -93,10 +93,18 @@ def _build(
     with ThreadPoolExecutor(max_workers=1) as pool:
         # rudof releases the GIL: the shapes are checked while the files are rendered.
         checked = pool.submit(check_build_shapes, result, cache) if shapes else None
+        # Turtle and TriG from each graph's blocks: those of unchanged graphs are the
+        # cache's, so an edit rewrites only its own graph's (kg.export.Blocks).
+        tick("writing kg.ttl", 0, 1)
+        known = cache.blocks(result) if cache is not None else {}
+        blocks = export.build_blocks(result, known)
+        if cache is not None:
+            cache.remember_blocks(result, blocks, known)
         for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
             tick(f"writing {name}", 0, 1)
-            with publish.atomic_open(staging / name) as handle:  # streamed, not held
-                export.write(result, fmt, handle)
+            with publish.atomic_open(staging / name) as handle:
+                export.write_from_blocks(result, fmt, handle, blocks)
+        del blocks, known  # held no longer than the two files need them
         # The VoID/DCAT description of the files above (kg.dataset): one more file of the unit.
         from kg.dataset import describe
 

@@ -18,7 +18,7 @@ from kg.facts import FactError
 from kg.outputs import build_outputs
 from tests.conftest import DATA
 
-OUTPUTS = ("kg.ttl", "kg.trig", "kg.html")
+OUTPUTS = ("kg.ttl", "kg.trig", "kg.html", "void.ttl")
 
 
 def _corpus(root: Path) -> Path:
@@ -129,7 +129,10 @@ def corpus(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow
-def test_incremental_builds_after_random_edits_are_byte_identical_to_clean_builds(corpus, tmp_path):
+def test_incremental_builds_after_random_edits_are_byte_identical_to_clean_builds(
+    corpus, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # void.ttl's time: compared too
     data = tmp_path / "data"
     shutil.copytree(corpus, data)
     out = tmp_path / "out"
@@ -155,7 +158,8 @@ def test_incremental_builds_after_random_edits_are_byte_identical_to_clean_build
 
 
 @pytest.mark.slow
-def test_the_label_another_file_uses_is_followed(corpus, tmp_path):
+def test_the_label_another_file_uses_is_followed(corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     data = tmp_path / "data"
     shutil.copytree(corpus, data)
     out = tmp_path / "out"
@@ -206,17 +210,19 @@ DAMAGE = ["truncated", "corrupt", "hand-edited", "other-version", "malformed", "
 
 
 @pytest.mark.parametrize("how", DAMAGE)
-def test_a_damaged_entry_is_ignored_and_rebuilt(how, tmp_path):
+def test_a_damaged_entry_is_ignored_and_rebuilt(how, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     out = tmp_path / "out"
     build_outputs(data, out)
     clean = _outputs(out)
     entries = sorted((out / ".kg" / "cache").glob("*.json"))
-    files = [e for e in entries if not e.name.startswith("shapes-")]
+    files = [e for e in entries if not e.name.startswith(("shapes-", "blocks-"))]
     shapes = [e for e in entries if e.name.startswith("shapes-")]
-    assert len(files) == 5 and shapes
-    damaged = [files[0], files[3], shapes[0]]
+    blocks = [e for e in entries if e.name.startswith("blocks-")]  # the table's, derived
+    assert len(files) == 5 and shapes and len(blocks) == 2
+    damaged = [files[0], files[3], shapes[0], blocks[0]]
     for entry in damaged:
         _damage(entry, how)
     done = build_outputs(data, out)
