@@ -183,7 +183,7 @@ def build_corpus(corpus: Corpus, progress: Progress | None = None, *, cache: Any
             used, lines = _article_lines(f, labels)
             if cache is not None:
                 cache.remember_lines(f, used, lines)
-        f.made = None  # the worker's text, now in ``lines``
+        f.made = None  # its lines are in ``graphs`` now
         graphs[graph_name(f.article.id)] = lines
         if progress and done % 100 == 0:
             progress("building triples", done, len(corpus.files))
@@ -200,24 +200,23 @@ def _article_lines(f: FactFile, labels: Any) -> tuple[dict[str, str | None], set
     """The lines of ``f``'s article graph and the labels they read: those the loader's
     worker made (:func:`made_lines`) when every label they read is the corpus's."""
     if f.made is not None:
-        used, text = f.made
+        used, lines = f.made
         if all(labels.get(key) == value for key, value in used.items()):
-            return used, set(text.split("\n")) if text else set()
+            return used, lines
     return _make_lines(f, labels)
 
 
-def made_lines(f: FactFile) -> tuple[dict[str, str | None], str]:
-    """An article graph's lines, made in the loader's worker (``read_corpus(make=)``), as
-    one text, and the labels they read.
+def made_lines(f: FactFile) -> tuple[dict[str, str | None], set[str]]:
+    """An article graph's lines, made in the loader's worker (``read_corpus(make=)``), and
+    the labels they read.
 
     The worker knows only its own file, so a composed label naming an entity of another
     file (a post in a subdistrict defined elsewhere) reads its labels alone; the builder
     keeps the lines only if each label read is the corpus's, and makes them again if not.
-    Text crosses between processes far cheaper than records, and the lines were most of
-    what the parent did per article.
+    The lines were most of what the parent did per article; a set of strings unpickles
+    in C at about the cost of splitting one text, and only the set is ever held.
     """
-    used, lines = _make_lines(f, {e.id: e.label for e in f.entities if e.label})
-    return used, "\n".join(lines)
+    return _make_lines(f, {e.id: e.label for e in f.entities if e.label})
 
 
 def _make_lines(f: FactFile, labels: Any) -> tuple[dict[str, str | None], set[str]]:
