@@ -30,7 +30,11 @@ from kg.errors import KgError
 from kg.ontology import PREFIXES, resource_dir
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-CHUNK_TRIPLES = 10_000
+CHUNK_TRIPLES = 2_500
+"""Triples per rudof run. rudof holds ~16 KB per triple of a run (the type lines of the
+objects a run points at come on top) and keeps it for the next run of its thread, so this
+sets validation's memory: at 114 k triples, two threads, 10 k cost 300 MB above the build,
+2.5 k 143 MB, at about the same speed (bench/README.md); 1.5 k is much slower."""
 _TYPE = f"<{RDF.type}>"
 
 
