@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
 
-from kg.facts import Corpus, FactError, Problem, Progress, Where, read_corpus
+from kg.facts import Corpus, FactError, FactFile, Problem, Progress, Where, read_corpus
 from kg.ontology import KG, PREFIXES
 from kg.statements import Statements, reference_statements, statements
 from kg.validate import Node, ShapeError, Violation, describe
@@ -196,21 +196,19 @@ def build_corpus(corpus: Corpus, progress: Progress | None = None, *, cache: Any
     graph is made from the whole corpus every time (it is small), and so are the derived
     facts (:mod:`kg.derive`): a rule reads every article's graph at once.
     """
-    from kg.buildcache import LabelLookups
     from kg.derive import derive
-    from kg.rdf import REFERENCE, article_lines, graph_name, reference_lines
-    from kg.statements import corpus_labels, file_statements
+    from kg.rdf import REFERENCE, graph_name, reference_lines
+    from kg.statements import corpus_labels
 
     labels = corpus_labels(corpus)
     graphs: dict[str, set[str]] = {}
     for done, f in enumerate(corpus.files, 1):
         lines = cache.lines(f, labels) if cache is not None else None
         if lines is None:
-            used = LabelLookups(labels)
-            mentions, found, _ = file_statements(f, used)
-            lines = article_lines(f.article, mentions, found)
+            used, lines = _article_lines(f, labels)
             if cache is not None:
-                cache.remember_lines(f, used.used, lines)
+                cache.remember_lines(f, used, lines)
+        f.made = None  # its lines are in ``graphs`` now
         graphs[graph_name(f.article.id)] = lines
         if progress and done % 100 == 0:
             progress("building triples", done, len(corpus.files))
@@ -223,6 +221,39 @@ def build_corpus(corpus: Corpus, progress: Progress | None = None, *, cache: Any
     built.derived = derive(corpus, graphs)  # after every stated graph exists
     built.graphs = {**graphs, **built.derived.graphs()}
     return built
+
+
+def _article_lines(f: FactFile, labels: Any) -> tuple[dict[str, str | None], set[str]]:
+    """The lines of ``f``'s article graph and the labels they read: those the loader's
+    worker made (:func:`made_lines`) when every label they read is the corpus's."""
+    if f.made is not None:
+        used, lines = f.made
+        if all(labels.get(key) == value for key, value in used.items()):
+            return used, lines
+    return _make_lines(f, labels)
+
+
+def made_lines(f: FactFile) -> tuple[dict[str, str | None], set[str]]:
+    """An article graph's lines, made in the loader's worker (``read_corpus(make=)``), and
+    the labels they read.
+
+    The worker knows only its own file, so a composed label naming an entity of another
+    file (a post in a subdistrict defined elsewhere) reads its labels alone; the builder
+    keeps the lines only if each label read is the corpus's, and makes them again if not.
+    The lines were most of what the parent did per article; a set of strings unpickles
+    in C at about the cost of splitting one text, and only the set is ever held.
+    """
+    return _make_lines(f, {e.id: e.label for e in f.entities if e.label})
+
+
+def _make_lines(f: FactFile, labels: Any) -> tuple[dict[str, str | None], set[str]]:
+    from kg.buildcache import LabelLookups
+    from kg.rdf import article_lines
+    from kg.statements import file_statements
+
+    lookups = LabelLookups(labels)
+    mentions, found, _ = file_statements(f, lookups)
+    return lookups.used, article_lines(f.article, mentions, found)
 
 
 def build(
@@ -256,7 +287,7 @@ def load_checked(
 ) -> Corpus:
     """The loaded corpus, or a :class:`FactError` with every problem of the run: the
     loader's, and (``shapes``) the shape violations of the files without problems."""
-    corpus, problems = read_corpus(data_dir, progress, cache=cache)
+    corpus, problems = read_corpus(data_dir, progress, cache=cache, make=made_lines)
     if problems:
         more = shape_problems_of_the_rest(corpus, problems, cache) if shapes else []
         raise FactError(problems + more)

@@ -142,6 +142,9 @@ class FactFile:
     entities: list[Entity]
     facts: list[Fact]
     warnings: list[Problem] = field(default_factory=list)
+    made: Any = None
+    """What ``read_corpus(..., make=)`` made of this file in the process that loaded it
+    (the builder: the lines of its article graph), until the builder takes it."""
 
 
 @dataclass
@@ -806,6 +809,9 @@ def literal_problem(spec: PropertySpec, value: Any, where: Where, problems: list
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(step, done, total)`` while a long job runs (the CLI draws bars)."""
 
+Make = Callable[[FactFile], Any]
+"""Work on one loaded file without problems, done where it was loaded (:func:`read_corpus`)."""
+
 
 def load_corpus(data_dir: Path, progress: Progress | None = None, *, cache: Any = None) -> Corpus:
     """Load every fact file under ``data_dir/facts`` and check the corpus as a whole.
@@ -822,12 +828,21 @@ def load_corpus(data_dir: Path, progress: Progress | None = None, *, cache: Any 
 
 
 def read_corpus(
-    data_dir: Path, progress: Progress | None = None, *, cache: Any = None
+    data_dir: Path,
+    progress: Progress | None = None,
+    *,
+    cache: Any = None,
+    make: Make | None = None,
 ) -> tuple[Corpus, list[Problem]]:
     """Every fact file that loads, and every problem found, without raising for them.
 
     A build reports all problems of a run at once: the files that loaded can still be
     built and their shapes checked while another file has a YAML error.
+
+    ``make`` (a module-level function) runs on each freshly read file that has no
+    problem of its own, in the worker process that read it; its result is the file's
+    ``made``. The builder makes an article's lines there: the work is spread over the
+    cores with the loading, and the parent receives text instead of making it.
     """
     facts_dir = data_dir / "facts"
     articles_dir = data_dir / "articles"
@@ -840,7 +855,7 @@ def read_corpus(
         raise FactError([Problem(Where(str(facts_dir)), "no fact files (*.yaml) found")])
     files: list[FactFile] = []
     file_problems: list[Problem] = []
-    loading = _load_and_check(paths, articles_dir, cache)
+    loading = _load_and_check(paths, articles_dir, cache, make)
     for done, (loaded, found) in enumerate(loading, 1):
         if loaded is None:
             problems.extend(found)
@@ -887,7 +902,7 @@ PARALLEL_FROM_FILES = 64
 
 
 def _load_and_check(
-    paths: list[Path], articles_dir: Path, cache: Any = None
+    paths: list[Path], articles_dir: Path, cache: Any = None, make: Make | None = None
 ) -> Iterator[tuple[FactFile | None, list[Problem]]]:
     """Each file loaded and checked on its own, in order: from the cache when it has the
     file, else in as many processes as there are cores for a corpus large enough to pay
@@ -902,7 +917,7 @@ def _load_and_check(
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if len(todo) < PARALLEL_FROM_FILES or workers < 2 or sys.platform != "linux":
         fresh: Iterator[tuple[FactFile | None, list[Problem]]] = (
-            _load_one(path, articles_dir) for path in todo
+            _load_one(path, articles_dir, make) for path in todo
         )
         yield from _in_order(paths, done, todo, fresh, cache)
         return
@@ -915,7 +930,9 @@ def _load_and_check(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=die_with_parent
     ) as pool:
-        fresh = pool.map(_load_one, todo, [articles_dir] * len(todo), chunksize=16)
+        fresh = pool.map(
+            _load_one, todo, [articles_dir] * len(todo), [make] * len(todo), chunksize=16
+        )
         yield from _in_order(paths, done, todo, fresh, cache)
 
 
@@ -938,12 +955,17 @@ def _in_order(
         yield result
 
 
-def _load_one(path: Path, articles_dir: Path) -> tuple[FactFile | None, list[Problem]]:
+def _load_one(
+    path: Path, articles_dir: Path, make: Make | None = None
+) -> tuple[FactFile | None, list[Problem]]:
     try:
         loaded = load_file(path, articles_dir)
     except FactError as exc:
         return None, exc.problems
-    return loaded, check_file(loaded)
+    problems = check_file(loaded)
+    if make is not None and not problems:
+        loaded.made = make(loaded)
+    return loaded, problems
 
 
 def check_corpus(corpus: Corpus, *, check_files: bool = True) -> list[Problem]:

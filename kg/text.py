@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -377,19 +378,30 @@ def find_mojibake(text: str) -> list[tuple[int, int]]:
     return _merge(text, spans)
 
 
-def _double_byte_runs(text: str) -> list[tuple[int, int, bytes]]:
-    runs = []
-    i, n = 0, len(text)
-    while i < n:
-        if _gbk(text[i]) is None:
-            i += 1
+@functools.cache
+def _double_byte() -> re.Pattern[str]:
+    """A run of characters that GBK writes in two bytes, as one regular expression.
+
+    Made once per process from the codec itself, all characters in one call (each
+    line of the encoded text is one character's bytes, empty where GBK lacks it):
+    finding the runs is then one scan in C instead of a codec lookup per character.
+    """
+    codes = range(0x80, 0x10000)
+    encoded = "\n".join(map(chr, codes)).encode("gbk", errors="ignore").split(b"\n")
+    ranges: list[list[int]] = []
+    for code, data in zip(codes, encoded, strict=True):
+        if len(data) != 2:
             continue
-        j = i
-        while j < n and _gbk(text[j]) is not None:
-            j += 1
-        runs.append((i, j, b"".join(_gbk(c) or b"" for c in text[i:j])))
-        i = j
-    return runs
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]+")
+
+
+def _double_byte_runs(text: str) -> list[tuple[int, int, bytes]]:
+    """Each maximal run of double-byte GBK characters: start, end and its GBK bytes."""
+    return [(m.start(), m.end(), m.group().encode("gbk")) for m in _double_byte().finditer(text)]
 
 
 # Scores of the shifted-GBK test, from measurements on the five seed articles and their
@@ -400,33 +412,35 @@ def _double_byte_runs(text: str) -> list[tuple[int, int, bytes]]:
 _WORD, _NON_WORD, _MARGIN = 5.5, 0.7, 10.0
 
 
-def _is_cjk(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
-
-
 def _shifted_gbk(text: str, runs: list[tuple[int, int, bytes]]) -> list[tuple[int, int]]:
     words = _word_bigrams()
-    local = Counter(_bigrams(normalize(text).text))
+    clean = normalize(text).text
+    # The article's own vocabulary (names, places) counts only for the re-read text: a
+    # garbled fragment repeated in the article must not vouch for itself.
+    local = Counter(map(operator.add, clean, clean[1:]))
+    frequent = {pair for pair, count in local.items() if count >= 3}
 
-    def score(chars: str, own_text: bool) -> list[float]:
-        """Per adjacent pair: evidence that ``chars`` (already simplified) is Chinese text
-        (0 if not two CJK)."""
-        out = []
-        for a, b in itertools.pairwise(chars):
-            if not (_is_cjk(a) and _is_cjk(b)):
-                out.append(0.0)
-                continue
-            # The article's own vocabulary (names, places) counts only for the re-read text:
-            # a garbled fragment repeated in the article must not vouch for itself.
-            word = a + b in words or (own_text and local[a + b] >= 3)
-            out.append(_WORD if word else -_NON_WORD)
-        return out
+    def gains(now: str, then: str) -> list[float]:
+        """Per adjacent pair of a run, what re-reading gains as evidence of Chinese text
+        (a word 5.5, a non-word -0.7, a pair that is not two CJK 0), summed from the
+        run's end backwards: ``result[k]`` is the gain of starting ``k + 2`` before the
+        end. Pairs are made and looked up in C (``map``), one comprehension per run."""
+        diff = [
+            (0.0 if " " in t else _WORD if t in words or t in frequent else -_NON_WORD)
+            - (0.0 if " " in w else _WORD if w in words else -_NON_WORD)
+            for w, t in zip(
+                map(operator.add, now, now[1:]), map(operator.add, then, then[1:]), strict=True
+            )
+        ]
+        return list(itertools.accumulate(reversed(diff)))
 
     # Simplified once for the whole text and for all re-read runs together (t2s is applied
-    # character by character, so a slice of the simplified text is the simplified slice).
-    simple = _simplify_chars(text)
+    # character by character, so a slice of the simplified text is the simplified slice);
+    # every character that is not CJK then becomes a space, which no word contains.
+    simple = _NOT_CJK.sub(" ", _simplify_chars(text))
     long_runs = [(start, end, data) for start, end, data in runs if end - start >= _MOJIBAKE_MIN]
     rereads = _simplify_chars("\n".join(_reread(data, e - s) for s, e, data in long_runs))
+    rereads = _NOT_CJK.sub(" ", rereads)
     spans = []
     at = 0
     for start, end, data in long_runs:
@@ -434,16 +448,15 @@ def _shifted_gbk(text: str, runs: list[tuple[int, int, bytes]]) -> list[tuple[in
         # reread[j] is made of the second byte of character j and the first of j + 1: the
         # text as it was if a byte was lost before character j.
         reread, at = rereads[at : at + n - 1], at + n
-        now = score(simple[start:end], own_text=False)
-        then = score(reread + " ", own_text=True)  # then[j]: pair (reread[j], reread[j + 1])
         # Garbling lasts to the end of the run (only an ASCII byte resynchronizes GBK), so
-        # try each start and keep the one where re-reading gains most.
-        best, best_at, gain = 0.0, 0, 0.0
-        for s in range(n - 2, -1, -1):
-            gain += then[s] - now[s]
-            if gain > best:
-                best, best_at = gain, s
-        if best < _MARGIN or n - best_at < _MOJIBAKE_MIN:
+        # try each start and keep the one where re-reading gains most (the latest start
+        # of those that gain as much).
+        summed = gains(simple[start:end], reread + " ")
+        best = max(summed)
+        if best < _MARGIN:
+            continue
+        best_at = n - 2 - summed.index(best)
+        if n - best_at < _MOJIBAKE_MIN:
             continue
         # Its edges may re-read as punctuation, which scores nothing: snap to the run start.
         begin = start if best_at <= 2 else start + best_at
@@ -459,10 +472,27 @@ def _shifted_gbk(text: str, runs: list[tuple[int, int, bytes]]) -> list[tuple[in
     return spans
 
 
+_NOT_CJK = re.compile("[^\u3400-\u9fff\uf900-\ufaff]")
+"""A character outside the CJK ranges whose pairs the shifted-GBK test scores."""
+
+_NOT_ONE_CHARACTER = re.compile("^(?![^\x00-\x7f\ufffd]\n)[^\n]*\n", re.MULTILINE)
+"""A line of decoded pairs that is not exactly one double-byte character."""
+
+
 def _reread(data: bytes, n: int) -> str:
     """The ``n - 1`` characters of a GBK run of ``n`` read one byte later (" " where two
-    bytes make no character)."""
-    return "".join(_decode_gbk(data[2 * j + 1 : 2 * j + 3]) or " " for j in range(n - 1))
+    bytes make no character).
+
+    One decoder call for the whole run: the shifted bytes are cut into pairs, each pair
+    put on a line of its own (no GBK byte of a double-byte character is a line break, and
+    a decoder that stumbles on a pair resumes at the line break), and every line that is
+    not one character becomes a space: what decoding each pair alone gives.
+    """
+    shifted = data[1:-1]
+    lines = bytearray(3 * (n - 1))
+    lines[0::3], lines[1::3], lines[2::3] = shifted[0::2], shifted[1::2], b"\n" * (n - 1)
+    decoded = lines.decode("gbk", errors="replace")
+    return _NOT_ONE_CHARACTER.sub(" \n", decoded).replace("\n", "")
 
 
 # Where a run of GBK bytes may spell UTF-8 CJK text: a lead byte E3-E9 and two continuation
@@ -525,10 +555,6 @@ def _decode_gbk(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return char if len(char) == 1 and not char.isascii() else None
-
-
-def _bigrams(text: str) -> list[str]:
-    return [text[i : i + 2] for i in range(len(text) - 1)]
 
 
 def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

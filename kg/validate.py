@@ -30,7 +30,11 @@ from kg.errors import KgError
 from kg.ontology import PREFIXES, resource_dir
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-CHUNK_TRIPLES = 10_000
+CHUNK_TRIPLES = 2_500
+"""Triples per rudof run. rudof holds ~16 KB per triple of a run (the type lines of the
+objects a run points at come on top) and keeps it for the next run of its thread, so this
+sets validation's memory: at 114 k triples, two threads, 10 k cost 300 MB above the build,
+2.5 k 143 MB, at about the same speed (bench/README.md); 1.5 k is much slower."""
 _TYPE = f"<{RDF.type}>"
 
 
@@ -381,7 +385,10 @@ def run_jobs(
     jobs: Iterable[Job], *, chunk_triples: int = CHUNK_TRIPLES
 ) -> dict[str, list[Violation]]:
     """Each job's violations, by key. Small jobs share a rudof run (each run has a fixed
-    cost of a few tenths of a second), split back by focus node; runs go in threads."""
+    cost of a few tenths of a second), split back by focus node; a job larger than a run
+    (the derived facts, the subjects articles share) is cut into runs of its subjects, as
+    :func:`find` cuts a graph. Runs go in threads; rudof holds ~13 KB per triple of a run,
+    so the size of a run, not of the build, sets the memory validation needs."""
     from kg.ontology import shapes_graph
 
     todo = [job for job in jobs if job.lines]
@@ -390,27 +397,36 @@ def run_jobs(
         return results
     if not chunkable(shapes_graph()):
         raise ValueError("these shapes cannot be checked per graph; validate the union")
-    batches: list[list[Job]] = [[]]
-    size = 0
+    # (job, lines to validate, subjects of the job whose violations these lines decide)
+    pieces: list[tuple[Job, list[str], set[str]]] = []
     for job in todo:
-        if batches[-1] and size + len(job.lines) > chunk_triples:
+        if len(job.lines) <= chunk_triples:
+            pieces.append((job, job.lines, job.subjects))
+        else:  # the type lines a job reads about other nodes come along, but never count
+            pieces += [
+                (job, lines, s & job.subjects) for lines, s in _chunks(job.lines, chunk_triples)
+            ]
+    batches: list[list[tuple[Job, list[str], set[str]]]] = [[]]
+    size = 0
+    for piece in pieces:
+        if batches[-1] and size + len(piece[1]) > chunk_triples:
             batches.append([])
             size = 0
-        batches[-1].append(job)
-        size += len(job.lines)
+        batches[-1].append(piece)
+        size += len(piece[1])
 
-    def run(batch: list[Job]) -> list[Violation]:
+    def run(batch: list[tuple[Job, list[str], set[str]]]) -> list[Violation]:
         lines: dict[str, None] = {}
-        for job in batch:
-            lines.update(dict.fromkeys(job.lines))
+        for _, piece, _ in batch:
+            lines.update(dict.fromkeys(piece))
         return _validate("\n".join(lines) + "\n")
 
     with ThreadPoolExecutor(max_workers=_threads()) as pool:
         for batch, found in zip(batches, pool.map(run, batches), strict=True):
             for v in found:
                 focus = f"<{v.focus}>"
-                for job in batch:
-                    if focus in job.subjects:
+                for job, _, subjects in batch:
+                    if focus in subjects:
                         results[job.key].append(v)
                         break
     return results

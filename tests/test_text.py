@@ -130,6 +130,53 @@ def test_mojibake_injected_into_a_clean_article_is_found():
         assert text.find_mojibake(damaged) == [(at, at + len(garbled))], garbled
 
 
+def test_double_byte_runs_are_the_characters_gbk_writes_in_two_bytes():
+    """The one regular expression of the runs agrees with the codec on every character."""
+    runs = text._double_byte()
+    for code in range(0x80, 0x10000):
+        char = chr(code)
+        try:
+            two = len(char.encode("gbk")) == 2
+        except UnicodeEncodeError:
+            two = False
+        assert bool(runs.fullmatch(char)) == two, hex(code)
+    raw = "锦南街道 2020年，複工率78%。"
+    assert [(a, b, raw[a:b]) for a, b, _ in text._double_byte_runs(raw)] == [
+        (0, 4, "锦南街道"),
+        (9, 14, "年，複工率"),
+        (17, 18, "。"),
+    ]
+
+
+def test_reread_decodes_every_pair_as_the_codec_does_alone():
+    """Re-reading a run in one decoder call gives, for each of 50 k byte pairs, what
+    decoding that pair on its own gives (a character, or a space)."""
+    pairs = [bytes((a, b)) for a in range(0x20, 0x100) for b in range(0x20, 0x100)]
+    data = b"\xb0" + b"".join(pairs) + b"\xa1"  # a lead and a trail byte around the pairs
+    expected = "".join(text._decode_gbk(pair) or " " for pair in pairs)
+    assert text._reread(data, len(pairs) + 1) == expected
+    assert len(expected) - expected.count(" ") > 20_000  # GBK has ~22 k two-byte characters
+
+
+def test_mojibake_at_the_end_of_a_long_run_of_clean_text_is_found():
+    """A stream that lost a byte in the middle of a long double-byte run (no ASCII before
+    it) is garbled until the decoder gives up on a byte (U+FFFD) and resynchronizes: the
+    garbled stretch is found from where the byte was lost, not from the run's start."""
+    raw = text.read_article(OTHERS[1])
+    start, end = next((a, b) for a, b, _ in text._double_byte_runs(raw) if b - a >= 60)
+    for middle in range((start + end) // 2, end - 12):
+        garbled = raw[middle : middle + 12].encode("gbk")[1:].decode("gbk", errors="replace")
+        if not re.search("[\x00-\x7f\ufffd]", garbled[:-1]):
+            break  # out of step for 11 characters, then one byte is left over
+    else:
+        pytest.fail("no stretch of the run garbles without resynchronizing")
+    damaged = raw[:middle] + garbled + raw[middle + 12 :]
+    assert middle - start >= 20 and garbled[-1] == "\ufffd"
+    assert text.find_mojibake(raw) == []
+    [(a, b)] = text.find_mojibake(damaged)  # where re-reading starts to gain, ± a pair
+    assert abs(a - middle) <= 2 and b == middle + len(garbled), (a, b, middle, garbled)
+
+
 def test_replacement_characters_are_mojibake():
     assert text.find_mojibake("好的\ufffd\ufffd文字") == [(2, 4)]
 
