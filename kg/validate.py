@@ -387,7 +387,7 @@ def run_jobs(
     """Each job's violations, by key. Small jobs share a rudof run (each run has a fixed
     cost of a few tenths of a second), split back by focus node; a job larger than a run
     (the derived facts, the subjects articles share) is cut into runs of its subjects, as
-    :func:`find` cuts a graph. Runs go in threads; rudof holds ~13 KB per triple of a run,
+    :func:`find` cuts a graph. Runs go in threads; rudof holds ~16 KB per triple of a run,
     so the size of a run, not of the build, sets the memory validation needs."""
     from kg.ontology import shapes_graph
 
