@@ -31,16 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.child import PRELUDE  # noqa: E402
 from bench.generate import generate  # noqa: E402
 
-KG_BUILD = """
-import json, sys, time
-sys.path.insert(0, {root!r})
-
-def status(key):
-    for line in open("/proc/self/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
+KG_BUILD = PRELUDE + """
 
 import kg.cli, kg.builder, kg.outputs, kg.export, kg.validate, pyrudof, pyoxigraph
 before = status("VmRSS")

@@ -22,16 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.child import PRELUDE  # noqa: E402
 from bench.generate import generate  # noqa: E402
 
-BUILD = """
-import json, resource, sys, time
-sys.path.insert(0, {root!r})
-
-def status(key):
-    for line in open("/proc/self/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
+BUILD = PRELUDE + """
+import resource
 
 import kg.builder, kg.validate, pyrudof, pyoxigraph
 before = status("VmRSS")

@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.child import PRELUDE  # noqa: E402
 from bench.generate import generate  # noqa: E402
 
 
@@ -63,15 +64,7 @@ def rdflib_query_seconds(graph, text: str, namespaces: dict, budget: float) -> f
     return seconds
 
 
-PEAK_RSS = """
-import json, sys
-sys.path.insert(0, {root!r})
-
-def status(key):
-    # VmHWM is this process's own peak (ru_maxrss would carry the parent's over exec).
-    for line in open("/proc/self/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
+PEAK_RSS = PRELUDE + """
 
 what, corpus = sys.argv[1], sys.argv[2]
 from rdflib import Graph

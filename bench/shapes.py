@@ -27,19 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.child import PRELUDE  # noqa: E402
 from bench.generate import generate  # noqa: E402
 
 KG = "https://w3id.org/jiedao-kg/ontology#"
 SH = "http://www.w3.org/ns/shacl#"
 
-ENGINE = """
-import json, sys, time
-sys.path.insert(0, {root!r})
-
-def status(key):
-    for line in open("/proc/self/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
+ENGINE = PRELUDE + """
 
 engine, path = sys.argv[1], sys.argv[2]
 import rdflib, pyrudof, pyoxigraph
