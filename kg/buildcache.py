@@ -221,6 +221,9 @@ class Cache:
         """Fact file -> its entry (found or new) in this build."""
         self.reused: set[Path] = set()
         """Fact files whose article graph's lines came from their entry in this build."""
+        self.ordered: dict[str, list[str]] = {}
+        """Graph -> its lines, sorted, for the article graphs whose lines were reused (the
+        entry keeps them sorted; :func:`kg.stats.lines_about` needs them so)."""
 
     @staticmethod
     def key(path: Path, articles_dir: Path, data: bytes) -> str:
@@ -384,8 +387,12 @@ class Cache:
                 raise TypeError("lines")
         except (KeyError, TypeError, AttributeError):
             return None
+        from kg.rdf import graph_name
+
         self.reused.add(f.path)
-        return set(text.split("\n")) if text else set()
+        ordered = text.split("\n") if text else []
+        self.ordered[graph_name(f.article.id)] = ordered
+        return set(ordered)
 
     def remember_lines(self, f: FactFile, used: dict[str, str | None], lines: set[str]) -> None:
         entry = self.entries.get(f.path)
@@ -472,22 +479,25 @@ def _blocks_key(graph: str, lines: set[str]) -> str:
 
 
 def _encode_blocks(blocks: Any) -> dict[str, Any]:
-    return {"trig": blocks.trig, "turtle": [list(pair) for pair in blocks.turtle]}
+    turtle = [list(pair) for pair in blocks.turtle]
+    return {"trig": blocks.trig, "turtle": turtle, "tally": blocks.tally.to_json()}
 
 
 def _decode_blocks(data: Any) -> Any:
     """The :class:`kg.export.Blocks` stored as ``data``, or ``None`` if it is not whole."""
     from kg.export import Blocks
+    from kg.stats import Tally
 
     try:
         trig, turtle = data["trig"], [(s, t) for s, t in data["turtle"]]
-    except (KeyError, TypeError, ValueError):
+        tally = Tally.from_json(data["tally"])
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
     if not isinstance(trig, str) or not all(
         isinstance(s, str) and isinstance(t, str) for s, t in turtle
     ):
         return None
-    return Blocks(trig, turtle)
+    return Blocks(trig, turtle, tally)
 
 
 class LabelLookups:

@@ -28,14 +28,16 @@ import hashlib
 import io
 import os
 import time
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
 from kg.ontology import DCT, KG, KGR, PREFIXES, SCHEMA
+
+if TYPE_CHECKING:
+    from kg.stats import Tally
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -70,11 +72,16 @@ def created_now() -> str:
 
 
 def describe(
-    build: Any, files: Mapping[str, Path] | None = None, *, created: str | None = None
+    build: Any,
+    files: Mapping[str, Path] | None = None,
+    *,
+    created: str | None = None,
+    union: Tally | None = None,
 ) -> bytes:
     """The VoID/DCAT description of ``build`` as Turtle; ``files`` are its published
     files by name (``kg.ttl`` -> its path), described as distributions (size, SHA-256:
-    read in blocks, never held whole)."""
+    read in blocks, never held whole). ``union`` is the :class:`kg.stats.Tally` of the
+    build's lines when the caller has it (:func:`kg.stats.union_tally`)."""
     import kg
     from kg.schema import classes
     from kg.sparql import named_queries
@@ -108,7 +115,7 @@ def describe(
     for ns in ("kg", "org", "prov", "qb", "skos", "schema", "foaf", "oa", "dct"):
         g.add((d, VOID.vocabulary, URIRef(str(PREFIXES[ns]))))
     _sources(g, build)
-    _counts(g, build, classes())
+    _counts(g, build, classes(), union)
     for name, data in sorted((files or {}).items()):
         _distribution(g, name, data)
     for query in named_queries().values():
@@ -175,22 +182,20 @@ def _sources(g: Graph, build: Any) -> None:
         g.add((DATASET_IRI, DCT.publisher, Literal(gazetteer.SOURCE["publisher"], lang="en")))
 
 
-def _counts(g: Graph, build: Any, classes: Mapping[str, Any]) -> None:
-    subjects: set[str] = set()
-    predicates: Counter[str] = Counter()
-    for line in build.distinct:  # counts need no order
-        subject, predicate, _ = line.split(" ", 2)
-        subjects.add(subject)
-        predicates[predicate[1:-1]] += 1
-    g.add((DATASET, VOID.triples, Literal(build.triple_count)))
-    g.add((DATASET, VOID.distinctSubjects, Literal(len(subjects))))
+def _counts(g: Graph, build: Any, classes: Mapping[str, Any], union: Tally | None) -> None:
+    from kg.stats import tally
+
+    union = union if union is not None else tally(build.distinct)
+    predicates = union.predicates
+    g.add((DATASET, VOID.triples, Literal(union.triples)))
+    g.add((DATASET, VOID.distinctSubjects, Literal(union.subjects)))
     g.add((DATASET, VOID.properties, Literal(len(predicates))))
     # distinct entities: the nodes a fact file or the division table names
     # (those of the files, and the table's divisions no article names: build.reference)
     named = {e.id for e in build.corpus.entities()} | {m.id for m in build.reference.mentions}
     g.add((DATASET, VOID.entities, Literal(len(named))))
     for name, info in classes.items():
-        count = build.count(info.iri)
+        count = union.types.get(f"<{info.iri}>", 0)
         if not count:
             continue
         part = BNode(f"class-{name}")

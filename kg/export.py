@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, cast
 if TYPE_CHECKING:  # importing this module stays cheap: the CLI reads FORMATS at start-up
     import networkx as nx
 
+    from kg.stats import Tally
+
 
 @dataclass(frozen=True)
 class Format:
@@ -176,7 +178,8 @@ def _jsonld(build: Any) -> bytes:
 @dataclass(frozen=True)
 class Blocks:
     """One named graph as Oxigraph writes it, without the prefix lines: its TriG block
-    (``name {`` … ``}``) and its Turtle subject blocks, each with its subject (N-Triples).
+    (``name {`` … ``}``) and its Turtle subject blocks, each with its subject (N-Triples);
+    and its counts (:class:`kg.stats.Tally`), which add up to the union's.
 
     Oxigraph writes a subject's triples as one block that depends on those triples only,
     and a graph's TriG block on that graph only; so the files of the whole build can be
@@ -186,6 +189,7 @@ class Blocks:
 
     trig: str
     turtle: list[tuple[str, str]]
+    tally: Tally
 
 
 _BLOCK = re.compile(r"[^\t\n][^\n]*\n(?:\t[^\n]*\n)*")
@@ -227,9 +231,12 @@ def turtle_blocks(lines: Iterable[str]) -> list[tuple[str, str]]:
 
 def graph_blocks(graph: str, lines: Iterable[str]) -> Blocks:
     """The :class:`Blocks` of the named graph ``graph`` (its IRI as N-Triples)."""
+    from kg.stats import tally
+
     ordered = sorted(set(lines))
     quads = "".join(f"{line[:-2]} {graph} .\n" for line in ordered)
-    return Blocks(_oxigraph_text(quads, "N_QUADS", "TRIG"), turtle_blocks(ordered))
+    trig = _oxigraph_text(quads, "N_QUADS", "TRIG")
+    return Blocks(trig, turtle_blocks(ordered), tally(ordered))
 
 
 def build_blocks(build: Any, known: dict[str, Blocks] | None = None) -> dict[str, Blocks]:
@@ -259,19 +266,26 @@ def _prefix_lines() -> str:
     return "".join(f"{line}\n" for line in sorted(head))
 
 
-def write_from_blocks(build: Any, fmt: str, handle: BinaryIO, blocks: dict[str, Blocks]) -> None:
+def write_from_blocks(
+    build: Any,
+    fmt: str,
+    handle: BinaryIO,
+    blocks: dict[str, Blocks],
+    ordered: Callable[[str], list[str]] | None = None,
+) -> None:
     """Write ``build`` as Turtle or TriG put together from ``blocks`` (:func:`build_blocks`):
     the bytes of :func:`write` (tests/test_buildcache.py compares them).
 
     TriG is the graphs' blocks in IRI order. Turtle is the subjects' blocks in the order of
     the sorted union; a subject in several graphs (a shared district, an official the
-    derived graph adds to) is written anew from the union of its lines.
+    derived graph adds to) is written anew from the union of its lines, found in each
+    graph's sorted lines (``ordered(graph)``; sorted here when not given).
     """
     if fmt == "trig":
         parts = [blocks[graph].trig for graph in sorted(build.graphs) if build.graphs[graph]]
     elif fmt == "turtle":
         try:
-            parts = _union_blocks(build, blocks)
+            parts = _union_blocks(blocks, ordered or (lambda graph: sorted(build.graphs[graph])))
         except ValueError:
             write(build, fmt, handle)
             return
@@ -284,21 +298,25 @@ def write_from_blocks(build: Any, fmt: str, handle: BinaryIO, blocks: dict[str, 
         handle.write("".join(parts[at : at + 2000]).encode())
 
 
-def _union_blocks(build: Any, blocks: dict[str, Blocks]) -> list[str]:
+def _union_blocks(blocks: dict[str, Blocks], ordered: Callable[[str], list[str]]) -> list[str]:
+    from kg.stats import lines_about, shared_subjects
+
     alone: dict[str, str | None] = {}
     for found in blocks.values():
         for subject, text in found.turtle:
             alone[subject] = text if subject not in alone else None
-    shared = {subject for subject, text in alone.items() if text is None}
+    shared = shared_subjects(subject_lists(blocks))
     if shared:
-        lines = [
-            line
-            for graph in build.graphs.values()
-            for line in graph
-            if line[: line.index(" ")] in shared
-        ]
+        lines = {
+            line for graph, mine in shared.items() for line in lines_about(ordered(graph), mine)
+        }
         alone.update(turtle_blocks(lines))
     return [cast(str, alone[subject]) for subject in sorted(alone, key=lambda s: s + " ")]
+
+
+def subject_lists(blocks: dict[str, Blocks]) -> dict[str, list[str]]:
+    """Graph -> its subjects (N-Triples), from its Turtle blocks."""
+    return {graph: [subject for subject, _ in found.turtle] for graph, found in blocks.items()}
 
 
 # ---------------------------------------------------------------- property graph

@@ -8,6 +8,8 @@ new build or all of the old one. Nothing is published unless the shapes hold.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,15 +83,12 @@ def _build(
 ) -> Outputs:
     from kg import export
     from kg.builder import build_corpus, check_build_shapes, load_checked
-    from kg.stats import class_counts
+    from kg.stats import class_counts, shared_subjects, union_tally
 
     corpus = load_checked(data, progress, cache=cache, shapes=shapes)
     result = build_corpus(corpus, progress, cache=cache)
-    done = Outputs(
-        triples=result.triple_count,
-        warnings=result.corpus.warnings,
-        cache=cache.stats if cache else None,
-    )
+    done = Outputs(warnings=result.corpus.warnings, cache=cache.stats if cache else None)
+    ordered = _ordered(result, cache)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # rudof releases the GIL: the shapes are checked while the files are rendered.
         checked = pool.submit(check_build_shapes, result, cache) if shapes else None
@@ -103,14 +102,19 @@ def _build(
         for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
             tick(f"writing {name}", 0, 1)
             with publish.atomic_open(staging / name) as handle:
-                export.write_from_blocks(result, fmt, handle, blocks)
+                export.write_from_blocks(result, fmt, handle, blocks, ordered)
+        # The counts of the union from each graph's (kg.stats.Tally): an unchanged
+        # article's are the cache's, so no pass over the whole union's lines.
+        shared = shared_subjects(export.subject_lists(blocks))
+        union = union_tally({graph: b.tally for graph, b in blocks.items()}, shared, ordered)
         del blocks, known  # held no longer than the two files need them
+        done.triples = union.triples
         # The VoID/DCAT description of the files above (kg.dataset): one more file of the unit.
         from kg.dataset import describe
 
         dumps = {name: staging / name for name in ("kg.ttl", "kg.trig")}
-        publish.write_bytes(staging / "void.ttl", describe(result, dumps))
-        done.counts = class_counts(result)
+        publish.write_bytes(staging / "void.ttl", describe(result, dumps, union=union))
+        done.counts = class_counts(result, union)
         entities = sum(n for name, n in done.counts.items() if name[:1].isupper())
         if html is None:
             html = entities <= VIEWER_MAX_ENTITIES
@@ -134,3 +138,16 @@ def _build(
             done.store = write_store(result, store)
         done.files = [(out / p.name, p.stat().st_size) for p in sorted(staging.iterdir())]
     return done
+
+
+def _ordered(result: Any, cache: Cache | None) -> Callable[[str], list[str]]:
+    """Graph -> its lines sorted: those the cache read back are sorted already, the
+    others are sorted when first asked for (only graphs with a shared subject are)."""
+    known = cache.ordered if cache is not None else {}
+
+    @functools.cache
+    def ordered(graph: str) -> list[str]:
+        found = known.get(graph)
+        return found if found is not None else sorted(result.graphs[graph])
+
+    return ordered

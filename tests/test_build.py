@@ -185,3 +185,33 @@ def test_turtle_and_trig_from_blocks_are_the_bytes_oxigraph_writes_whole(seed_bu
         assembled = io.BytesIO()
         export.write_from_blocks(seed_build, fmt, assembled, blocks)
         assert assembled.getvalue() == export.serialize(seed_build, fmt)
+
+
+def test_the_union_tally_from_graph_tallies_is_the_tally_of_the_union(seed_build):
+    """void.ttl and the build summary count from each graph's tally (kg.stats.Tally),
+    corrected for the subjects several graphs share: the counts of the union's lines."""
+    from collections import Counter
+
+    from kg import export
+    from kg.ontology import KG
+    from kg.stats import class_counts, shared_subjects, tally, union_tally
+
+    blocks = export.build_blocks(seed_build)
+    shared = shared_subjects(export.subject_lists(blocks))
+    assert shared  # a district, the role: the case a plain sum gets wrong
+    tallies = {graph: found.tally for graph, found in blocks.items()}
+    union = union_tally(tallies, shared, lambda graph: sorted(seed_build.graphs[graph]))
+    assert union == tally(seed_build.distinct)
+    plain = Counter()
+    for found in tallies.values():
+        plain.update(found.predicates)
+    assert plain != union.predicates  # the sum alone counts shared lines twice
+    lines = seed_build.distinct
+    assert union.triples == len(lines) == seed_build.triple_count
+    assert union.subjects == len({line.split(" ", 1)[0] for line in lines})
+    assert union.predicates == Counter(line.split(" ", 2)[1][1:-1] for line in lines)
+    counts = class_counts(seed_build, union)
+    assert counts["facts (statements)"] == seed_build.count(KG.Statement)
+    assert counts["evidence quotes"] == seed_build.count(KG.Evidence)
+    assert counts["Official"] == seed_build.count(KG.Official)
+    assert counts == class_counts(seed_build)
