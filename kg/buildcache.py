@@ -44,7 +44,7 @@ from kg.facts import (
     Where,
 )
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the layout of an entry changes."""
 
 LIBRARIES = ("PyYAML", "OpenCC", "cn2an", "jieba", "rdflib", "pyrudof", "pyoxigraph")
@@ -259,10 +259,11 @@ class Cache:
                 and header.get("sha256") == hashlib.sha256(payload).hexdigest()
             ):
                 raise ValueError("header")
-            data = json.loads(payload)
+            text, _, blobs = payload.partition(b"\n")
+            data = _with_blobs(json.loads(text), memoryview(blobs))
             if not isinstance(data, dict):
                 raise ValueError("payload")
-        except (ValueError, AttributeError, UnicodeDecodeError):
+        except (ValueError, AttributeError, TypeError, KeyError, UnicodeDecodeError):
             self.stats.rejected.append(path.name)
             return None
         return data
@@ -283,7 +284,10 @@ class Cache:
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             for key, data in sorted(self.pending.items()):
-                payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+                blobs: list[bytes] = []
+                plain = _blobs_out(data, blobs)
+                text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+                payload = b"\n".join([text.encode(), *blobs])
                 header = {
                     "kg-cache": FORMAT,
                     "fingerprint": fingerprint(),
@@ -383,14 +387,14 @@ class Cache:
             if any(labels.get(k) != v for k, v in used.items()):
                 return None
             text = stored["nt"]
-            if not isinstance(text, str):
+            if not isinstance(text, bytes):
                 raise TypeError("lines")
         except (KeyError, TypeError, AttributeError):
             return None
         from kg.rdf import graph_name
 
         self.reused.add(f.path)
-        ordered = text.split("\n") if text else []
+        ordered = text.decode().split("\n") if text else []
         self.ordered[graph_name(f.article.id)] = ordered
         return set(ordered)
 
@@ -399,7 +403,7 @@ class Cache:
         key = self.keys.get(f.path)
         if entry is None or key is None:
             return
-        entry["lines"] = {"labels": used, "nt": "\n".join(sorted(lines))}
+        entry["lines"] = {"labels": used, "nt": "\n".join(sorted(lines)).encode()}
         self.put(key, entry)
 
     def blocks(self, result: Any) -> dict[str, Any]:
@@ -470,6 +474,38 @@ class Cache:
         self.put(f"shapes-{key}", {"violations": encode(found)})
 
 
+_BLOB = "kg-blob"
+"""An entry's long texts (an article graph's lines, a TriG block) follow its JSON as
+raw bytes, each named in the JSON by ``{"kg-blob": [offset, length]}``: parsing a JSON
+string of 160 MB cost more than the rest of the entries together."""
+
+
+def _blobs_out(data: Any, blobs: list[bytes]) -> Any:
+    """``data`` with each ``bytes`` value replaced by its place in ``blobs`` (appended)."""
+    if isinstance(data, bytes):
+        offset = sum(len(b) + 1 for b in blobs)  # each blob follows a newline
+        blobs.append(data)
+        return {_BLOB: [offset, len(data)]}
+    if isinstance(data, dict):
+        return {k: _blobs_out(v, blobs) for k, v in data.items()}
+    return data
+
+
+def _with_blobs(data: Any, blobs: memoryview) -> Any:
+    """The inverse of :func:`_blobs_out` (only dicts hold blobs); ``ValueError`` for a
+    place outside ``blobs``."""
+    if not isinstance(data, dict):
+        return data
+    if _BLOB in data:
+        offset, length = data[_BLOB]
+        if not (isinstance(offset, int) and isinstance(length, int)):
+            raise TypeError("blob")
+        if offset < 0 or length < 0 or offset + length > len(blobs):
+            raise ValueError("blob")
+        return bytes(blobs[offset : offset + length])
+    return {k: _with_blobs(v, blobs) for k, v in data.items()}
+
+
 def _blocks_key(graph: str, lines: set[str]) -> str:
     """The entry of a graph's blocks that no fact file owns: the hash of its content."""
     digest = hashlib.sha256(f"{fingerprint()}\0{graph}\0".encode())
@@ -480,7 +516,7 @@ def _blocks_key(graph: str, lines: set[str]) -> str:
 
 def _encode_blocks(blocks: Any) -> dict[str, Any]:
     turtle = [list(pair) for pair in blocks.turtle]
-    return {"trig": blocks.trig, "turtle": turtle, "tally": blocks.tally.to_json()}
+    return {"trig": blocks.trig.encode(), "turtle": turtle, "tally": blocks.tally.to_json()}
 
 
 def _decode_blocks(data: Any) -> Any:
@@ -489,7 +525,7 @@ def _decode_blocks(data: Any) -> Any:
     from kg.stats import Tally
 
     try:
-        trig, turtle = data["trig"], [(s, t) for s, t in data["turtle"]]
+        trig, turtle = data["trig"].decode(), [(s, t) for s, t in data["turtle"]]
         tally = Tally.from_json(data["tally"])
     except (KeyError, TypeError, ValueError, AttributeError):
         return None

@@ -200,13 +200,33 @@ def _damage(entry: Path, how: str) -> None:
 
         fields["sha256"] = hashlib.sha256(bad).hexdigest()
         entry.write_bytes(json.dumps(fields).encode() + b"\n" + bad)
+    elif how == "blob-outside":  # a sound header, a blob placed past the end (or none)
+        import hashlib
+
+        text, _, blobs = payload.partition(b"\n")
+        moved = re.sub(rb'"kg-blob":\[\d+,', b'"kg-blob":[999999999,', text, count=1)
+        if moved == text:  # an entry without blobs (a shape result): one that names one
+            moved = json.dumps({"lines": {"kg-blob": [999999999, 4]}}).encode()
+        bad = moved + b"\n" + blobs
+        fields = json.loads(header)
+        fields["bytes"] = len(bad)
+        fields["sha256"] = hashlib.sha256(bad).hexdigest()
+        entry.write_bytes(json.dumps(fields).encode() + b"\n" + bad)
     elif how == "garbage":
         entry.write_bytes(b"\x00\xff not a cache entry")
     else:
         raise AssertionError(how)
 
 
-DAMAGE = ["truncated", "corrupt", "hand-edited", "other-version", "malformed", "garbage"]
+DAMAGE = [
+    "truncated",
+    "corrupt",
+    "hand-edited",
+    "other-version",
+    "malformed",
+    "blob-outside",
+    "garbage",
+]
 
 
 @pytest.mark.parametrize("how", DAMAGE)
