@@ -272,6 +272,7 @@ def write_from_blocks(
     handle: BinaryIO,
     blocks: dict[str, Blocks],
     ordered: Callable[[str], list[str]] | None = None,
+    shared: dict[str, list[str]] | None = None,
 ) -> None:
     """Write ``build`` as Turtle or TriG put together from ``blocks`` (:func:`build_blocks`):
     the bytes of :func:`write` (tests/test_buildcache.py compares them).
@@ -279,13 +280,15 @@ def write_from_blocks(
     TriG is the graphs' blocks in IRI order. Turtle is the subjects' blocks in the order of
     the sorted union; a subject in several graphs (a shared district, an official the
     derived graph adds to) is written anew from the union of its lines, found in each
-    graph's sorted lines (``ordered(graph)``; sorted here when not given).
+    graph's sorted lines (``ordered(graph)``; sorted here when not given). ``shared`` is
+    :func:`kg.stats.shared_subjects` of the blocks, when the caller has it.
     """
     if fmt == "trig":
         parts = [blocks[graph].trig for graph in sorted(build.graphs) if build.graphs[graph]]
     elif fmt == "turtle":
         try:
-            parts = _union_blocks(blocks, ordered or (lambda graph: sorted(build.graphs[graph])))
+            lines = ordered or (lambda graph: sorted(build.graphs[graph]))
+            parts = _union_blocks(blocks, lines, shared)
         except ValueError:
             write(build, fmt, handle)
             return
@@ -298,14 +301,19 @@ def write_from_blocks(
         handle.write("".join(parts[at : at + 2000]).encode())
 
 
-def _union_blocks(blocks: dict[str, Blocks], ordered: Callable[[str], list[str]]) -> list[str]:
+def _union_blocks(
+    blocks: dict[str, Blocks],
+    ordered: Callable[[str], list[str]],
+    shared: dict[str, list[str]] | None,
+) -> list[str]:
     from kg.stats import lines_about, shared_subjects
 
     alone: dict[str, str | None] = {}
     for found in blocks.values():
         for subject, text in found.turtle:
             alone[subject] = text if subject not in alone else None
-    shared = shared_subjects(subject_lists(blocks))
+    if shared is None:
+        shared = shared_subjects(subject_lists(blocks))
     if shared:
         lines = {
             line for graph, mine in shared.items() for line in lines_about(ordered(graph), mine)

@@ -120,13 +120,13 @@ def _build(
         blocks = export.build_blocks(result, known)
         if cache is not None:
             cache.remember_blocks(result, blocks, known)
+        shared = shared_subjects(export.subject_lists(blocks))
         for name, fmt in (("kg.ttl", "turtle"), ("kg.trig", "trig")):
             tick(f"writing {name}", 0, 1)
             with publish.atomic_open(staging / name) as handle:
-                export.write_from_blocks(result, fmt, handle, blocks, ordered)
+                export.write_from_blocks(result, fmt, handle, blocks, ordered, shared)
         # The counts of the union from each graph's (kg.stats.Tally): an unchanged
         # article's are the cache's, so no pass over the whole union's lines.
-        shared = shared_subjects(export.subject_lists(blocks))
         union = union_tally({graph: b.tally for graph, b in blocks.items()}, shared, ordered)
         del blocks, known  # held no longer than the two files need them
         done.triples = union.triples
