@@ -111,10 +111,18 @@ def bench(articles: int, work: Path, baseline: Path | None = None) -> dict:
     nt = None
 
     data = ["--data", str(corpus), "--out", str(out)]
-    before = before_shapes = None
-    if baseline is not None:  # the same builds by another checkout (no cache there)
-        before = kg_build(*data, "--no-shapes", root=baseline)
-        before_shapes = kg_build(*data, root=baseline)
+    before = before_shapes = before_warm = None
+    if baseline is not None:  # the same builds by another checkout
+        # A checkout with a cache builds cold with --no-cache (else its second build would
+        # be a warm one), and then does the same one edit as this one, for a before/after.
+        cached = "--no-cache" in (baseline / "kg" / "cli.py").read_text("utf-8")
+        flag = ["--no-cache"] if cached else []
+        before = kg_build(*data, "--no-shapes", *flag, root=baseline)
+        before_shapes = kg_build(*data, *flag, root=baseline)
+        if cached:
+            kg_build(*data, "--no-shapes", root=baseline)  # fills its cache
+            edit_one_file(corpus, 2)
+            before_warm = kg_build(*data, "--no-shapes", root=baseline)
         shutil.rmtree(out, ignore_errors=True)
     cold = kg_build(*data, "--no-cache", "--no-shapes")
     cold_shapes = kg_build(*data, "--no-cache")
@@ -132,7 +140,14 @@ def bench(articles: int, work: Path, baseline: Path | None = None) -> dict:
             f"  baseline {baseline} at {articles} articles: kg build {before['s']:.2f} s, "
             f"+ shapes {before_shapes['s']:.2f} s (shapes ÷ build "
             f"{(before_shapes['s'] - before['s']) / before['s']:.2f}); peak B/triple "
-            f"{per_triple(before):.0f} / {per_triple(before_shapes):.0f}",
+            f"{per_triple(before):.0f} / {per_triple(before_shapes):.0f}"
+            + (
+                f"; one edit {before_warm['s']:.2f} s (÷ its cold "
+                f"{before_warm['s'] / before['s']:.2f})"
+                if before_warm is not None
+                else ""
+            )
+            + f"; load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
     return {
