@@ -68,25 +68,30 @@ def build_outputs(
     # The cache is saved after the outputs are in place (or the failed build's staging is
     # gone), still under out/'s lock: on a nearly full disk the outputs come first.
     after = found.save if found is not None else None
-    with publish.build_outputs(out, after=after) as staging, _no_cycle_collection():
-        return _build(data, out, staging, found, html, shapes, store, progress, tick)
+    with publish.build_outputs(out, after=after) as staging:  # one build of out/ at a time
+        try:
+            return _build(data, out, staging, found, html, shapes, store, progress, tick)
+        finally:
+            gc.unfreeze()  # what _loading froze is the collector's again
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector for a build.
+def _loading() -> Iterator[None]:
+    """Load the corpus with Python's cycle collector paused, then freeze what it made.
 
-    A build holds millions of objects for its whole run (every graph's lines, the records,
-    the cache's entries) and makes next to no cyclic garbage; the collector walked all of
-    them again at every full collection, a third of a warm build at a million triples
-    (bench/README.md, "Warm path"). What the build frees goes by reference counting as
-    before; the collector is back on (as it was) when the build is done.
+    Loading makes a million-odd long-lived objects (records, the cache's entries) and no
+    cyclic garbage; the collector walked them all again at every full collection, which
+    was a third of a warm build at a million triples (bench/README.md, "Warm path").
+    Frozen (``gc.freeze``), they are not walked for the rest of the build, while the
+    collector still frees the cycles the later steps leave (tracebacks and frames of the
+    SPARQL parser's exceptions: with no collection at all the peak rose by a third).
     """
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was:
             gc.enable()
 
@@ -106,7 +111,8 @@ def _build(
     from kg.builder import build_corpus, check_build_shapes, load_checked
     from kg.stats import class_counts, shared_subjects, union_tally
 
-    corpus = load_checked(data, progress, cache=cache, shapes=shapes)
+    with _loading():
+        corpus = load_checked(data, progress, cache=cache, shapes=shapes)
     result = build_corpus(corpus, progress, cache=cache)
     done = Outputs(warnings=result.corpus.warnings, cache=cache.stats if cache else None)
     ordered = _ordered(result, cache)
