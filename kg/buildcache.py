@@ -290,7 +290,10 @@ class Cache:
             for key, data in sorted(self.pending.items()):
                 blobs: list[bytes] = []
                 plain = _blobs_out(data, blobs)
-                text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+                try:
+                    text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+                except (TypeError, ValueError):
+                    continue  # a value JSON cannot hold (bytes in a list): not cached
                 payload = b"\n".join([text.encode(), *blobs])
                 header = {
                     "kg-cache": FORMAT,
@@ -487,7 +490,9 @@ string of 160 MB cost more than the rest of the entries together."""
 
 
 def _blobs_out(data: Any, blobs: list[bytes]) -> Any:
-    """``data`` with each ``bytes`` value replaced by its place in ``blobs`` (appended)."""
+    """``data`` with each ``bytes`` value of a dict replaced by its place in ``blobs``
+    (appended). Lists are not walked: the records' long lists would cost a Python call
+    per value on every read."""
     if isinstance(data, bytes):
         offset = sum(len(b) + 1 for b in blobs)  # each blob follows a newline
         blobs.append(data)
