@@ -15,7 +15,7 @@ from kg.extract.lexicon import lexicon, longest_first, read_words
 from kg.extract.places import admin_types
 from kg.numbers import parse_chinese_number
 
-__all__ = ["campaign", "find", "links", "organizers"]
+__all__ = ["campaign", "find", "links", "named_again", "organizers"]
 
 # A quoted formula (“1+N”, “网格化+大数据”, “预约+上门”): parts joined by +.
 _FORMULA = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]{1,8}(?:[+＋][0-9A-Za-z\u4e00-\u9fff]{1,8})+")
@@ -613,6 +613,51 @@ def organizers(ctx: Context) -> None:
 
 
 _PARAGRAPH_REACH = 150  # how far a paragraph's area reaches to the initiatives after it
+
+
+def named_again(ctx: Context, short: bool = False) -> list[Mention]:
+    """Every place an initiative is named, in text order: the mentions the rules found and,
+    on characters no name claims, its label, altLabels and written forms again (a reporter
+    names an initiative once with its trigger, 一是组建一批驻企服务组, then by its name alone:
+    抽调机关干部63名组成11个驻企服务组); with ``short``, its short forms too when no other
+    initiative has them (服务队 of “椰乡红”志愿服务队: ``short_tails``, ``short_heads``).
+    What a number counts is read from the nearest of these, not only from the first. Made
+    once per article."""
+    key = ("named_again", short)
+    if key in ctx.memo:
+        return ctx.memo[key]  # type: ignore[return-value]
+    b, t, claims = ctx.builder, ctx.doc.text, ctx.claims
+    words = read_words("initiatives.yaml")
+    forms: dict[str, set[str]] = {}
+    for m in ctx.initiatives:
+        entity = b.of(m)
+        if entity is None or not entity.label:
+            continue
+        label = entity.label
+        names = {label, *entity.alt_labels, m.label, t[m.start : m.end]}
+        if short:
+            names |= {label[: -len(w)] for w in words["short_tails"] if label.endswith(w)}
+            names |= {w for w in words["short_heads"] if label.endswith(w)}
+        for name in names:
+            if len(name) >= 3:
+                forms.setdefault(name, set()).add(m.label)
+    found = list(ctx.initiatives)
+    taken: list[tuple[int, int]] = []
+    for name, owners in sorted(forms.items(), key=lambda kv: -len(kv[0])):
+        if len(owners) != 1:
+            continue
+        owner = next(iter(owners))
+        for hit in re.finditer(re.escape(name), t):
+            s, e = hit.span()
+            if claims.taken(s, e) or any(a < e and s < z for a, z in taken):
+                continue
+            if not ctx.doc.clean(s, e):
+                continue
+            taken.append((s, e))
+            found.append(Mention(s, e, "Initiative", owner))
+    found.sort(key=lambda m: (m.start, -m.end))
+    ctx.memo[key] = found
+    return found
 
 
 def campaign(ctx: Context) -> Mention | None:

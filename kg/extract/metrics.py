@@ -18,7 +18,7 @@ from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CLAUSE_STOP, Doc
 from kg.extract.draft import DraftEntity
-from kg.extract.initiatives import campaign
+from kg.extract.initiatives import campaign, named_again
 from kg.extract.lexicon import lexicon, read_words
 from kg.extract.topics import AREA_TYPES, Topics
 from kg.facts import number_in_text
@@ -115,7 +115,7 @@ def _area(
         kind, suffix = whole[word]
         found = [m for m in ctx.places if m.type == kind and m.label.endswith(suffix)]
         return ctx.builder.of(found[0]) if len({m.label for m in found}) == 1 else None
-    counted = _counted(ctx, anchor, end)
+    counted = _counted(ctx, anchor, end) or _members(ctx, anchor)
     if counted is not None:
         return ctx.builder.of(counted)
     topic = _topics(ctx).at(anchor)
@@ -141,20 +141,100 @@ def _counted(ctx: Context, anchor: int, end: int | None) -> Mention | None:
     counts (抽调机关干部63名组成11个驻企服务组: the team's staff), or named right before it
     (组建党员防汛突击队14支, 已组建包联服务组95个) unless a verb of holding comes before the
     name (召开议事会46场: the meetings held are the body's work, not its size)."""
-    t = ctx.doc.text
-    ordered = _ordered(ctx, "Initiative", ctx.initiatives)
+    doc, t = ctx.doc, ctx.doc.text
+    again = _ordered(ctx, "Initiative", named_again(ctx), again=True)
     if end is not None:  # end: the end of the number's clause
-        named = _first(ordered, anchor, end)
-        if named is not None and named.start - anchor <= _COUNTED_REACH:
-            return named
+        named = _first(again, anchor, end)
+        if (
+            named is not None
+            and named.start - anchor <= _COUNTED_REACH
+            and not _verb_between(doc, anchor, named.start)
+        ):
+            return named  # not 42个小区安装智能回收箱: what is counted is what was fitted
         if named is not None and _forms_body(ctx, anchor, named.start):
             return named
+    ordered = _ordered(ctx, "Initiative", ctx.initiatives)
     before = _last(ordered, max(0, anchor - 40), anchor)
     if before is None or not 0 <= anchor - before.end <= _COUNTED_BEFORE:
         return None
     if t.endswith(tuple(read_words("initiatives.yaml")["hold_verbs"]), 0, before.start):
         return None
     return None if any(c in CLAUSE_STOP for c in t[before.end : anchor]) else before
+
+
+# A count of people: the number (digits or Chinese numerals), 余/多, then its unit.
+_PEOPLE = re.compile(r"[0-9０-９.．〇零一二两三四五六七八九十百千万]+[余多]?[名人位](?!次)")
+_MEMBER_BEFORE = 12  # 招募大学生志愿者64名: the member word shortly before the number
+_MEMBER_AFTER = 4  # 86名骑手志愿者: or right after its unit
+_GLUE = ("共", "有", "达", "约", "近", "超")  # 现有志愿者共86名
+
+
+def _members(ctx: Context, anchor: int) -> Mention | None:
+    """The initiative or body a count of people is the size of: a number of people named by
+    what they are to a body (``member_words``: 志愿者, 队员, 干部, 会员…) counts the members
+    of the initiative or body its sentence names — a team, or a scheme carried out by people
+    (招募大学生志愿者64名 of the 志愿服务队 formed before; 抽调机关干部28名组成4个征收攻坚小组;
+    服务队现有志愿者八十六名; 已吸纳骑手、快递员等会员1120名 of the 联合工会) — the one named
+    nearest in that sentence, in the number's clause first, a body formed after it in the
+    clause before all. None when its clause is about a company (X公司派出抢险队员46名: the
+    company's staff) or the sentence names no initiative or body."""
+    doc, t = ctx.doc, ctx.doc.text
+    count = _PEOPLE.match(t, anchor)
+    if count is None:
+        return None
+    left, right = _clause_around(t, anchor)
+    words = tuple(read_words("initiatives.yaml")["member_words"])
+    lead = t[max(left, anchor - _MEMBER_BEFORE) : anchor].rstrip("".join(_GLUE))
+    after = t[count.end() : min(right, count.end() + _MEMBER_AFTER + 2)]
+    at = count.end()
+    if not lead.endswith(words) and not any(
+        0 <= after.find(w) <= _MEMBER_AFTER and _ends_noun(doc, at + after.find(w) + len(w))
+        for w in words
+    ):
+        return None  # the member word ends the noun counted: not 党员中心户2名
+    subject = _topics(ctx).subject(anchor)
+    if subject is not None and subject.type == "Enterprise":
+        return None
+    lo, hi = doc.sentence_start(anchor), doc.sentence_end(anchor)
+    named = [
+        m
+        for m in (*named_again(ctx, short=True), *ctx.organizations)
+        if lo <= m.start and m.end <= hi and ctx.builder.of(m) is not None
+    ]
+    inside = [m for m in named if left <= m.start and m.end <= right]
+    formed = [m for m in inside if m.start > anchor and _forms_body(ctx, anchor, m.start)]
+    pool = formed or inside or named
+    if not pool:
+        return None
+    return min(pool, key=lambda m: min(abs(m.start - anchor), abs(m.end - anchor)))
+
+
+def _verb_between(doc: Doc, start: int, end: int) -> bool:
+    """Whether a verb of two characters or more stands between ``start`` and ``end`` (a
+    number and the name after it: 42个小区安装智能回收箱)."""
+    k = doc.token_at(start)
+    while k < len(doc.tokens) and doc.tokens[k].start < end:
+        tok = doc.tokens[k]
+        if tok.flag == "v" and len(tok.word) >= 2 and tok.end <= end:  # not 8|支 (a counter)
+            return True
+        k += 1
+    return False
+
+
+def _ends_noun(doc: Doc, pos: int) -> bool:
+    """Whether a noun ends at ``pos``: a word ends there and no noun follows it
+    (86名骑手志愿者利用…, not 2名党员中心户)."""
+    if pos not in doc.bounds:
+        return False
+    if pos >= len(doc.text) or doc.text[pos] in CLAUSE_STOP:
+        return True
+    k = doc.token_at(pos)
+    if not doc.tokens[k].flag.startswith("n"):
+        return True
+    # jieba tags some verbs after a noun as nouns (志愿者|利用|送餐): a two-character "noun"
+    # followed by a verb is taken for a verb; 中心|户 goes on into one noun
+    nxt = doc.tokens[k + 1] if k + 1 < len(doc.tokens) else None
+    return len(doc.tokens[k].word) >= 2 and nxt is not None and nxt.flag == "v"
 
 
 def _topics(ctx: Context) -> Topics:
@@ -171,9 +251,12 @@ def _first(ordered: tuple[list[int], list[Mention]], lo: int, hi: int) -> Mentio
     return mentions[at] if at < len(starts) and starts[at] < hi else None
 
 
-def _ordered(ctx: Context, type_: str, mentions: list[Mention]) -> tuple[list[int], list[Mention]]:
-    """The mentions of a type in text order with their starts, made once per article."""
-    key = ("metrics", type_)
+def _ordered(
+    ctx: Context, type_: str, mentions: list[Mention], again: bool = False
+) -> tuple[list[int], list[Mention]]:
+    """The mentions of a type in text order with their starts, made once per article;
+    ``again`` for the list of every place an initiative is named (:func:`named_again`)."""
+    key = ("metrics", type_, again)
     if key not in ctx.memo:
         found = sorted((m for m in mentions if m.type == type_), key=lambda m: m.start)
         ctx.memo[key] = ([m.start for m in found], found)
@@ -299,7 +382,7 @@ def _clause_around(t: str, pos: int) -> tuple[int, int]:
 
 def _named_in(ctx: Context, left: int, anchor: int) -> Mention | None:
     """The initiative named last in ``left:anchor`` (the number's clause before it)."""
-    initiatives = _ordered(ctx, "Initiative", ctx.initiatives)
+    initiatives = _ordered(ctx, "Initiative", named_again(ctx), again=True)
     inside = _last(initiatives, left, anchor)
     return inside if inside is not None and inside.end <= anchor else None
 

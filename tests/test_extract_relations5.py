@@ -1,0 +1,77 @@
+"""Rules of issue 18, fifth round: what a number is about and what made it, who took part,
+what is part of what (invented sentences; each fails without its rule)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg import extract as ex
+
+
+def _draft(tmp_path: Path, body: str) -> ex.Draft:
+    article = tmp_path / "articles" / "900_test.txt"
+    article.parent.mkdir(parents=True, exist_ok=True)
+    article.write_text("测试标题：街道工作简讯\n" + body + "\n", encoding="utf-8")
+    return ex.extract(article)
+
+
+def _name(draft: ex.Draft, id_: str) -> str:
+    """An entity's label, or a metric's value."""
+    e = next(e for e in draft.entities if e.id == id_)
+    return e.label or str(e.props.get("value"))
+
+
+def _facts(draft: ex.Draft, predicate: str) -> set[tuple[str, str]]:
+    """(subject, object) of every statement of a predicate, as a property or a fact."""
+    found = {(_name(draft, f["subject"]), _name(draft, f["object"]))
+             for f in draft.facts if f["predicate"] == predicate}  # fmt: skip
+    for e in draft.entities:
+        values = e.props.get(predicate)
+        for value in values if isinstance(values, list) else [values] if values else []:
+            found.add((_name(draft, e.id), _name(draft, value)))
+    return found
+
+
+def _area(draft: ex.Draft, value: str) -> set[str]:
+    return {o for s, o in _facts(draft, "refArea") if s == value}
+
+
+def _result_of(draft: ex.Draft, value: str) -> set[str]:
+    return {o for s, o in _facts(draft, "resultOf") if s == value}
+
+
+# ---------------------------------------------------------------- a team's members
+
+
+def test_volunteers_counted_are_the_size_of_the_team_their_sentence_names(tmp_path: Path) -> None:
+    """招募志愿者58名: the team's members, its size, not a result nor the subdistrict's."""
+    draft = _draft(tmp_path, "今年，东湖街道组建“青柳”志愿服务队，目前已招募志愿者58名，"
+                             "每周开展助老活动。")  # fmt: skip
+    assert _area(draft, "58") == {"青柳志愿服务队"}
+    assert _result_of(draft, "58") == set()
+
+
+def test_members_counted_before_their_word_and_by_a_short_form(tmp_path: Path) -> None:
+    """37名骑手志愿者参与巡查 (the member word after the unit); 服务队现有队员二十六名 (the team
+    named again for short)."""
+    draft = _draft(tmp_path, "东湖街道成立“蓝骑”志愿服务队，37名骑手志愿者利用送餐间隙参与巡查。\n"
+                             "队长王秀兰说，服务队现有队员二十六名，还在招募。")  # fmt: skip
+    assert _area(draft, "37") == {"蓝骑志愿服务队"}
+    assert _area(draft, "26") == {"蓝骑志愿服务队"}
+
+
+def test_a_member_word_inside_a_longer_noun_counts_no_members(tmp_path: Path) -> None:
+    """7名党员中心户: 党员 begins another noun, so the 7 are no members of the mechanism."""
+    draft = _draft(tmp_path, "东湖街道推行“网格＋志愿者”联动机制，力争明年培育7名党员中心户。")
+    assert _area(draft, "7") == {"东湖街道"}
+
+
+# ---------------------------------------------------------------- what a number counts
+
+
+def test_a_verb_between_a_number_and_a_name_counts_something_else(tmp_path: Path) -> None:
+    """42个小区安装“智能回收箱”: the number counts estates, not the initiative."""
+    draft = _draft(tmp_path, "东湖街道推行“智能回收箱”。目前，东湖街道共有42个小区安装智能回收箱。")
+    assert _area(draft, "42") == {"东湖街道"}
+    kept = _draft(tmp_path, "东湖街道推行“智能回收箱”。目前，东湖街道共有42个智能回收箱。")
+    assert _area(kept, "42") == {"智能回收箱"}
