@@ -75,3 +75,38 @@ def test_a_verb_between_a_number_and_a_name_counts_something_else(tmp_path: Path
     assert _area(draft, "42") == {"东湖街道"}
     kept = _draft(tmp_path, "东湖街道推行“智能回收箱”。目前，东湖街道共有42个智能回收箱。")
     assert _area(kept, "42") == {"智能回收箱"}
+
+
+# ---------------------------------------------------------------- organizedBy
+
+
+def test_the_subject_of_the_clause_organizes_not_the_place_after_zai(tmp_path: Path) -> None:
+    """东湖街道在青石社区建成“就业驿站”: the subdistrict does it, the community is where."""
+    draft = _draft(tmp_path, "东湖街道在青石社区建成“就业驿站”，为居民提供岗位信息。")
+    assert _facts(draft, "organizedBy") == {("就业驿站", "东湖街道")}
+
+
+def test_a_bare_word_subject_carries_to_later_clauses(tmp_path: Path) -> None:
+    """社区整合物业力量，组建了“红枫”志愿服务队: the community named by its bare word heads
+    the sentence, its later clause drops it."""
+    body = "青石社区位于东湖街道中部。今年，社区整合物业力量，组建了“红枫”志愿服务队。"
+    draft = _draft(tmp_path, body)
+    assert _facts(draft, "organizedBy") == {("红枫志愿服务队", "青石社区")}
+
+
+def test_a_speaker_is_no_organizer(tmp_path: Path) -> None:
+    """X公司经理王秀兰介绍，今年开展“Y”活动: the clause before is who says it, not who does it;
+    when the clause names its own subject (公司开展…), that one does."""
+    body = "东湖街道位于城北。江城机械有限公司经理王秀兰介绍，{}开展“师徒结对”活动，新招工人35名。"
+    draft = _draft(tmp_path, body.format("今年"))
+    assert ("师徒结对", "江城机械有限公司") not in _facts(draft, "organizedBy")
+    own = _draft(tmp_path, body.format("公司"))
+    assert ("师徒结对", "江城机械有限公司") in _facts(own, "organizedBy")
+
+
+def test_partners_listed_before_a_verb_of_doing_together(tmp_path: Path) -> None:
+    """东湖街道与X公司合作，在辖区…推行“Y”: X takes part; 与X共建“Y”: X organizes it too."""
+    draft = _draft(tmp_path, "东湖街道与江城再生资源回收有限公司合作，在辖区小区推行“绿色回收”。")
+    assert ("江城再生资源回收有限公司", "绿色回收") in _facts(draft, "participatesIn")
+    same = _draft(tmp_path, "东湖街道与江城再生资源回收有限公司共建“绿色回收”服务站。")
+    assert ("绿色回收", "江城再生资源回收有限公司") in _facts(same, "organizedBy")

@@ -13,6 +13,7 @@ from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
 from kg.extract.draft import QUOTE_MARKS, DraftEntity
 from kg.extract.lexicon import lexicon, longest_first, read_words
 from kg.extract.places import admin_types
+from kg.extract.topics import Topics
 from kg.numbers import parse_chinese_number
 
 __all__ = ["campaign", "find", "links", "named_again", "organizers"]
@@ -590,10 +591,24 @@ def organizers(ctx: Context) -> None:
                 areas.append(Mention(hit.start(), hit.end(), "Subdistrict", subs[0].label))
         areas.sort(key=lambda m: m.start)
     starts = [m.start for m in areas]
+    topics = Topics(ctx)
     for m in ctx.initiatives:
         e = b.of(m)
         if e is None or "organizedBy" in e.props:
             continue
+        agent = topics.agent(m.start)
+        if (
+            agent is not None
+            and agent.type in _ORGANIZER_TYPES
+            and agent.end < m.start
+            and t[agent.end : m.start] not in ("的", "“")  # 瑞祥社区长者食堂: whose, not who
+            and not _bare_alias(ctx, agent)
+        ):
+            by = b.of(agent)
+            if by is not None and by.id != e.id and m.start - agent.start <= 120:
+                e.quote, e.occurrence = b.quote(agent.start, m.end)
+                e.props["organizedBy"] = by.id
+                continue
         before = areas[: bisect.bisect_left(starts, m.start)]
         before = [a for a in before if a.end <= m.start]
         if not before:
@@ -612,6 +627,15 @@ def organizers(ctx: Context) -> None:
             b.fact(e.id, "organizedBy", by.id, b.quote(area.start, m.end))
 
 
+def _bare_alias(ctx: Context, m: Mention) -> bool:
+    """Whether a company's or body's mention is only a bare word (街道, 社区) that the rules
+    took for its short form: no subject of its own."""
+    bare = read_words("places.yaml")["topic_words"]
+    return m.type in ("Enterprise", "Organization") and ctx.doc.text[m.start : m.end] in bare
+
+
+# Who may set up an initiative: the subject of the clause that names it.
+_ORGANIZER_TYPES = frozenset({"Subdistrict", "Town", "Community", "Organization", "Enterprise"})
 _PARAGRAPH_REACH = 150  # how far a paragraph's area reaches to the initiatives after it
 
 
@@ -883,11 +907,14 @@ def _partners(ctx: Context, ordered: list[Mention]) -> None:
     when the initiative is named in the same clause (联合青枫派出所、常州天润燃气服务有限公司在
     美食街开展“燃气安全开放日”活动: ``organizedBy`` both), and take part in it when it is named
     in the next clause of the sentence (联合广州海滘物业管理有限公司，在辖区...试点“统租统管”:
-    ``participatesIn``)."""
+    ``participatesIn``). So do those listed after 与, 和 or 同 and before a verb of doing
+    together (``together_verbs``: 与天津滨河师范学院共建“青春护苗”志愿服务队, 与X公司合作，…)."""
     doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
-    words = longest_first(read_words("initiatives.yaml")["partner_words"])
+    data = read_words("initiatives.yaml")
+    words = longest_first(data["partner_words"])
+    together = longest_first(data["together_verbs"])
     partners = sorted(ctx.organizations + ctx.enterprises, key=lambda m: m.start)
-    pattern = re.compile("|".join(map(re.escape, words)))
+    pattern = re.compile("|".join(map(re.escape, words)) + "|[与和同]")
     for hit in pattern.finditer(t):
         listed, pos = [], hit.end()
         for m in partners:
@@ -899,10 +926,14 @@ def _partners(ctx: Context, ordered: list[Mention]) -> None:
             pos = m.end
         if not listed:
             continue
+        if hit.group() in "与和同":  # 与X共建: a partner only with a verb of doing together
+            if not t.startswith(together, pos):
+                continue
+            pos += next(len(v) for v in together if t.startswith(v, pos))
         end = doc.sentence_end(pos)
         clause = min((i for i in (t.find(c, pos) for c in CLAUSE_STOP) if 0 <= i < end),
                      default=end)  # fmt: skip
-        after = next((m for m in ordered if pos <= m.start and m.end <= end), None)
+        after = next((m for m in named_again(ctx) if pos <= m.start and m.end <= end), None)
         if after is None:
             continue
         predicate = "organizedBy" if after.start < clause else "participatesIn"
