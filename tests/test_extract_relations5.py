@@ -110,3 +110,27 @@ def test_partners_listed_before_a_verb_of_doing_together(tmp_path: Path) -> None
     assert ("江城再生资源回收有限公司", "绿色回收") in _facts(draft, "participatesIn")
     same = _draft(tmp_path, "东湖街道与江城再生资源回收有限公司共建“绿色回收”服务站。")
     assert ("绿色回收", "江城再生资源回收有限公司") in _facts(same, "organizedBy")
+
+
+# ---------------------------------------------------------------- resultOf
+
+
+def test_a_headline_names_what_the_later_figures_are_the_result_of(tmp_path: Path) -> None:
+    """The headline names one initiative; a paragraph that names none reports what was done
+    (累计…): its numbers are that initiative's results. A headline naming two names none."""
+    article = tmp_path / "articles" / "900_test.txt"
+    article.parent.mkdir(parents=True, exist_ok=True)
+    body = ("东湖街道：“{}”让小区换新颜\n"
+            "今年以来，东湖街道推行“邻里积分”制度，居民参与热情高涨。\n"
+            "截至目前，东湖街道累计发放积分3.2万分。\n")  # fmt: skip
+    article.write_text(body.format("邻里积分"), encoding="utf-8")
+    assert _result_of(ex.extract(article), "3.2") == {"邻里积分"}
+    article.write_text(body.format("邻里积分”“楼长制"), encoding="utf-8")
+    assert _result_of(ex.extract(article), "3.2") == set()
+
+
+def test_the_value_before_a_change_is_no_result(tmp_path: Path) -> None:
+    """由原来的5天压缩到2天: 5 is the baseline, 2 what the initiative made."""
+    draft = _draft(tmp_path, "东湖街道推行“一窗通办”改革，企业开办用时由原来的5天压缩到2天。")
+    assert _result_of(draft, "5") == set()
+    assert _result_of(draft, "2") == {"一窗通办"}

@@ -16,7 +16,7 @@ from kg.extract.places import admin_types
 from kg.extract.topics import Topics
 from kg.numbers import parse_chinese_number
 
-__all__ = ["campaign", "find", "links", "named_again", "organizers"]
+__all__ = ["campaign", "find", "links", "main_initiative", "named_again", "organizers"]
 
 # A quoted formula (“1+N”, “网格化+大数据”, “预约+上门”): parts joined by +.
 _FORMULA = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]{1,8}(?:[+＋][0-9A-Za-z\u4e00-\u9fff]{1,8})+")
@@ -710,6 +710,36 @@ def campaign(ctx: Context) -> Mention | None:
     chosen = found[0] if len({m.label for m in found}) == 1 else None
     ctx.memo["campaign"] = chosen
     return chosen
+
+
+def main_initiative(ctx: Context) -> Mention | None:
+    """What an article is about: its campaign (:func:`campaign`), else the one initiative its
+    headline names (“五本账”算出服务新成效, 垃圾分类“绿色积分”换来好习惯) when the body names it
+    too — a headline states the story's subject; a headline naming two (“三张清单”“五员联动”)
+    names none alone. None otherwise."""
+    if "main" in ctx.memo:
+        return ctx.memo["main"]  # type: ignore[return-value]
+    chosen = campaign(ctx)
+    if chosen is None:
+        t = ctx.doc.text
+        body = next((m.start() for m in re.finditer(r"(?m)^.*。", t)), len(t))
+        named = [m for m in named_again(ctx) if m.end <= body and _headline(ctx, m.start)]
+        labels = {m.label for m in named}
+        later = {m.label for m in named_again(ctx) if m.start >= body}
+        if len(labels) == 1 and labels <= later:
+            chosen = next(m for m in named_again(ctx) if m.start >= body and m.label in labels)
+    ctx.memo["main"] = chosen
+    return chosen
+
+
+def _headline(ctx: Context, pos: int) -> bool:
+    """Whether ``pos`` is on a line of at most forty characters with no sentence or clause
+    punctuation: a headline or subtitle."""
+    t = ctx.doc.text
+    left = t.rfind("\n", 0, pos) + 1
+    right = t.find("\n", pos)
+    line = t[left : len(t) if right < 0 else right].strip()
+    return len(line) <= 40 and not any(c in "。，,；;！!？?" for c in line)
 
 
 def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention],

@@ -18,7 +18,7 @@ from kg.extract.claims import Mention
 from kg.extract.context import Context
 from kg.extract.doc import CLAUSE_STOP, Doc
 from kg.extract.draft import DraftEntity
-from kg.extract.initiatives import campaign, named_again
+from kg.extract.initiatives import main_initiative, named_again
 from kg.extract.lexicon import lexicon, read_words
 from kg.extract.topics import AREA_TYPES, Topics
 from kg.facts import number_in_text
@@ -305,19 +305,23 @@ def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> No
       number's clause (...组成“红色先锋”突击队。洪家洲社区已转移群众98户: the community's);
       none when that one is a meeting named in an earlier sentence (a meeting reports
       numbers; it does not make them);
-    - with no initiative in its paragraph before it, the campaign the article reports
-      (:func:`kg.extract.initiatives.campaign`) when the sentence says what was done.
+    - with no initiative in its paragraph before it, what the article is about — the
+      campaign it reports, else the one initiative its headline names
+      (:func:`kg.extract.initiatives.main_initiative`) — when the sentence says what was done.
 
-    None for a number that sizes the initiative itself (组建党员防汛突击队14支) and for a
-    target or forecast (not a result yet)."""
+    None for a number that sizes the initiative itself (组建党员防汛突击队14支) or counts a
+    body's members (:func:`_members`), for a target or forecast (not a result yet) and for
+    the value before a change (由原来的61%提高到93%: ``_BASELINE``)."""
     b = ctx.builder
     if metric.props.get("refArea") in {e.id for e in map(b.of, ctx.initiatives) if e is not None}:
         return
     qualifier = metric.props.get("qualifier")
     if qualifier in ("target", "forecast"):
         return
-    lex = lexicon()
     t = ctx.doc.text
+    if _BASELINE.search(t, max(0, anchor - 12), anchor) or _members(ctx, anchor) is not None:
+        return  # 由原来的61%提高到93%: the value before; 会员1120名: a body's size
+    lex = lexicon()
     para = t.rfind("\n", 0, start) + 1
     left, right = _clause_around(t, anchor)
     chosen = _named_in(ctx, left, anchor)
@@ -341,7 +345,7 @@ def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> No
                 elif area_head:
                     return  # ...组成“红色先锋”突击队。洪家洲社区已转移群众98户: the area's
         if chosen is None and near == [] and _of_campaign(ctx, anchor):
-            chosen = campaign(ctx)
+            chosen = main_initiative(ctx)
         if chosen is None:
             return
         if chosen.label.endswith(lex.meeting_heads) and chosen.start < ctx.doc.sentence_start(
@@ -354,6 +358,13 @@ def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> No
         b.fact(metric.id, "resultOf", initiative.id, quote)
 
 
+# A value before the change a sentence reports (由原来的5天压缩到2天, 从去年的9.6吨提高到…, 从试点前
+# 的不足40%提升到91%): the baseline, not what the initiative made.
+_BASELINE = re.compile(
+    r"[由从](?:原来|原先|过去|以前|此前|去年|上年|[^，,。]{1,4}前)的?(?:不足|近|约)?$"
+)
+
+
 # Words that say a number is what was done (截至6月20日，街道共排查餐饮场所312家); 共有 (has)
 # does not.
 _RESULT_WORDS = re.compile("共(?!有)|累计|已|完成|此次|活动期间")
@@ -363,7 +374,7 @@ def _of_campaign(ctx: Context, anchor: int) -> bool:
     """Whether a number no initiative of its paragraph claims counts the article's campaign:
     named after it, in a sentence that says what was done (``_RESULT_WORDS``), about the
     subdistrict, town or community (not a company's own figures: 共有用户4.2万户)."""
-    found = campaign(ctx)
+    found = main_initiative(ctx)
     if found is None or found.end > anchor:
         return False
     sentence = ctx.doc.sentence_start(anchor)
