@@ -134,3 +134,24 @@ def test_the_value_before_a_change_is_no_result(tmp_path: Path) -> None:
     draft = _draft(tmp_path, "东湖街道推行“一窗通办”改革，企业开办用时由原来的5天压缩到2天。")
     assert _result_of(draft, "5") == set()
     assert _result_of(draft, "2") == {"一窗通办"}
+
+
+# ---------------------------------------------------------------- participatesIn
+
+
+def test_people_at_the_head_of_a_clause_of_work_take_part(tmp_path: Path) -> None:
+    """…开展“暖冬行动”。在青石社区，社区党委书记王秀兰和社区干部李明、赵刚带着米面来到困难
+    群众家中: all three take part in the campaign; 每周都会上门 is a habit, not the campaign's."""
+    draft = _draft(tmp_path, "东湖街道开展“暖冬行动”走访慰问活动，为困难群众送去温暖。\n"
+                             "在青石社区，社区党委书记王秀兰和社区干部李明、赵刚带着米面来到困难群众家中。\n"
+                             "青石社区网格员孙丽每周都会上门看望独居老人。")  # fmt: skip
+    took = {s for s, o in _facts(draft, "participatesIn") if o == "暖冬行动"}
+    assert took == {"王秀兰", "李明", "赵刚"}
+
+
+def test_a_verb_before_the_name_makes_it_no_subject(tmp_path: Path) -> None:
+    """社区党委书记李芳邀请志愿者王明来到…: 李芳 heads the clause; 王明 is the object of 邀请."""
+    draft = _draft(tmp_path, "东湖街道开展“暖冬行动”走访慰问活动。\n"
+                             "社区党委书记李芳邀请志愿者王明来到老人家中义诊。")  # fmt: skip
+    took = {s for s, o in _facts(draft, "participatesIn") if o == "暖冬行动"}
+    assert took == {"李芳"}

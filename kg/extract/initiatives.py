@@ -931,6 +931,63 @@ def _bodies_of_programmes(ctx: Context, ordered: list[Mention]) -> None:
             break
 
 
+def _workers(ctx: Context) -> None:
+    """``participatesIn``: the people who do the work a sentence tells of — named at the head
+    of its clause (only titles, places and other names before them: 社区党委书记郑淑华和社区
+    “两委”成员刘佳、王志刚带着铁锹…) and followed in the clause by a verb of work done on the
+    spot (``work_verbs``: 来到, 带着, 逐户, 上门…) — take part in the initiative named later
+    in that sentence (…逐户上门，对独居老人家庭进行入户检查), else, in a paragraph that names
+    no initiative before them, in what the article is about (:func:`main_initiative`); so
+    does a company at the head of such a clause (辖区企业X公司出动铲车…). The one who leads
+    is stated by other rules; a person already said to lead it is not also a participant."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    verbs = longest_first(read_words("initiatives.yaml")["work_verbs"])
+    titles = lexicon().positions
+    named = named_again(ctx)
+    starts = [m.start for m in named]
+    people = [x for x in b.entities if x.type in ("Official", "Person") and x.label]
+    found: list[tuple[int, int, DraftEntity]] = []
+    for person in people:
+        for hit in re.finditer(re.escape(person.label or "\0"), t):
+            found.append((hit.start(), hit.end(), person))
+    for m in ctx.enterprises:
+        company = b.of(m)
+        if company is not None:
+            found.append((m.start, m.end, company))
+    led = {(f["subject"], f["object"]) for f in b.facts if f["predicate"] == "leads"}
+    for s, e, who in found:
+        left, right = doc.clause(s, e, reach=200)
+        k, first = doc.token_at(left), doc.token_at(s)
+        if any(
+            tok.flag == "v" and not ctx.claims.at(tok.start) and tok.word not in titles
+            for tok in doc.tokens[k:first]
+            if tok.start >= left
+        ):
+            continue  # a verb before the name (not a title, 站长, nor in a body's name)
+        at = next((i for i in range(e, right) if t.startswith(verbs, i)), -1)
+        if at < 0 or _said_between(t, e, at) or "每" in t[e:at]:
+            continue  # 每周都会上门: a habit, not the work the sentence reports
+        end = doc.sentence_end(e)
+        later = [m for m in named[bisect.bisect_left(starts, at) :] if m.end <= end]
+        target_m = later[0] if later else None
+        if target_m is None:
+            para = t.rfind("\n", 0, s) + 1
+            before = [m for m in named[: bisect.bisect_left(starts, s)] if m.start >= para]
+            main = main_initiative(ctx)
+            target_m = main if not before and main is not None and main.end <= s else None
+        target = b.of(target_m)
+        if target is None or target.id == who.id or (who.id, target.id) in led:
+            continue
+        lo = min(s, target_m.start) if target_m is not None and target_m.start >= left else s
+        hi = max(at + 1, target_m.end if target_m is not None and target_m.start >= s else e)
+        b.fact(who.id, "participatesIn", target.id, b.quote(lo, hi))
+
+
+def _said_between(t: str, start: int, end: int) -> bool:
+    """Whether a verb of saying stands between a name and the verb after it (X说，…来到)."""
+    return any(w in t[start:end] for w in ("说", "介绍", "表示", "是"))
+
+
 def _partners(ctx: Context, ordered: list[Mention]) -> None:
     """The bodies and companies a subdistrict works with on an initiative (``partner_words``:
     联合, 会同, 携手...): listed right after the word, they organize it with the subdistrict
@@ -1262,3 +1319,4 @@ def links(ctx: Context) -> None:
             run = next((x for x in b.entities if x.id == post.props.get("postIn")), None)
             if run is not None and run.type == "Initiative":  # “阳光议事亭”亭长程建
                 b.fact(person.id, "leads", run.id, (post.quote, post.occurrence))
+    _workers(ctx)
