@@ -155,3 +155,16 @@ def test_a_verb_before_the_name_makes_it_no_subject(tmp_path: Path) -> None:
                              "社区党委书记李芳邀请志愿者王明来到老人家中义诊。")  # fmt: skip
     took = {s for s, o in _facts(draft, "participatesIn") if o == "暖冬行动"}
     assert took == {"李芳"}
+
+
+# ---------------------------------------------------------------- serves
+
+
+def test_a_company_a_paragraph_opens_with_is_served_by_its_one_initiative(tmp_path: Path) -> None:
+    """X公司是辖区一家…企业。…工作组多次实地了解情况。随后，街道协调银行…: the paragraph's
+    one initiative (named for short) serves it, though no verb of help follows its name."""
+    draft = _draft(tmp_path, "东湖街道组建助企工作组，包联辖区规上企业。\n"
+                             "江城轴承制造有限公司是辖区一家老牌企业。今年初企业资金紧张，"
+                             "工作组多次实地了解情况。"
+                             "随后，街道协调银行为企业办理续贷。")  # fmt: skip
+    assert ("助企工作组", "江城轴承制造有限公司") in _facts(draft, "serves")

@@ -1145,6 +1145,49 @@ def _helped(ctx: Context, ordered: list[Mention]) -> None:
         b.fact(initiative.id, "serves", target.id, b.quote(min(at, s), max(at + 1, e)))
 
 
+# A company introduced as the one a paragraph's story is about (X公司是辖区一家…企业, …是首批
+# 受益企业之一, …是服务站的首批服务对象之一, …是街道重点服务企业).
+_ANECDOTE = re.compile(
+    r"(?:（[^）]{0,20}）)?是(?:辖区|街道|我们)?[^，,。；;]{0,16}?(?:企业|对象|公司)"
+)
+
+
+def _anecdotes(ctx: Context) -> None:
+    """``serves``: a paragraph that opens by introducing a company (X公司是辖区一家生产工业电机的
+    企业; …是首批受益企业之一) tells what was done for it; when it says so with a verb of help
+    (``help_verbs``) and no initiative is yet said to serve the company, the company is served
+    by the one initiative the paragraph names (its short forms too: 工作组 of 助企工作组), else,
+    when it names none, by what the article is about (:func:`main_initiative`)."""
+    b, t = ctx.builder, ctx.doc.text
+    verbs = tuple(read_words("initiatives.yaml")["help_verbs"])
+    served = {f["object"] for f in b.facts if f["predicate"] == "serves"}
+    named = named_again(ctx, short=True)
+    for m in ctx.enterprises:
+        company = b.of(m) or b.by_key.get(("Enterprise", m.label))
+        if company is None or company.id in served:
+            continue
+        para = t.rfind("\n", 0, m.start) + 1
+        if t[para : m.start].strip(" \u3000") not in ("", "辖区企业", "辖区", "位于") or (
+            _ANECDOTE.match(t, m.end) is None
+        ):
+            continue
+        end = t.find("\n", m.end)
+        end = len(t) if end < 0 else end
+        if not any(v in t[m.end : end] for v in verbs):
+            continue
+        inside = {x.label for x in named if para <= x.start and x.end <= end}
+        if len(inside) == 1:
+            giver = b.by_key.get(("Initiative", inside.pop()))
+        elif not inside:
+            main = main_initiative(ctx)
+            giver = b.of(main) if main is not None and main.end <= m.start else None
+        else:
+            giver = None
+        if giver is not None and giver.id != company.id:
+            b.fact(giver.id, "serves", company.id, b.quote(m.start, m.end))
+            served.add(company.id)
+
+
 _RECEIVED = re.compile(
     r"等[^，,。；;]{0,8}?企业[^，,。；;]{0,4}?(?:享受到了|享受到|享受|获得|领到|申请)"
     r"([\u4e00-\u9fff]{2,8})"
@@ -1297,6 +1340,7 @@ def links(ctx: Context) -> None:
     _bodies_of_programmes(ctx, ordered)
     _partners(ctx, ordered)
     _helped(ctx, ordered)
+    _anecdotes(ctx)
     _beneficiaries(ctx, ordered)
     _headed_by(ctx, ordered)
     verbs = "|".join(map(re.escape, lex.lead_verbs))
