@@ -1155,7 +1155,8 @@ _ANECDOTE = re.compile(
 def _anecdotes(ctx: Context) -> None:
     """``serves``: a paragraph that opens by introducing a company (X公司是辖区一家生产工业电机的
     企业; …是首批受益企业之一) tells what was done for it; when it says so with a verb of help
-    (``help_verbs``) and no initiative is yet said to serve the company, the company is served
+    (``help_verbs``, within ``_PARAGRAPH_REACH`` characters) and no initiative is yet said to
+    serve the company, the company is served
     by the one initiative the paragraph names (its short forms too: 工作组 of 助企工作组), else,
     when it names none, by what the article is about (:func:`main_initiative`)."""
     b, t = ctx.builder, ctx.doc.text
@@ -1173,8 +1174,8 @@ def _anecdotes(ctx: Context) -> None:
             continue
         end = t.find("\n", m.end)
         end = len(t) if end < 0 else end
-        if not any(v in t[m.end : end] for v in verbs):
-            continue
+        if not any(v in t[m.end : min(end, m.end + _PARAGRAPH_REACH)] for v in verbs):
+            continue  # the help told shortly after the company is introduced
         inside = {x.label for x in named if para <= x.start and x.end <= end}
         if len(inside) == 1:
             giver = b.by_key.get(("Initiative", inside.pop()))
