@@ -168,3 +168,15 @@ def test_a_company_a_paragraph_opens_with_is_served_by_its_one_initiative(tmp_pa
                              "工作组多次实地了解情况。"
                              "随后，街道协调银行为企业办理续贷。")  # fmt: skip
     assert ("助企工作组", "江城轴承制造有限公司") in _facts(draft, "serves")
+
+
+def test_a_figure_in_a_companys_anecdote_is_the_companys(tmp_path: Path) -> None:
+    """X公司是辖区一家…企业。…仅用6天就帮助企业落实了新场地: the company's figure; a clause
+    that speaks of no company keeps the subdistrict's."""
+    draft = _draft(tmp_path, "东湖街道推行“驻企服务员”制度。\n"
+                             "辖区企业江西江城数字科技有限公司是一家从事软件开发的企业。今年2月，企业计划扩租，"
+                             "驻企服务员李芳得知后，主动对接周边楼宇业主，"
+                             "仅用6天就帮助企业落实了新场地。"
+                             "今年全街道新增就业岗位300个。")  # fmt: skip
+    assert _area(draft, "6") == {"江西江城数字科技有限公司"}
+    assert _area(draft, "300") == {"东湖街道"}

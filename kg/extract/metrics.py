@@ -118,6 +118,9 @@ def _area(
     counted = _counted(ctx, anchor, end) or _members(ctx, anchor)
     if counted is not None:
         return ctx.builder.of(counted)
+    own = _anecdote(ctx, anchor)
+    if own is not None and ctx.builder.of(own) is not None:
+        return ctx.builder.of(own)
     topic = _topics(ctx).at(anchor)
     if topic is not None and ctx.builder.of(topic) is not None:
         return ctx.builder.of(topic)
@@ -235,6 +238,30 @@ def _ends_noun(doc: Doc, pos: int) -> bool:
     # followed by a verb is taken for a verb; 中心|户 goes on into one noun
     nxt = doc.tokens[k + 1] if k + 1 < len(doc.tokens) else None
     return len(doc.tokens[k].word) >= 2 and nxt is not None and nxt.flag == "v"
+
+
+_OPENERS = ("", "辖区企业", "辖区", "位于")  # what may come before the company opening a paragraph
+_COMPANY_WORDS = ("企业", "公司")
+
+
+def _anecdote(ctx: Context, anchor: int) -> Mention | None:
+    """The company a paragraph's story is about, when a number's clause speaks of it: the
+    paragraph opens with the company (X公司是辖区一家…企业; 辖区企业X公司…), and the clause
+    of the number names it, or says 企业 or 公司 for it (…仅用6天就帮助企业落实了新场地: the
+    company's figure, not the subdistrict's). None otherwise."""
+    t = ctx.doc.text
+    para = t.rfind("\n", 0, anchor) + 1
+    first = next(
+        (m for m in sorted(ctx.enterprises, key=lambda m: m.start)
+         if m.start >= para and t[para : m.start].strip(" \u3000") in _OPENERS),
+        None,
+    )  # fmt: skip
+    if first is None or first.start > anchor or "\n" in t[first.start : anchor]:
+        return None
+    left, right = _clause_around(t, anchor)
+    clause = t[left:right]
+    names = (first.label, first.alt or first.label, *_COMPANY_WORDS)
+    return first if any(n in clause for n in names) else None
 
 
 def _topics(ctx: Context) -> Topics:
