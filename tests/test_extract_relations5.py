@@ -180,3 +180,14 @@ def test_a_figure_in_a_companys_anecdote_is_the_companys(tmp_path: Path) -> None
                              "今年全街道新增就业岗位300个。")  # fmt: skip
     assert _area(draft, "6") == {"江西江城数字科技有限公司"}
     assert _area(draft, "300") == {"东湖街道"}
+
+
+# ---------------------------------------------------------------- partOfInitiative
+
+
+def test_what_a_sentence_sets_up_around_an_initiative_is_part_of_it(tmp_path: Path) -> None:
+    """围绕“东湖帮”服务品牌，推行“驻企专员”制度: the scheme is part of the brand; a scheme
+    set up in the next sentence is not."""
+    draft = _draft(tmp_path, "今年以来，东湖街道围绕“东湖帮”服务品牌，推行“驻企专员”制度。"
+                             "街道还建立“企业吹哨”机制。")  # fmt: skip
+    assert _facts(draft, "partOfInitiative") == {("驻企专员", "东湖帮")}

@@ -988,6 +988,42 @@ def _said_between(t: str, start: int, end: int) -> bool:
     return any(w in t[start:end] for w in ("说", "介绍", "表示", "是"))
 
 
+def _framed(ctx: Context) -> None:
+    """``partOfInitiative``: an initiative named as the frame of what a sentence sets up —
+    after 围绕 or 依托, or as 以X为抓手 (``frame_words``, ``handle_words``) — holds the
+    initiatives the same sentence then sets up with a trigger verb (围绕“九洲帮”企业服务品牌，
+    推行“驻企服务员”制度: the scheme is part of the brand)."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    words = read_words("initiatives.yaml")
+    frames, handles = tuple(words["frame_words"]), tuple(words["handle_words"])
+    lex = lexicon()
+    named = named_again(ctx)
+    for i, m in enumerate(named):
+        lead = t[max(0, m.start - 3) : m.start].rstrip("“「")
+        tail = t[m.end : m.end + 4].lstrip("”」")
+        if not (lead.endswith(frames) or (lead.endswith("以") and tail.startswith(handles))):
+            continue
+        whole = b.of(m)
+        if whole is None:
+            continue
+        end = doc.sentence_end(m.end)
+        openers = tuple(tr + f for tr in lex.triggers for f in ("", *lex.fillers))
+        for p in named[i + 1 :]:
+            if p.start >= end:
+                break
+            part = b.of(p)
+            opener = t[max(m.end, p.start - 6) : p.start].rstrip("“「")
+            if (
+                part is None
+                or part.id == whole.id
+                or "partOfInitiative" in part.props
+                or p.label.endswith(lex.meeting_heads)
+                or not opener.endswith(openers)
+            ):
+                continue
+            b.fact(part.id, "partOfInitiative", whole.id, b.quote(m.start, p.end))
+
+
 def _partners(ctx: Context, ordered: list[Mention]) -> None:
     """The bodies and companies a subdistrict works with on an initiative (``partner_words``:
     联合, 会同, 携手...): listed right after the word, they organize it with the subdistrict
@@ -1339,6 +1375,7 @@ def links(ctx: Context) -> None:
                 b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
     _at_meetings(ctx, ordered)
     _bodies_of_programmes(ctx, ordered)
+    _framed(ctx)
     _partners(ctx, ordered)
     _helped(ctx, ordered)
     _anecdotes(ctx)
