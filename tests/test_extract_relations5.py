@@ -191,3 +191,11 @@ def test_what_a_sentence_sets_up_around_an_initiative_is_part_of_it(tmp_path: Pa
     draft = _draft(tmp_path, "今年以来，东湖街道围绕“东湖帮”服务品牌，推行“驻企专员”制度。"
                              "街道还建立“企业吹哨”机制。")  # fmt: skip
     assert _facts(draft, "partOfInitiative") == {("驻企专员", "东湖帮")}
+
+
+def test_places_counted_where_an_initiative_was_set_up_are_its_result(tmp_path: Path) -> None:
+    """在辖区12个社区全部建立“邻里议事厅”: the 12 communities are what the initiative made
+    (about the subdistrict); without 在/对 the number does not count its ground."""
+    draft = _draft(tmp_path, "东湖街道在辖区12个社区全部建立“邻里议事厅”，居民议事有了去处。")
+    assert _result_of(draft, "12") == {"邻里议事厅"}
+    assert _area(draft, "12") == {"东湖街道"}

@@ -351,7 +351,7 @@ def _result_of(ctx: Context, metric: DraftEntity, start: int, anchor: int) -> No
     lex = lexicon()
     para = t.rfind("\n", 0, start) + 1
     left, right = _clause_around(t, anchor)
-    chosen = _named_in(ctx, left, anchor)
+    chosen = _named_in(ctx, left, anchor) or _set_up_in(ctx, left, anchor, right)
     if chosen is None:
         if _forms_body(ctx, anchor, right):
             return
@@ -423,6 +423,30 @@ def _named_in(ctx: Context, left: int, anchor: int) -> Mention | None:
     initiatives = _ordered(ctx, "Initiative", named_again(ctx), again=True)
     inside = _last(initiatives, left, anchor)
     return inside if inside is not None and inside.end <= anchor else None
+
+
+# A number inside a phrase of where or on what (在辖区17个社区, 对辖区186家重点企业, 在全街9个社区).
+_WHERE_BEFORE = re.compile(r"[在对](?:辖区|全街道?|全镇|全乡)?$")
+_ALL = ("全部", "逐一", "均", "都", "普遍", "先行", "率先")  # adverbs before the verb
+
+
+def _set_up_in(ctx: Context, left: int, anchor: int, right: int) -> Mention | None:
+    """The initiative a number of places or companies was the ground of: the number counts
+    where or on whom an initiative was set up, in its clause (在辖区17个社区全部建立“红色议事
+    厅”, 对辖区186家重点企业建立“一企一档”) — it follows 在 or 对, and the initiative comes
+    right after a trigger verb later in the clause. None otherwise."""
+    t = ctx.doc.text
+    if _WHERE_BEFORE.search(t, left, anchor) is None:
+        return None
+    lex = lexicon()
+    named = _first(_ordered(ctx, "Initiative", named_again(ctx), again=True), anchor, right)
+    if named is None or named.end > right:
+        return None
+    lead = t[anchor : named.start].rstrip("“「")
+    for adverb in _ALL:
+        lead = lead.replace(adverb, "")
+    opened = any(lead.endswith(tr + f) for tr in lex.triggers for f in ("", *lex.fillers))
+    return named if opened else None
 
 
 def _forms_body(ctx: Context, anchor: int, right: int) -> bool:
