@@ -199,3 +199,12 @@ def test_places_counted_where_an_initiative_was_set_up_are_its_result(tmp_path: 
     draft = _draft(tmp_path, "东湖街道在辖区12个社区全部建立“邻里议事厅”，居民议事有了去处。")
     assert _result_of(draft, "12") == {"邻里议事厅"}
     assert _area(draft, "12") == {"东湖街道"}
+
+
+def test_a_count_of_communities_is_about_the_area_above_them(tmp_path: Path) -> None:
+    """青石社区…。建成“邻里驿站”的社区达到6个: six communities are no one community's."""
+    draft = _draft(tmp_path, "东湖街道推行“邻里驿站”。\n"
+                             "青石社区的驿站开在小区门口，建成驿站的社区已达6个，"
+                             "青石社区还有网格8个。")  # fmt: skip
+    assert _area(draft, "6") == {"东湖街道"}
+    assert _area(draft, "8") == {"青石社区"}

@@ -100,7 +100,8 @@ def _area(
       组建党员防汛突击队14支);
     - what its clause is about (:mod:`kg.extract.topics`): the place, company or body at the
       head of its clause, else of the last clause of its paragraph that has one (a company's
-      own output and staff are the company's, not the subdistrict's);
+      own output and staff are the company's, not the subdistrict's) — but a count of
+      communities is no one community's (建成就业驿站的社区6个);
     - the last subdistrict or town named in its paragraph before the number (``anchor``),
       else the article's only one;
 
@@ -122,6 +123,8 @@ def _area(
     if own is not None and ctx.builder.of(own) is not None:
         return ctx.builder.of(own)
     topic = _topics(ctx).at(anchor)
+    if topic is not None and topic.type == "Community" and _counts_communities(t, anchor):
+        topic = None  # 建成就业驿站的社区6个: communities counted are no one community's
     if topic is not None and ctx.builder.of(topic) is not None:
         return ctx.builder.of(topic)
     para = t.rfind("\n", 0, start) + 1
@@ -132,6 +135,22 @@ def _area(
     if area is None and len({m.label for m in areas[1]}) == 1:
         area = areas[1][0]
     return ctx.builder.of(area)
+
+
+# A number that counts communities or villages: 6个社区, 9个村, 建成…的社区达到6个.
+_COMMUNITIES_AFTER = re.compile(
+    r"[0-9０-９一二两三四五六七八九十百余多]*(?:个?社区|个村(?![民委]))"
+)
+_COMMUNITIES_BEFORE = re.compile(r"的社区(?:达到|达|共|有|为|增至|已达)?$")
+
+
+def _counts_communities(t: str, anchor: int) -> bool:
+    """Whether the number at ``anchor`` counts communities (or villages): then it is about
+    the area above them, never about one community."""
+    return (
+        _COMMUNITIES_AFTER.match(t, anchor) is not None
+        or _COMMUNITIES_BEFORE.search(t, max(0, anchor - 6), anchor) is not None
+    )
 
 
 _COUNTED_REACH = 8  # 组建4个产业招商小分队: the number, its unit, 的, then the name
