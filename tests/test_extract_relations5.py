@@ -208,3 +208,14 @@ def test_a_count_of_communities_is_about_the_area_above_them(tmp_path: Path) -> 
                              "青石社区还有网格8个。")  # fmt: skip
     assert _area(draft, "6") == {"东湖街道"}
     assert _area(draft, "8") == {"青石社区"}
+
+
+def test_a_company_said_to_be_an_initiatives_partner_takes_part(tmp_path: Path) -> None:
+    """X公司是驿站的合作企业之一 (驿站 for short); 辖区企业X公司也参与进来，为托管班…."""
+    draft = _draft(tmp_path, "东湖街道在辖区建成“就业驿站”。\n"
+                             "江城恒瑞家政服务有限公司是驿站的合作企业之一，已招聘家政服务员37名。\n"
+                             "东湖街道开设“暑期爱心托管班”。辖区企业江城和顺餐饮管理有限公司也参与进来，"
+                             "为托管班的孩子免费提供午餐。")  # fmt: skip
+    took = _facts(draft, "participatesIn")
+    assert ("江城恒瑞家政服务有限公司", "就业驿站") in took
+    assert ("江城和顺餐饮管理有限公司", "暑期爱心托管班") in took

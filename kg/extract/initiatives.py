@@ -658,12 +658,12 @@ def named_again(ctx: Context, short: bool = False) -> list[Mention]:
         if entity is None or not entity.label:
             continue
         label = entity.label
-        names = {label, *entity.alt_labels, m.label, t[m.start : m.end]}
-        if short:
+        names = {n for n in (label, *entity.alt_labels, m.label, t[m.start : m.end]) if len(n) >= 3}
+        if short:  # 驿站 of 就业驿站: a short form may have two characters
             names |= {label[: -len(w)] for w in words["short_tails"] if label.endswith(w)}
             names |= {w for w in words["short_heads"] if label.endswith(w)}
         for name in names:
-            if len(name) >= 3:
+            if len(name) >= 2:
                 forms.setdefault(name, set()).add(m.label)
     found = list(ctx.initiatives)
     taken: list[tuple[int, int]] = []
@@ -981,6 +981,62 @@ def _workers(ctx: Context) -> None:
         lo = min(s, target_m.start) if target_m is not None and target_m.start >= left else s
         hi = max(at + 1, target_m.end if target_m is not None and target_m.start >= s else e)
         b.fact(who.id, "participatesIn", target.id, b.quote(lo, hi))
+
+
+def _partner_bodies(ctx: Context) -> None:
+    """``participatesIn`` of companies and bodies that a sentence says take part: X是Y的合作企业
+    (之一) (``partner_kinds``: 合作企业, 成员单位…: Y the initiative, or its short form: 驿站 of
+    就业驿站), or X, at the head of its clause, then a word of taking part (``take_part_after``:
+    辖区企业X也主动参与进来，为托管班的孩子…) in the initiative named next in the sentence,
+    else the last one named before it in its paragraph."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    words = read_words("initiatives.yaml")
+    kinds = longest_first(words["partner_kinds"])
+    takes = tuple(lexicon().take_part_after)
+    named = named_again(ctx, short=True)
+    starts = [m.start for m in named]
+    topics = Topics(ctx)
+    for m in ctx.enterprises + ctx.organizations:
+        who = b.of(m) or b.by_key.get((m.type, m.label))
+        if who is None:
+            continue
+        target_m = None
+        if t.startswith("是", m.end):
+            at = bisect.bisect_left(starts, m.end + 1)
+            nxt = named[at] if at < len(named) else None
+            if (
+                nxt is not None
+                and nxt.start - m.end <= 2
+                and t.startswith("的", nxt.end)
+                and t.startswith(kinds, nxt.end + 1)
+            ):
+                target_m = nxt  # X是驿站的合作企业之一
+        elif _heads_clause(ctx, topics, m):
+            right = doc.clause(m.start, m.end, reach=60)[1]
+            if any(w in t[m.end : right] for w in takes):
+                end = doc.sentence_end(m.end)
+                at = bisect.bisect_left(starts, m.end)
+                later = [x for x in named[at:] if x.end <= end]
+                para = t.rfind("\n", 0, m.start) + 1
+                before = [x for x in named[:at] if x.start >= para and x.end <= m.start]
+                target_m = later[0] if later else (before[-1] if before else None)
+        target = b.of(target_m)
+        if target is not None and target_m is not None and target.id != who.id:
+            lo, hi = min(m.start, target_m.start), max(m.end, target_m.end)
+            b.fact(who.id, "participatesIn", target.id, b.quote(lo, hi))
+
+
+_COMPANY_OPENERS = ("", "辖区企业", "辖区", "辖区内", "企业", "该")  # 辖区企业X公司也参与…
+
+
+def _heads_clause(ctx: Context, topics: Topics, m: Mention) -> bool:
+    """Whether a company's or body's mention is the subject its clause opens with."""
+    t = ctx.doc.text
+    head = topics.subject(m.start)
+    if head is not None and (head.start, head.end) == (m.start, m.end):
+        return True
+    left = max(t.rfind(c, 0, m.start) for c in CLAUSE_STOP) + 1
+    return t[left : m.start].strip(" \u3000") in _COMPANY_OPENERS
 
 
 def _said_between(t: str, start: int, end: int) -> bool:
@@ -1402,3 +1458,4 @@ def links(ctx: Context) -> None:
             if run is not None and run.type == "Initiative":  # “阳光议事亭”亭长程建
                 b.fact(person.id, "leads", run.id, (post.quote, post.occurrence))
     _workers(ctx)
+    _partner_bodies(ctx)
