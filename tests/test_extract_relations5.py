@@ -219,3 +219,10 @@ def test_a_company_said_to_be_an_initiatives_partner_takes_part(tmp_path: Path) 
     took = _facts(draft, "participatesIn")
     assert ("江城恒瑞家政服务有限公司", "就业驿站") in took
     assert ("江城和顺餐饮管理有限公司", "暑期爱心托管班") in took
+
+
+def test_the_next_item_of_a_list_is_not_what_a_number_counts(tmp_path: Path) -> None:
+    """划分二级网格58个、三级网格326个: 58 counts the items before it, not 三级网格."""
+    body = "东湖街道推行“三级网格”管理。目前，东湖街道共划分二级网格58个、三级网格326个。"
+    draft = _draft(tmp_path, body)
+    assert _area(draft, "58") == {"东湖街道"}

@@ -171,8 +171,10 @@ def _counted(ctx: Context, anchor: int, end: int | None) -> Mention | None:
             named is not None
             and named.start - anchor <= _COUNTED_REACH
             and not _verb_between(doc, anchor, named.start)
+            and not any(c in "、和及" for c in t[anchor : named.start])
         ):
-            return named  # not 42个小区安装智能回收箱: what is counted is what was fitted
+            return named  # not 42个小区安装智能回收箱 (what was fitted), nor 58个、三级网格…
+            # (the next item of a list)
         if named is not None and _forms_body(ctx, anchor, named.start):
             return named
     ordered = _ordered(ctx, "Initiative", ctx.initiatives)
