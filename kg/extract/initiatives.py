@@ -603,6 +603,7 @@ def organizers(ctx: Context) -> None:
             and agent.end < m.start
             and t[agent.end : m.start] not in ("的", "“")  # 瑞祥社区长者食堂: whose, not who
             and not _bare_alias(ctx, agent)
+            and not (agent.type == "Subdistrict" and _bare_of_many(ctx, agent, m.start))
         ):
             by = b.of(agent)
             if by is not None and by.id != e.id and m.start - agent.start <= 120:
@@ -625,6 +626,14 @@ def organizers(ctx: Context) -> None:
             and m.end - area.start <= _PARAGRAPH_REACH
         ):
             b.fact(e.id, "organizedBy", by.id, b.quote(area.start, m.end))
+
+
+def _bare_of_many(ctx: Context, agent: Mention, pos: int) -> bool:
+    """Whether the subdistrict a clause's subject stands for is written there as a bare 街道
+    while the article names more than one: then it stands for none of them for sure."""
+    if len({m.label for m in ctx.subdistricts()}) <= 1:
+        return False
+    return ctx.doc.text.find(agent.label, ctx.doc.sentence_start(pos), pos) < 0
 
 
 def _bare_alias(ctx: Context, m: Mention) -> bool:
