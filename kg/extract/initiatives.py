@@ -13,9 +13,10 @@ from kg.extract.doc import CJK, CLAUSE_STOP, NAME_FLAGS, NOT_GIVEN
 from kg.extract.draft import QUOTE_MARKS, DraftEntity
 from kg.extract.lexicon import lexicon, longest_first, read_words
 from kg.extract.places import admin_types
+from kg.extract.topics import Topics
 from kg.numbers import parse_chinese_number
 
-__all__ = ["campaign", "find", "links", "organizers"]
+__all__ = ["campaign", "find", "links", "main_initiative", "named_again", "organizers"]
 
 # A quoted formula (“1+N”, “网格化+大数据”, “预约+上门”): parts joined by +.
 _FORMULA = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]{1,8}(?:[+＋][0-9A-Za-z\u4e00-\u9fff]{1,8})+")
@@ -590,10 +591,25 @@ def organizers(ctx: Context) -> None:
                 areas.append(Mention(hit.start(), hit.end(), "Subdistrict", subs[0].label))
         areas.sort(key=lambda m: m.start)
     starts = [m.start for m in areas]
+    topics = Topics(ctx)
     for m in ctx.initiatives:
         e = b.of(m)
         if e is None or "organizedBy" in e.props:
             continue
+        agent = topics.agent(m.start)
+        if (
+            agent is not None
+            and agent.type in _ORGANIZER_TYPES
+            and agent.end < m.start
+            and t[agent.end : m.start] not in ("的", "“")  # 瑞祥社区长者食堂: whose, not who
+            and not _bare_alias(ctx, agent)
+            and not (agent.type == "Subdistrict" and _bare_of_many(ctx, agent, m.start))
+        ):
+            by = b.of(agent)
+            if by is not None and by.id != e.id and m.start - agent.start <= 120:
+                e.quote, e.occurrence = b.quote(agent.start, m.end)
+                e.props["organizedBy"] = by.id
+                continue
         before = areas[: bisect.bisect_left(starts, m.start)]
         before = [a for a in before if a.end <= m.start]
         if not before:
@@ -612,7 +628,69 @@ def organizers(ctx: Context) -> None:
             b.fact(e.id, "organizedBy", by.id, b.quote(area.start, m.end))
 
 
+def _bare_of_many(ctx: Context, agent: Mention, pos: int) -> bool:
+    """Whether the subdistrict a clause's subject stands for is written there as a bare 街道
+    while the article names more than one: then it stands for none of them for sure."""
+    if len({m.label for m in ctx.subdistricts()}) <= 1:
+        return False
+    return ctx.doc.text.find(agent.label, ctx.doc.sentence_start(pos), pos) < 0
+
+
+def _bare_alias(ctx: Context, m: Mention) -> bool:
+    """Whether a company's or body's mention is only a bare word (街道, 社区) that the rules
+    took for its short form: no subject of its own."""
+    bare = read_words("places.yaml")["topic_words"]
+    return m.type in ("Enterprise", "Organization") and ctx.doc.text[m.start : m.end] in bare
+
+
+# Who may set up an initiative: the subject of the clause that names it.
+_ORGANIZER_TYPES = frozenset({"Subdistrict", "Town", "Community", "Organization", "Enterprise"})
 _PARAGRAPH_REACH = 150  # how far a paragraph's area reaches to the initiatives after it
+
+
+def named_again(ctx: Context, short: bool = False) -> list[Mention]:
+    """Every place an initiative is named, in text order: the mentions the rules found and,
+    on characters no name claims, its label, altLabels and written forms again (a reporter
+    names an initiative once with its trigger, 一是组建一批驻企服务组, then by its name alone:
+    抽调机关干部63名组成11个驻企服务组); with ``short``, its short forms too when no other
+    initiative has them (服务队 of “椰乡红”志愿服务队: ``short_tails``, ``short_heads``).
+    What a number counts is read from the nearest of these, not only from the first. Made
+    once per article."""
+    key = ("named_again", short)
+    if key in ctx.memo:
+        return ctx.memo[key]  # type: ignore[return-value]
+    b, t, claims = ctx.builder, ctx.doc.text, ctx.claims
+    words = read_words("initiatives.yaml")
+    forms: dict[str, set[str]] = {}
+    for m in ctx.initiatives:
+        entity = b.of(m)
+        if entity is None or not entity.label:
+            continue
+        label = entity.label
+        names = {n for n in (label, *entity.alt_labels, m.label, t[m.start : m.end]) if len(n) >= 3}
+        if short:  # 驿站 of 就业驿站: a short form may have two characters
+            names |= {label[: -len(w)] for w in words["short_tails"] if label.endswith(w)}
+            names |= {w for w in words["short_heads"] if label.endswith(w)}
+        for name in names:
+            if len(name) >= 2:
+                forms.setdefault(name, set()).add(m.label)
+    found = list(ctx.initiatives)
+    taken: list[tuple[int, int]] = []
+    for name, owners in sorted(forms.items(), key=lambda kv: -len(kv[0])):
+        if len(owners) != 1:
+            continue
+        owner = next(iter(owners))
+        for hit in re.finditer(re.escape(name), t):
+            s, e = hit.span()
+            if claims.taken(s, e) or any(a < e and s < z for a, z in taken):
+                continue
+            if not ctx.doc.clean(s, e):
+                continue
+            taken.append((s, e))
+            found.append(Mention(s, e, "Initiative", owner))
+    found.sort(key=lambda m: (m.start, -m.end))
+    ctx.memo[key] = found
+    return found
 
 
 def campaign(ctx: Context) -> Mention | None:
@@ -641,6 +719,36 @@ def campaign(ctx: Context) -> Mention | None:
     chosen = found[0] if len({m.label for m in found}) == 1 else None
     ctx.memo["campaign"] = chosen
     return chosen
+
+
+def main_initiative(ctx: Context) -> Mention | None:
+    """What an article is about: its campaign (:func:`campaign`), else the one initiative its
+    headline names (“五本账”算出服务新成效, 垃圾分类“绿色积分”换来好习惯) when the body names it
+    too — a headline states the story's subject; a headline naming two (“三张清单”“五员联动”)
+    names none alone. None otherwise."""
+    if "main" in ctx.memo:
+        return ctx.memo["main"]  # type: ignore[return-value]
+    chosen = campaign(ctx)
+    if chosen is None:
+        t = ctx.doc.text
+        body = next((m.start() for m in re.finditer(r"(?m)^.*。", t)), len(t))
+        named = [m for m in named_again(ctx) if m.end <= body and _headline(ctx, m.start)]
+        labels = {m.label for m in named}
+        later = {m.label for m in named_again(ctx) if m.start >= body}
+        if len(labels) == 1 and labels <= later:
+            chosen = next(m for m in named_again(ctx) if m.start >= body and m.label in labels)
+    ctx.memo["main"] = chosen
+    return chosen
+
+
+def _headline(ctx: Context, pos: int) -> bool:
+    """Whether ``pos`` is on a line of at most forty characters with no sentence or clause
+    punctuation: a headline or subtitle."""
+    t = ctx.doc.text
+    left = t.rfind("\n", 0, pos) + 1
+    right = t.find("\n", pos)
+    line = t[left : len(t) if right < 0 else right].strip()
+    return len(line) <= 40 and not any(c in "。，,；;！!？?" for c in line)
 
 
 def _takes_part(ctx: Context, person: DraftEntity, ordered: list[Mention],
@@ -832,17 +940,169 @@ def _bodies_of_programmes(ctx: Context, ordered: list[Mention]) -> None:
             break
 
 
+def _workers(ctx: Context) -> None:
+    """``participatesIn``: the people who do the work a sentence tells of — named at the head
+    of its clause (only titles, places and other names before them: 社区党委书记郑淑华和社区
+    “两委”成员刘佳、王志刚带着铁锹…) and followed in the clause by a verb of work done on the
+    spot (``work_verbs``: 来到, 带着, 逐户, 上门…) — take part in the initiative named later
+    in that sentence (…逐户上门，对独居老人家庭进行入户检查), else, in a paragraph that names
+    no initiative before them, in what the article is about (:func:`main_initiative`); so
+    does a company at the head of such a clause (辖区企业X公司出动铲车…). The one who leads
+    is stated by other rules; a person already said to lead it is not also a participant."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    verbs = longest_first(read_words("initiatives.yaml")["work_verbs"])
+    titles = lexicon().positions
+    named = named_again(ctx)
+    starts = [m.start for m in named]
+    people = [x for x in b.entities if x.type in ("Official", "Person") and x.label]
+    found: list[tuple[int, int, DraftEntity]] = []
+    for person in people:
+        for hit in re.finditer(re.escape(person.label or "\0"), t):
+            found.append((hit.start(), hit.end(), person))
+    for m in ctx.enterprises:
+        company = b.of(m)
+        if company is not None:
+            found.append((m.start, m.end, company))
+    led = {(f["subject"], f["object"]) for f in b.facts if f["predicate"] == "leads"}
+    for s, e, who in found:
+        left, right = doc.clause(s, e, reach=200)
+        k, first = doc.token_at(left), doc.token_at(s)
+        if any(
+            tok.flag == "v" and not ctx.claims.at(tok.start) and tok.word not in titles
+            for tok in doc.tokens[k:first]
+            if tok.start >= left
+        ):
+            continue  # a verb before the name (not a title, 站长, nor in a body's name)
+        at = next((i for i in range(e, right) if t.startswith(verbs, i)), -1)
+        if at < 0 or _said_between(t, e, at) or "每" in t[e:at]:
+            continue  # 每周都会上门: a habit, not the work the sentence reports
+        end = doc.sentence_end(e)
+        later = [m for m in named[bisect.bisect_left(starts, at) :] if m.end <= end]
+        target_m = later[0] if later else None
+        if target_m is None:
+            para = t.rfind("\n", 0, s) + 1
+            before = [m for m in named[: bisect.bisect_left(starts, s)] if m.start >= para]
+            main = main_initiative(ctx)
+            target_m = main if not before and main is not None and main.end <= s else None
+        target = b.of(target_m)
+        if target is None or target.id == who.id or (who.id, target.id) in led:
+            continue
+        lo = min(s, target_m.start) if target_m is not None and target_m.start >= left else s
+        hi = max(at + 1, target_m.end if target_m is not None and target_m.start >= s else e)
+        b.fact(who.id, "participatesIn", target.id, b.quote(lo, hi))
+
+
+def _partner_bodies(ctx: Context) -> None:
+    """``participatesIn`` of companies and bodies that a sentence says take part: X是Y的合作企业
+    (之一) (``partner_kinds``: 合作企业, 成员单位…: Y the initiative, or its short form: 驿站 of
+    就业驿站), or X, at the head of its clause, then a word of taking part (``take_part_after``:
+    辖区企业X也主动参与进来，为托管班的孩子…) in the initiative named next in the sentence,
+    else the last one named before it in its paragraph."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    words = read_words("initiatives.yaml")
+    kinds = longest_first(words["partner_kinds"])
+    takes = tuple(lexicon().take_part_after)
+    named = named_again(ctx, short=True)
+    starts = [m.start for m in named]
+    topics = Topics(ctx)
+    for m in ctx.enterprises + ctx.organizations:
+        who = b.of(m) or b.by_key.get((m.type, m.label))
+        if who is None:
+            continue
+        target_m = None
+        if t.startswith("是", m.end):
+            at = bisect.bisect_left(starts, m.end + 1)
+            nxt = named[at] if at < len(named) else None
+            if (
+                nxt is not None
+                and nxt.start - m.end <= 2
+                and t.startswith("的", nxt.end)
+                and t.startswith(kinds, nxt.end + 1)
+            ):
+                target_m = nxt  # X是驿站的合作企业之一
+        elif _heads_clause(ctx, topics, m):
+            right = doc.clause(m.start, m.end, reach=60)[1]
+            if any(w in t[m.end : right] for w in takes):
+                end = doc.sentence_end(m.end)
+                at = bisect.bisect_left(starts, m.end)
+                later = [x for x in named[at:] if x.end <= end]
+                para = t.rfind("\n", 0, m.start) + 1
+                before = [x for x in named[:at] if x.start >= para and x.end <= m.start]
+                target_m = later[0] if later else (before[-1] if before else None)
+        target = b.of(target_m)
+        if target is not None and target_m is not None and target.id != who.id:
+            lo, hi = min(m.start, target_m.start), max(m.end, target_m.end)
+            b.fact(who.id, "participatesIn", target.id, b.quote(lo, hi))
+
+
+_COMPANY_OPENERS = ("", "辖区企业", "辖区", "辖区内", "企业", "该")  # 辖区企业X公司也参与…
+
+
+def _heads_clause(ctx: Context, topics: Topics, m: Mention) -> bool:
+    """Whether a company's or body's mention is the subject its clause opens with."""
+    t = ctx.doc.text
+    head = topics.subject(m.start)
+    if head is not None and (head.start, head.end) == (m.start, m.end):
+        return True
+    left = max(t.rfind(c, 0, m.start) for c in CLAUSE_STOP) + 1
+    return t[left : m.start].strip(" \u3000") in _COMPANY_OPENERS
+
+
+def _said_between(t: str, start: int, end: int) -> bool:
+    """Whether a verb of saying stands between a name and the verb after it (X说，…来到)."""
+    return any(w in t[start:end] for w in ("说", "介绍", "表示", "是"))
+
+
+def _framed(ctx: Context) -> None:
+    """``partOfInitiative``: an initiative named as the frame of what a sentence sets up —
+    after 围绕 or 依托, or as 以X为抓手 (``frame_words``, ``handle_words``) — holds the
+    initiatives the same sentence then sets up with a trigger verb (围绕“九洲帮”企业服务品牌，
+    推行“驻企服务员”制度: the scheme is part of the brand)."""
+    doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
+    words = read_words("initiatives.yaml")
+    frames, handles = tuple(words["frame_words"]), tuple(words["handle_words"])
+    lex = lexicon()
+    named = named_again(ctx)
+    for i, m in enumerate(named):
+        lead = t[max(0, m.start - 3) : m.start].rstrip("“「")
+        tail = t[m.end : m.end + 4].lstrip("”」")
+        if not (lead.endswith(frames) or (lead.endswith("以") and tail.startswith(handles))):
+            continue
+        whole = b.of(m)
+        if whole is None:
+            continue
+        end = doc.sentence_end(m.end)
+        openers = tuple(tr + f for tr in lex.triggers for f in ("", *lex.fillers))
+        for p in named[i + 1 :]:
+            if p.start >= end:
+                break
+            part = b.of(p)
+            opener = t[max(m.end, p.start - 6) : p.start].rstrip("“「")
+            if (
+                part is None
+                or part.id == whole.id
+                or "partOfInitiative" in part.props
+                or p.label.endswith(lex.meeting_heads)
+                or not opener.endswith(openers)
+            ):
+                continue
+            b.fact(part.id, "partOfInitiative", whole.id, b.quote(m.start, p.end))
+
+
 def _partners(ctx: Context, ordered: list[Mention]) -> None:
     """The bodies and companies a subdistrict works with on an initiative (``partner_words``:
     联合, 会同, 携手...): listed right after the word, they organize it with the subdistrict
     when the initiative is named in the same clause (联合青枫派出所、常州天润燃气服务有限公司在
     美食街开展“燃气安全开放日”活动: ``organizedBy`` both), and take part in it when it is named
     in the next clause of the sentence (联合广州海滘物业管理有限公司，在辖区...试点“统租统管”:
-    ``participatesIn``)."""
+    ``participatesIn``). So do those listed after 与, 和 or 同 and before a verb of doing
+    together (``together_verbs``: 与天津滨河师范学院共建“青春护苗”志愿服务队, 与X公司合作，…)."""
     doc, b, t = ctx.doc, ctx.builder, ctx.doc.text
-    words = longest_first(read_words("initiatives.yaml")["partner_words"])
+    data = read_words("initiatives.yaml")
+    words = longest_first(data["partner_words"])
+    together = longest_first(data["together_verbs"])
     partners = sorted(ctx.organizations + ctx.enterprises, key=lambda m: m.start)
-    pattern = re.compile("|".join(map(re.escape, words)))
+    pattern = re.compile("|".join(map(re.escape, words)) + "|[与和同]")
     for hit in pattern.finditer(t):
         listed, pos = [], hit.end()
         for m in partners:
@@ -854,10 +1114,14 @@ def _partners(ctx: Context, ordered: list[Mention]) -> None:
             pos = m.end
         if not listed:
             continue
+        if hit.group() in "与和同":  # 与X共建: a partner only with a verb of doing together
+            if not t.startswith(together, pos):
+                continue
+            pos += next(len(v) for v in together if t.startswith(v, pos))
         end = doc.sentence_end(pos)
         clause = min((i for i in (t.find(c, pos) for c in CLAUSE_STOP) if 0 <= i < end),
                      default=end)  # fmt: skip
-        after = next((m for m in ordered if pos <= m.start and m.end <= end), None)
+        after = next((m for m in named_again(ctx) if pos <= m.start and m.end <= end), None)
         if after is None:
             continue
         predicate = "organizedBy" if after.start < clause else "participatesIn"
@@ -980,6 +1244,50 @@ def _helped(ctx: Context, ordered: list[Mention]) -> None:
         if target is None or target.id == initiative.id:
             continue
         b.fact(initiative.id, "serves", target.id, b.quote(min(at, s), max(at + 1, e)))
+
+
+# A company introduced as the one a paragraph's story is about (X公司是辖区一家…企业, …是首批
+# 受益企业之一, …是服务站的首批服务对象之一, …是街道重点服务企业).
+_ANECDOTE = re.compile(
+    r"(?:（[^）]{0,20}）)?是(?:辖区|街道|我们)?[^，,。；;]{0,16}?(?:企业|对象|公司)"
+)
+
+
+def _anecdotes(ctx: Context) -> None:
+    """``serves``: a paragraph that opens by introducing a company (X公司是辖区一家生产工业电机的
+    企业; …是首批受益企业之一) tells what was done for it; when it says so with a verb of help
+    (``help_verbs``, within ``_PARAGRAPH_REACH`` characters) and no initiative is yet said to
+    serve the company, the company is served
+    by the one initiative the paragraph names (its short forms too: 工作组 of 助企工作组), else,
+    when it names none, by what the article is about (:func:`main_initiative`)."""
+    b, t = ctx.builder, ctx.doc.text
+    verbs = tuple(read_words("initiatives.yaml")["help_verbs"])
+    served = {f["object"] for f in b.facts if f["predicate"] == "serves"}
+    named = named_again(ctx, short=True)
+    for m in ctx.enterprises:
+        company = b.of(m) or b.by_key.get(("Enterprise", m.label))
+        if company is None or company.id in served:
+            continue
+        para = t.rfind("\n", 0, m.start) + 1
+        if t[para : m.start].strip(" \u3000") not in ("", "辖区企业", "辖区", "位于") or (
+            _ANECDOTE.match(t, m.end) is None
+        ):
+            continue
+        end = t.find("\n", m.end)
+        end = len(t) if end < 0 else end
+        if not any(v in t[m.end : min(end, m.end + _PARAGRAPH_REACH)] for v in verbs):
+            continue  # the help told shortly after the company is introduced
+        inside = {x.label for x in named if para <= x.start and x.end <= end}
+        if len(inside) == 1:
+            giver = b.by_key.get(("Initiative", inside.pop()))
+        elif not inside:
+            main = main_initiative(ctx)
+            giver = b.of(main) if main is not None and main.end <= m.start else None
+        else:
+            giver = None
+        if giver is not None and giver.id != company.id:
+            b.fact(giver.id, "serves", company.id, b.quote(m.start, m.end))
+            served.add(company.id)
 
 
 _RECEIVED = re.compile(
@@ -1132,8 +1440,10 @@ def links(ctx: Context) -> None:
                 b.fact(e.id, "serves", target.id, b.quote(m.start, served.end))
     _at_meetings(ctx, ordered)
     _bodies_of_programmes(ctx, ordered)
+    _framed(ctx)
     _partners(ctx, ordered)
     _helped(ctx, ordered)
+    _anecdotes(ctx)
     _beneficiaries(ctx, ordered)
     _headed_by(ctx, ordered)
     verbs = "|".join(map(re.escape, lex.lead_verbs))
@@ -1156,3 +1466,5 @@ def links(ctx: Context) -> None:
             run = next((x for x in b.entities if x.id == post.props.get("postIn")), None)
             if run is not None and run.type == "Initiative":  # “阳光议事亭”亭长程建
                 b.fact(person.id, "leads", run.id, (post.quote, post.occurrence))
+    _workers(ctx)
+    _partner_bodies(ctx)

@@ -34,6 +34,9 @@ AREA_TYPES = frozenset(
 # counters of dates, locatives, adverbs, conjunctions, prepositions, punctuation.
 _SCENE_FLAGS = frozenset({"t", "m", "q", "f", "d", "c", "p", "x", "mq"})
 _MAX_SCENE = 12  # characters of scene-setting before a clause's head
+_SENTENCE_STOP = frozenset("。！!？?；;\n")
+_PLACE_PREPOSITIONS = frozenset("在于到从向")
+_SAID = ("说", "介绍", "表示", "告诉记者", "称", "指出")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,27 @@ class Topics:
         initiative too: 服务组协调办理车辆通行证16张)."""
         k = bisect.bisect_right(self._clause_starts, pos) - 1
         return self._clauses[k].subject if k >= 0 else None
+
+    def agent(self, pos: int) -> Mention | None:
+        """Who does what the clause holding ``pos`` says: the mention at the head of that
+        clause, else of the nearest clause before it in its sentence that has one (Chinese
+        names the subject once and drops it in the later clauses of a sentence, not across
+        a full stop: 街道整合科室力量，成立企业服务中心，搭建“X”平台). None when that head
+        follows a preposition of place (在惠民社区建成…: where, not who) or the clause before
+        is a speaker's (X介绍，…)."""
+        t = self.ctx.doc.text
+        k = bisect.bisect_right(self._clause_starts, pos) - 1
+        while k >= 0:
+            clause = self._clauses[k]
+            if clause.subject is not None:
+                lead = t[clause.start : clause.subject.start].lstrip(" \u3000")
+                return None if lead[:1] in _PLACE_PREPOSITIONS else clause.subject
+            if k == 0 or t[clause.start - 1] in _SENTENCE_STOP:
+                return None
+            k -= 1
+            if t[self._clauses[k].start : self._clauses[k].end].endswith(_SAID):
+                return None  # X介绍，…: the speaker, not who did it
+        return None
 
     def _mention_at(self, pos: int) -> Mention | None:
         at = bisect.bisect_left(self._starts, pos)
