@@ -47,7 +47,7 @@ from kg.facts import (
 FORMAT = 2
 """Bumped whenever the layout of an entry changes."""
 
-LIBRARIES = ("PyYAML", "OpenCC", "cn2an", "jieba", "rdflib", "pyrudof", "pyoxigraph")
+LIBRARIES = ("PyYAML", "OpenCC", "jieba", "rdflib", "pyrudof", "pyoxigraph")
 """Libraries whose version can change what a fact file gives (parsing, t2s, numbers,
 mojibake word list, concept terms, shapes)."""
 

@@ -269,6 +269,29 @@ _NUMBER = re.compile(
     r"(?P<pct>百分之)?(?:(?P<ar>[0-9０-９]+(?:[.．][0-9０-９]+)?)"
     r"|(?P<cn>[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?))"
 )
+def chinese_values(text: str) -> set[Decimal]:
+    """The values of the Chinese numerals written in ``text``: each run of numeral
+    characters read by :func:`parse_chinese_number`, and a run of three or more bare digits
+    also read digit by digit, as years are written (``二〇二〇年``). What checks that a
+    number is in its quote (:func:`kg.facts.number_in_text`) asks this, so the loader and
+    the drafts read numerals alike.
+
+    >>> sorted(chinese_values("不到两周，两百多名志愿者，二〇二〇年，五六个"))
+    [Decimal('2'), Decimal('200'), Decimal('2020')]
+    """
+    values = set()
+    for match in _NUMBER.finditer(text):
+        run = match.group("cn")
+        if run is None:
+            continue
+        value = parse_chinese_number(run)
+        if value is not None:
+            values.add(value)
+        if len(run) >= 3 and all(c in _DIGITS and c != "两" for c in run):
+            values.add(Decimal("".join(str(_DIGITS[c]) for c in run)))
+    return values
+
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _ASCII_GLUE = re.compile(r"[0-9０-９A-Za-zＡ-Ｚａ-ｚ.．+＋\-－/／:：#＃_@]")
 _GROUPED = re.compile(r"[,，][0-9]{3}(?![0-9])")
