@@ -364,7 +364,9 @@ def derive(
     stated = "\n".join(
         line for line in itertools.chain.from_iterable(graphs.values()) if keep(line)
     )
-    store.load(stated.encode(), format=ox.RdfFormat.N_TRIPLES)
+    # lenient: the lines are this build's own, already well formed; checking every IRI
+    # again is a third of the load
+    store.load(stated.encode(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     articles = {str(article_iri(a)): a for a in corpus.articles}
     evidence = _Evidence(store)
     for rule in active:
